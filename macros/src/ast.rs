@@ -1,0 +1,171 @@
+//! The parsed model: what the user declared, with Diesel's defaults filled in.
+
+use syn::{Ident, LitStr, Path, Type};
+
+use crate::attr;
+use crate::ctxt::Ctxt;
+
+/// A struct deriving `Model`.
+pub struct Model {
+    /// The struct's name.
+    pub ident: Ident,
+    /// Diesel's `table_name` (default: the struct's name, snake case, plural).
+    pub table: Path,
+    /// Diesel's `primary_key(…)` columns (default `id`).
+    pub primary_key: Vec<Ident>,
+    /// The named fields, with their column names.
+    pub fields: Vec<Field>,
+    /// Diesel's `belongs_to(…)` declarations.
+    pub belongs_to: Vec<BelongsTo>,
+    /// The `#[has_one(…)]` declarations, in order.
+    pub associations: Vec<Association>,
+    /// `#[model(before_destroy = …, after_destroy = …)]`.
+    pub hooks: Hooks,
+}
+
+/// A field mapped to a column.
+pub struct Field {
+    /// The Rust field.
+    pub ident: Ident,
+    /// The column (`#[diesel(column_name = …)]`, else the field's name).
+    pub column: Ident,
+    /// The field's type.
+    pub ty: Type,
+}
+
+/// `#[diesel(belongs_to(Parent, foreign_key = column))]`.
+pub struct BelongsTo {
+    /// The parent type as written.
+    pub parent: Path,
+    /// The foreign key column (default: parent's name, snake case, + `_id`).
+    pub foreign_key: Ident,
+}
+
+/// The destroy hooks.
+#[derive(Default)]
+pub struct Hooks {
+    /// Runs first; an `Err` aborts the destroy.
+    pub before_destroy: Option<Path>,
+    /// Runs after the row is deleted, still in the transaction; an `Err` rolls back.
+    pub after_destroy: Option<Path>,
+}
+
+/// One `#[has_one(name, …)]`.
+pub struct Association {
+    /// The association's name (`profile`).
+    pub name: Ident,
+    /// The target type (`class_name`, default the name in PascalCase).
+    pub target: Path,
+    /// The target's foreign key column (default: owner's name + `_id`).
+    pub foreign_key: Ident,
+    /// The owner's key column (default: the primary key).
+    pub primary_key: Option<Ident>,
+    /// `inverse_of`: the target's `belongs_to` name.
+    pub inverse_of: Option<Ident>,
+    /// `dependent`, with the literal it was read from.
+    pub dependent: Option<(Dependent, LitStr)>,
+}
+
+/// Rails' `dependent:` values supported so far.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Dependent {
+    Destroy,
+    Delete,
+    Nullify,
+    RestrictWithException,
+    RestrictWithError,
+}
+
+impl Dependent {
+    /// Every valid value with its spelling.
+    pub const ALL: &'static [(&'static str, Dependent)] = &[
+        ("destroy", Dependent::Destroy),
+        ("delete", Dependent::Delete),
+        ("nullify", Dependent::Nullify),
+        ("restrict_with_exception", Dependent::RestrictWithException),
+        ("restrict_with_error", Dependent::RestrictWithError),
+    ];
+
+    /// The runtime's `Dependent` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Dependent::Destroy => "Destroy",
+            Dependent::Delete => "Delete",
+            Dependent::Nullify => "Nullify",
+            Dependent::RestrictWithException => "RestrictWithException",
+            Dependent::RestrictWithError => "RestrictWithError",
+        }
+    }
+}
+
+impl Model {
+    /// Parses the struct and all its attributes, reporting every error at once.
+    pub fn from_input(input: &syn::DeriveInput) -> syn::Result<Model> {
+        let mut cx = Ctxt::default();
+        let named = match &input.data {
+            syn::Data::Struct(s) => match &s.fields {
+                syn::Fields::Named(named) => Some(named),
+                other => {
+                    cx.error(
+                        other,
+                        "`Model` needs a struct with named fields (the fields map to columns)",
+                    );
+                    None
+                }
+            },
+            syn::Data::Enum(e) => {
+                cx.push(syn::Error::new(
+                    e.enum_token.span,
+                    "`Model` can only be derived for a struct with named fields, not an enum",
+                ));
+                None
+            }
+            syn::Data::Union(u) => {
+                cx.push(syn::Error::new(
+                    u.union_token.span,
+                    "`Model` can only be derived for a struct with named fields, not a union",
+                ));
+                None
+            }
+        };
+        if let Some(param) = input.generics.params.first() {
+            cx.error(
+                param,
+                "`Model` does not support generic structs: a model is one table row type",
+            );
+        }
+
+        let diesel = attr::diesel::Container::parse(&input.attrs, &mut cx);
+        let hooks = attr::model::parse(&input.attrs, &mut cx);
+        let associations = attr::has_one::parse_all(&input.attrs, &input.ident, &mut cx);
+        let fields = named
+            .map(|named| {
+                named
+                    .named
+                    .iter()
+                    .filter_map(|f| attr::diesel::field(f, &mut cx))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let model = Model {
+            table: diesel
+                .table_name
+                .unwrap_or_else(|| crate::names::table_of(&input.ident)),
+            primary_key: diesel
+                .primary_key
+                .unwrap_or_else(|| vec![Ident::new("id", input.ident.span())]),
+            belongs_to: diesel.belongs_to,
+            ident: input.ident.clone(),
+            fields,
+            associations,
+            hooks,
+        };
+        cx.finish(model)
+    }
+
+    /// The field of a column, if the struct has one.
+    pub fn field_of(&self, column: &Ident) -> Option<&Field> {
+        self.fields.iter().find(|f| f.column == *column)
+    }
+}

@@ -1,0 +1,32 @@
+//! Code generation. Everything lands in one `const _: () = { … };` block that reaches the
+//! runtime through the single alias `_rt`, so the user needs no imports and generated
+//! names cannot clash with theirs.
+
+mod association;
+mod checks;
+mod model;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ast::Model;
+
+/// The whole expansion of one `#[derive(Model)]`.
+pub fn model(m: &Model) -> TokenStream {
+    let model = model::expand(m);
+    let associations = m.associations.iter().map(|a| association::expand(m, a));
+    quote! {
+        #[allow(non_camel_case_types, non_snake_case, unused_qualifications)]
+        const _: () = {
+            use ::diesel_has_one as _rt;
+            use _rt::__private::diesel;
+            #[allow(unused_imports)]
+            use diesel::{
+                ExpressionMethods as _, NullableExpressionMethods as _, OptionalExtension as _,
+                QueryDsl as _, RunQueryDsl as _, SelectableHelper as _,
+            };
+            #model
+            #(#associations)*
+        };
+    }
+}

@@ -1,0 +1,116 @@
+//! `impl Model`, `impl Persist` (lock and destroy), and the column / `belongs_to` lookups
+//! other models' associations use.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+
+use crate::ast::Model;
+use crate::names;
+
+/// The per-model impls.
+pub fn expand(m: &Model) -> TokenStream {
+    let ident = &m.ident;
+    let table = &m.table;
+    let pk = &m.primary_key[0];
+    let pk_field = m.field_of(pk).expect("validated: the primary key has a field");
+    let key_ty = &pk_field.ty;
+    let pk_ident = &pk_field.ident;
+    let name = ident.to_string();
+
+    let columns = m.fields.iter().map(|f| {
+        let n = names::type_name(&f.column.to_string(), f.column.span());
+        let col = &f.column;
+        quote! {
+            #[automatically_derived]
+            impl _rt::__private::Column<#n> for #ident {
+                type Column = #table::#col;
+            }
+        }
+    });
+    let belongs_to = m.belongs_to.iter().map(|b| {
+        let last = &b.parent.segments.last().expect("a path has a segment").ident;
+        let n = names::type_name(&names::snake(last), last.span());
+        let parent = &b.parent;
+        let fk = &b.foreign_key;
+        quote! {
+            #[automatically_derived]
+            impl _rt::__private::BelongsTo<#n> for #ident {
+                type Parent = #parent;
+                type Column = #table::#fk;
+            }
+        }
+    });
+
+    let markers: Vec<_> = m
+        .associations
+        .iter()
+        .map(|a| format_ident!("__HasOne_{}", a.name))
+        .collect();
+    let targets = m.associations.iter().map(|a| &a.target);
+    let hook = |path: &Option<syn::Path>| {
+        path.as_ref()
+            .map(|p| quote_spanned!(p.segments.last().map(|s| s.ident.span()).unwrap_or_else(proc_macro2::Span::call_site)=> #p(self, conn)?;))
+    };
+    let before = hook(&m.hooks.before_destroy);
+    let after = hook(&m.hooks.after_destroy);
+    let owner_row = quote!(diesel::dsl::Filter<#table::table, diesel::dsl::Eq<#table::#pk, #key_ty>>);
+
+    quote! {
+        #[automatically_derived]
+        impl _rt::Model for #ident {
+            type Key = #key_ty;
+            type PrimaryKey = #table::#pk;
+            const NAME: &'static str = #name;
+
+            #[inline]
+            fn primary_key_value(&self) -> #key_ty {
+                ::core::clone::Clone::clone(&self.#pk_ident)
+            }
+        }
+
+        #(#columns)*
+        #(#belongs_to)*
+
+        #[automatically_derived]
+        impl<__C> _rt::Persist<__C> for #ident
+        where
+            __C: _rt::Conn,
+            for<'__q> _rt::lock::Locked<diesel::dsl::Select<#owner_row, #table::#pk>>:
+                diesel::query_dsl::LoadQuery<'__q, __C, #key_ty>,
+            diesel::dsl::delete<#owner_row>: diesel::query_dsl::methods::ExecuteDsl<__C>,
+            #(#markers: _rt::Statements<__C>, #targets: _rt::Persist<__C>,)*
+        {
+            fn lock_row(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
+                let found: ::std::vec::Vec<#key_ty> = _rt::lock::Locked(
+                    #table::table
+                        .filter(#table::#pk.eq(_rt::Model::primary_key_value(self)))
+                        .select(#table::#pk),
+                )
+                .load(conn)?;
+                if found.is_empty() {
+                    return ::core::result::Result::Err(_rt::Error::NotFound { model: #name });
+                }
+                ::core::result::Result::Ok(())
+            }
+
+            fn destroy_in(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
+                #before
+                #(
+                    _rt::dependent::on_destroy::<#markers, __C>(
+                        &<#markers as _rt::HasOne>::owner_key(self),
+                        conn,
+                    )?;
+                )*
+                let deleted = diesel::delete(
+                    #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self))),
+                )
+                .execute(conn)?;
+                if deleted == 0 {
+                    return ::core::result::Result::Err(_rt::Error::NotFound { model: #name });
+                }
+                #after
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}

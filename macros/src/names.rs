@@ -1,0 +1,37 @@
+//! Rails and Diesel naming conventions, and type-level names.
+//!
+//! Every name the derive infers carries the span of the user's token that implied it, so
+//! an error about `user_id` lands on `has_one(profile)`, not on the derive.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Span, TokenStream};
+use quote::quote_spanned;
+use syn::Ident;
+
+/// `profile` → `Profile` (Rails' class name of an association).
+pub fn class_of(association: &Ident) -> syn::Path {
+    let name = association.to_string().to_upper_camel_case();
+    Ident::new(&name, association.span()).into()
+}
+
+/// `User` → `user` (Rails' name of a `belongs_to`, and the stem of a foreign key).
+pub fn snake(ident: &Ident) -> String {
+    ident.to_string().to_snake_case()
+}
+
+/// `User` → `user_id`, spanned at `span`.
+pub fn foreign_key_of(model: &Ident, span: Span) -> Ident {
+    Ident::new(&format!("{}_id", snake(model)), span)
+}
+
+/// `User` → `users`: Diesel's default table name.
+pub fn table_of(model: &Ident) -> syn::Path {
+    Ident::new(&format!("{}s", snake(model)), model.span()).into()
+}
+
+/// The type-level name `(Ch<'u'>, Ch<'s'>, …)` the runtime's `Column` and `BelongsTo`
+/// traits are keyed by.
+pub fn type_name(name: &str, span: Span) -> TokenStream {
+    let chars = name.chars();
+    quote_spanned!(span=> (#(_rt::__private::Ch<#chars>,)*))
+}

@@ -1,0 +1,159 @@
+//! What the expansion of `#[derive(Model)]` names. Not a public API.
+
+pub use diesel;
+
+use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{is_nullable, Nullable, SqlType};
+use diesel::QueryResult;
+
+use crate::key::KeyFits;
+
+/// One character of a type-level name: `(Ch<'i'>, Ch<'d'>)` names the column `id`.
+///
+/// Lets the derive on an owner reach a column of another model's table by name without
+/// knowing the module of that model's `table!`.
+pub struct Ch<const C: char>;
+
+/// The model's field for the column named `Name` (a tuple of [`Ch`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no column for this foreign key",
+    label = "no field of `{Self}` is this column",
+    note = "the foreign key is a column of the target's table with a field on `{Self}` (which derives `Model`); name the column with `foreign_key = \"…\"`"
+)]
+pub trait Column<Name> {
+    /// The Diesel column.
+    type Column: diesel::Column + Default;
+}
+
+/// The model's `#[diesel(belongs_to(Parent, foreign_key = …))]` named `Name` (Rails'
+/// name: `belongs_to(User)` is `user`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `belongs_to` with the name given to `inverse_of`",
+    label = "no `#[diesel(belongs_to(…))]` of `{Self}` has this name",
+    note = "`inverse_of = \"user\"` names `#[diesel(belongs_to(User))]` on the target; add it or fix the name"
+)]
+pub trait BelongsTo<Name> {
+    /// The parent type.
+    type Parent;
+    /// The foreign key column.
+    type Column;
+}
+
+/// `inverse_of` check: the `belongs_to` uses the association's foreign key.
+#[diagnostic::on_unimplemented(
+    message = "`inverse_of` names a `belongs_to` whose foreign key `{Self}` is not this association's foreign key `{Fk}`",
+    label = "different foreign key",
+    note = "set `foreign_key = \"…\"` on the `has_one` or on the `belongs_to` so both use the same column"
+)]
+pub trait SameForeignKey<Fk> {}
+impl<T> SameForeignKey<T> for T {}
+
+/// `inverse_of` check: the `belongs_to` points back at the owner.
+#[diagnostic::on_unimplemented(
+    message = "`inverse_of` names a `belongs_to` to `{Self}`, not to the owner `{Owner}`",
+    label = "belongs to another model"
+)]
+pub trait SameParent<Owner> {}
+impl<T> SameParent<T> for T {}
+
+/// `dependent = "nullify"` check: the foreign key column is nullable.
+#[diagnostic::on_unimplemented(
+    message = "`dependent = \"nullify\"` needs a nullable foreign key, but its SQL type is `{Self}` (NOT NULL)",
+    label = "the foreign key column is NOT NULL",
+    note = "use `dependent = \"destroy\"` or `\"delete\"`, or make the column `Nullable<…>` in `table!` and the database"
+)]
+pub trait NullableColumn {}
+impl<ST> NullableColumn for Nullable<ST> {}
+
+/// Compile-time checks, called from a never-run function of the expansion.
+pub fn check_key_fits<K: KeyFits<ST>, ST>() {}
+/// See [`SameForeignKey`].
+pub fn check_inverse_foreign_key<B: SameForeignKey<Fk>, Fk>() {}
+/// See [`SameParent`].
+pub fn check_inverse_parent<P: SameParent<Owner>, Owner>() {}
+/// See [`NullableColumn`].
+pub fn check_nullable<ST: NullableColumn>() {}
+
+/// Whether a SQL type is `Nullable<…>`.
+pub trait NullFlag {
+    /// True for `Nullable<…>`.
+    const VALUE: bool;
+}
+impl NullFlag for is_nullable::IsNullable {
+    const VALUE: bool = true;
+}
+impl NullFlag for is_nullable::NotNull {
+    const VALUE: bool = false;
+}
+
+/// Whether the SQL type `ST` (a column's) is nullable.
+pub const fn is_nullable<ST>() -> bool
+where
+    ST: SqlType,
+    ST::IsNull: NullFlag,
+{
+    <ST::IsNull as NullFlag>::VALUE
+}
+
+/// SQL `NULL` typed as `ST`, so `SET fk = NULL` type-checks for every foreign key column.
+/// The runtime only runs it on nullable columns (see `dependent`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Null<ST>(std::marker::PhantomData<ST>);
+
+impl<ST> Null<ST> {
+    /// `NULL`.
+    pub fn new() -> Self {
+        Null(std::marker::PhantomData)
+    }
+}
+
+impl<ST: SqlType + diesel::expression::TypedExpressionType> Expression for Null<ST> {
+    type SqlType = ST;
+}
+impl<ST, QS> AppearsOnTable<QS> for Null<ST> where Self: Expression {}
+impl<ST, QS> SelectableExpression<QS> for Null<ST> where Self: Expression {}
+impl<ST, GB> ValidGrouping<GB> for Null<ST> {
+    type IsAggregate = is_aggregate::Never;
+}
+impl<ST: 'static> QueryId for Null<ST> {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+impl<ST, DB: diesel::backend::Backend> QueryFragment<DB> for Null<ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("NULL");
+        Ok(())
+    }
+}
+
+/// `class_name` check: the target derives `Model`.
+pub fn check_model<T: crate::Model>() {}
+
+/// Inserts the user's values together with the foreign key the association sets
+/// (`INSERT … (…, fk) VALUES (…, key)`).
+///
+/// Implemented for every `V` whose tuple with the key is insertable; the generated code
+/// states this one bound, which is proven where `V` is known.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted as this association's row",
+    note = "pass a value that is `Insertable` into the target's table and does not set the foreign key (the association sets it)"
+)]
+pub trait InsertWithKey<C, T, K>: Sized {
+    /// Runs the `INSERT`.
+    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<usize>;
+}
+
+impl<V, C, T, K> InsertWithKey<C, T, K> for V
+where
+    C: diesel::Connection,
+    T: diesel::Table,
+    (V, K): diesel::Insertable<T>,
+    diesel::query_builder::InsertStatement<T, <(V, K) as diesel::Insertable<T>>::Values>:
+        diesel::query_dsl::methods::ExecuteDsl<C>,
+{
+    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<usize> {
+        use diesel::RunQueryDsl;
+        diesel::insert_into(table).values((self, key)).execute(conn)
+    }
+}

@@ -1,0 +1,88 @@
+//! The contract between one generated association and the runtime's transactions.
+//!
+//! `#[has_one(profile, …)]` on `User` generates a marker type implementing [`HasOne`]
+//! (the facts) and [`Statements`] (the typed Diesel statements). The runtime drives them
+//! (`replace`, `dependent`, `preload`), so the transaction logic exists once, not once per
+//! association.
+
+use diesel::QueryResult;
+
+use crate::connection::Conn;
+use crate::key::Key;
+use crate::model::Model;
+
+/// What happens to the associated row when its owner is destroyed (or, for the
+/// removing variants, replaced). Rails' `dependent:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dependent {
+    /// No option: destroying the owner leaves the row; replacing it nullifies the old row.
+    None,
+    /// `destroy`: load the row, run its hooks and its own dependents, delete it.
+    Destroy,
+    /// `delete`: one `DELETE`, no hooks.
+    Delete,
+    /// `nullify`: one `UPDATE` setting the foreign key to NULL.
+    Nullify,
+    /// `restrict_with_exception`: [`Error::DeleteRestricted`](crate::Error::DeleteRestricted).
+    RestrictWithException,
+    /// `restrict_with_error`: [`Error::Invalid`](crate::Error::Invalid) with a `base` error.
+    RestrictWithError,
+}
+
+/// The declared facts of one `has_one`.
+pub trait HasOne: 'static {
+    /// The model that declares the association.
+    type Owner: Model;
+    /// The associated model.
+    type Target: Model;
+    /// The owner's key value stored in the target's foreign key.
+    type Key: Key;
+    /// The association's name (`"profile"`).
+    const NAME: &'static str;
+    /// The declared `dependent`.
+    const DEPENDENT: Dependent;
+    /// Whether the foreign key column is nullable (its SQL type is `Nullable<…>`).
+    const FOREIGN_KEY_NULLABLE: bool;
+
+    /// The owner's key value (primary key, or the column named by `primary_key`).
+    fn owner_key(owner: &Self::Owner) -> Self::Key;
+}
+
+/// The typed statements of one `has_one` on connection type `C`; `key` is always the
+/// owner's key value. Generated; each is one Diesel query.
+pub trait Statements<C: Conn>: HasOne {
+    /// The linked row with the lowest primary key (`… ORDER BY pk LIMIT 1`).
+    fn first(key: &Self::Key, conn: &mut C) -> QueryResult<Option<Self::Target>>;
+    /// Every linked row, by primary key.
+    fn load_linked(key: &Self::Key, conn: &mut C) -> QueryResult<Vec<Self::Target>>;
+    /// The primary keys of every linked row, ascending.
+    fn linked_keys(
+        key: &Self::Key,
+        conn: &mut C,
+    ) -> QueryResult<Vec<<Self::Target as Model>::Key>>;
+    /// `DELETE` every linked row.
+    fn delete_linked(key: &Self::Key, conn: &mut C) -> QueryResult<usize>;
+    /// `UPDATE … SET fk = NULL` on every linked row.
+    fn nullify_linked(key: &Self::Key, conn: &mut C) -> QueryResult<usize>;
+    /// `UPDATE … SET fk = key` on the target row with primary key `target`.
+    fn link(
+        key: &Self::Key,
+        target: &<Self::Target as Model>::Key,
+        conn: &mut C,
+    ) -> QueryResult<usize>;
+    /// Every row linked to any of `keys`, with its foreign key, by primary key.
+    fn preload(
+        keys: Vec<Self::Key>,
+        conn: &mut C,
+    ) -> QueryResult<Vec<(Option<Self::Key>, Self::Target)>>;
+}
+
+/// Inserting `V` (the target's columns without the foreign key) as the linked row.
+#[diagnostic::on_unimplemented(
+    message = "`{V}` cannot be inserted as this association's row",
+    note = "pass a value that is `Insertable` into the target table and does not set the foreign key (the association sets it)"
+)]
+pub trait Insert<C: Conn, V>: Statements<C> {
+    /// `INSERT INTO target (…, fk) VALUES (…, key)`.
+    fn insert(key: &Self::Key, values: V, conn: &mut C) -> QueryResult<usize>;
+}

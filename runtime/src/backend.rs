@@ -1,0 +1,66 @@
+//! What differs between SQLite, PostgreSQL and MySQL, in one place.
+//!
+//! Everything else the crate generates is plain Diesel that runs on all three; the
+//! backends differ only in how a writer serializes with other writers (row lock or
+//! database write lock) and in how one bound parameter carries a whole set of keys.
+
+use diesel::backend::Backend as DieselBackend;
+use diesel::query_builder::AstPass;
+use diesel::QueryResult;
+
+/// A Diesel backend the association methods run on.
+///
+/// Implemented for SQLite, PostgreSQL and MySQL (each behind the cargo feature of the same
+/// name). Sealed: the methods rely on the exact SQL each backend accepts.
+#[diagnostic::on_unimplemented(
+    message = "diesel_has_one does not support the backend `{Self}`",
+    note = "enable the `sqlite`, `postgres` or `mysql` feature of diesel_has_one"
+)]
+pub trait Backend: DieselBackend + sealed::Sealed {
+    /// The statement that opens a write transaction, when a plain `BEGIN` would let two
+    /// writers deadlock (SQLite: `BEGIN IMMEDIATE` takes the database write lock up front).
+    const BEGIN_WRITE: Option<&'static str>;
+
+    /// Appends the row-lock clause to the owner lookup (` FOR UPDATE`), or nothing where
+    /// the transaction itself holds the lock.
+    fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+#[cfg(feature = "sqlite")]
+impl sealed::Sealed for diesel::sqlite::Sqlite {}
+#[cfg(feature = "sqlite")]
+impl Backend for diesel::sqlite::Sqlite {
+    const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+
+    fn walk_row_lock(_out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl sealed::Sealed for diesel::pg::Pg {}
+#[cfg(feature = "postgres")]
+impl Backend for diesel::pg::Pg {
+    const BEGIN_WRITE: Option<&'static str> = None;
+
+    fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        out.push_sql(" FOR UPDATE");
+        Ok(())
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl sealed::Sealed for diesel::mysql::Mysql {}
+#[cfg(feature = "mysql")]
+impl Backend for diesel::mysql::Mysql {
+    const BEGIN_WRITE: Option<&'static str> = None;
+
+    fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        out.push_sql(" FOR UPDATE");
+        Ok(())
+    }
+}

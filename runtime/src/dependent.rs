@@ -1,0 +1,96 @@
+//! `dependent`: what happens to the linked row when its owner is destroyed or replaced.
+
+use crate::association::{Dependent, Statements};
+use crate::connection::Conn;
+use crate::error::{Error, Errors};
+use crate::model::{Model, Persist};
+
+/// Runs association `A`'s `dependent` for the owner with key `key`, as part of destroying
+/// the owner (inside its transaction).
+pub fn on_destroy<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+where
+    C: Conn,
+    A: Statements<C>,
+    A::Target: Persist<C>,
+{
+    match A::DEPENDENT {
+        Dependent::None => Ok(()),
+        Dependent::Destroy => destroy_linked::<A, C>(key, conn),
+        Dependent::Delete => A::delete_linked(key, conn).map(drop).map_err(Error::from),
+        Dependent::Nullify => unlink::<A, C>(key, conn),
+        Dependent::RestrictWithException => {
+            if A::linked_keys(key, conn)?.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::DeleteRestricted {
+                    model: <A::Owner as Model>::NAME,
+                    association: A::NAME,
+                })
+            }
+        }
+        Dependent::RestrictWithError => {
+            if A::linked_keys(key, conn)?.is_empty() {
+                Ok(())
+            } else {
+                let mut errors = Errors::new();
+                errors.add(
+                    "base",
+                    format!("Cannot delete record because a dependent {} exists", A::NAME),
+                );
+                Err(Error::Invalid(errors))
+            }
+        }
+    }
+}
+
+/// Removes the rows linked to `key` before a new one is linked (replace): destroyed with
+/// `destroy`, deleted with `delete`, otherwise unlinked (Rails nullifies for every other
+/// `dependent`).
+pub fn on_replace<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+where
+    C: Conn,
+    A: Statements<C>,
+    A::Target: Persist<C>,
+{
+    match A::DEPENDENT {
+        Dependent::Destroy => destroy_linked::<A, C>(key, conn),
+        Dependent::Delete => A::delete_linked(key, conn).map(drop).map_err(Error::from),
+        Dependent::None
+        | Dependent::Nullify
+        | Dependent::RestrictWithException
+        | Dependent::RestrictWithError => unlink::<A, C>(key, conn),
+    }
+}
+
+fn destroy_linked<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+where
+    C: Conn,
+    A: Statements<C>,
+    A::Target: Persist<C>,
+{
+    for row in A::load_linked(key, conn)? {
+        row.destroy_in(conn)?;
+    }
+    Ok(())
+}
+
+/// Sets the foreign key of the linked rows to NULL. A NOT NULL foreign key cannot be
+/// unlinked: if a row is linked the result is [`Error::CannotNullify`] before anything is
+/// written (MySQL outside strict mode would otherwise store 0).
+fn unlink<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+where
+    C: Conn,
+    A: Statements<C>,
+{
+    if A::FOREIGN_KEY_NULLABLE {
+        A::nullify_linked(key, conn)?;
+        Ok(())
+    } else if A::linked_keys(key, conn)?.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::CannotNullify {
+            model: <A::Owner as Model>::NAME,
+            association: A::NAME,
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! The key values associations compare: the owner's key and the target's foreign key.
+
+use std::hash::Hash;
+
+use diesel::sql_types::{BigInt, Integer, Nullable, SmallInt, SqlType, Text};
+
+/// A value that can be the key of a `has_one`: the owner's primary key (or the column named
+/// by `primary_key = "…"`) and, with the same SQL type, the target's foreign key.
+///
+/// Implemented for `i16`, `i32`, `i64` and `String`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the key of a `has_one`",
+    note = "owner keys must be `i16`, `i32`, `i64` or `String`"
+)]
+pub trait Key: Clone + Eq + Hash + 'static {
+    /// The key's (not nullable) SQL type.
+    type SqlType: SqlType + diesel::sql_types::SingleValue;
+
+    /// The SQL type MySQL's `JSON_TABLE` gives a key column (see [`KeyIn`](crate::key_set::KeyIn)).
+    const MYSQL_TYPE: &'static str;
+
+    /// Appends the key as a JSON value.
+    fn write_json(&self, out: &mut String);
+}
+
+/// The owner's key type `Self` fits the foreign key column's SQL type `ST`.
+#[diagnostic::on_unimplemented(
+    message = "the foreign key column has SQL type `{ST}`, which does not hold the owner's key `{Self}`",
+    label = "foreign key type differs from the owner's key type",
+    note = "make the foreign key column the same SQL type as the owner's key (nullable or not), or name another owner key with `primary_key = \"…\"`"
+)]
+pub trait KeyFits<ST> {}
+
+macro_rules! integer_keys {
+    ($($rust:ty => $sql:ty, $mysql:literal;)*) => {$(
+        impl Key for $rust {
+            type SqlType = $sql;
+            const MYSQL_TYPE: &'static str = $mysql;
+
+            fn write_json(&self, out: &mut String) {
+                use std::fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+        }
+        impl KeyFits<$sql> for $rust {}
+        impl KeyFits<Nullable<$sql>> for $rust {}
+    )*};
+}
+
+integer_keys! {
+    i16 => SmallInt, "SMALLINT";
+    i32 => Integer, "INT";
+    i64 => BigInt, "BIGINT";
+}
+
+impl Key for String {
+    type SqlType = Text;
+    const MYSQL_TYPE: &'static str = "VARCHAR(255)";
+
+    fn write_json(&self, out: &mut String) {
+        out.push('"');
+        for c in self.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if (c as u32) < 0x20 => {
+                    use std::fmt::Write;
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+}
+impl KeyFits<Text> for String {}
+impl KeyFits<Nullable<Text>> for String {}
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    fn json<K: Key>(keys: &[K]) -> String {
+        let mut out = String::new();
+        for k in keys {
+            k.write_json(&mut out);
+            out.push(',');
+        }
+        out
+    }
+
+    #[test]
+    fn integers_and_strings_are_valid_json() {
+        assert_eq!(json(&[1i32, -7]), "1,-7,");
+        assert_eq!(
+            json(&["a\"b\\c\n'; drop table x;--".to_string()]),
+            "\"a\\\"b\\\\c\\u000a'; drop table x;--\","
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! Rails' `has_one` association, done right, for Diesel.
+//!
+//! Annotate ordinary Diesel structs with `#[derive(Model)]` and
+//! `#[has_one(profile, dependent = "destroy")]`; the derive expands at compile time into
+//! typed Diesel queries for every association method, and this crate holds what cannot be
+//! generated per association: the replace transaction, `dependent` handling and the error
+//! type. See the README for the full Rails ↔ here table.
+//!
+//! ```
+//! use diesel::prelude::*;
+//! use diesel_has_one::Model;
+//!
+//! diesel::table! { users (id) { id -> Integer, name -> Text } }
+//! diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+//!
+//! #[derive(Queryable, Selectable, Identifiable, Model)]
+//! #[diesel(table_name = users)]
+//! #[has_one(profile, dependent = "destroy", inverse_of = "user")]
+//! pub struct User { pub id: i32, pub name: String }
+//!
+//! #[derive(Debug, Queryable, Selectable, Identifiable, Associations, Model)]
+//! #[diesel(table_name = profiles, belongs_to(User))]
+//! pub struct Profile { pub id: i32, pub user_id: Option<i32>, pub bio: String }
+//!
+//! #[derive(Insertable)]
+//! #[diesel(table_name = profiles)]
+//! pub struct NewProfile<'a> { pub bio: &'a str }
+//!
+//! # fn main() -> Result<(), diesel_has_one::Error> {
+//! let conn = &mut SqliteConnection::establish(":memory:")?;
+//! diesel::sql_query("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").execute(conn)?;
+//! diesel::sql_query("CREATE TABLE profiles (id INTEGER PRIMARY KEY, user_id INTEGER UNIQUE, bio TEXT NOT NULL)").execute(conn)?;
+//! diesel::sql_query("INSERT INTO users (id, name) VALUES (1, 'Anna')").execute(conn)?;
+//! let anna = users::table.find(1).select(User::as_select()).first(conn)?;
+//!
+//! assert!(anna.profile(conn)?.is_none());
+//! let p = anna.create_profile(conn, NewProfile { bio: "Loves cats" })?;
+//! assert_eq!(p.user_id, Some(1));
+//! anna.destroy(conn)?; // dependent = "destroy": the profile goes too
+//! assert_eq!(profiles::table.count().get_result::<i64>(conn)?, 0);
+//! # Ok(()) }
+//! ```
+#![cfg_attr(not(feature = "sqlite"), allow(rustdoc::broken_intra_doc_links))]
+#![warn(missing_docs)]
+
+extern crate self as diesel_has_one;
+
+pub mod association;
+pub mod backend;
+pub mod build;
+pub mod connection;
+pub mod dependent;
+pub mod error;
+pub mod key;
+pub mod key_set;
+pub mod lock;
+pub mod model;
+pub mod preload;
+pub mod replace;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use association::{Dependent, HasOne, Insert, Statements};
+pub use build::Built;
+pub use connection::Conn;
+pub use error::{Error, Errors, FieldError};
+pub use model::{Model, Persist};
+
+/// Derives [`Model`] and the methods of every `#[has_one(…)]` on the struct.
+///
+/// Container attributes:
+///
+/// | attribute | meaning |
+/// |---|---|
+/// | `#[diesel(table_name = …, primary_key(…), belongs_to(…))]` | read from Diesel's own attributes, never repeated |
+/// | `#[has_one(name, options…)]` | one association; any number of them |
+/// | `#[model(before_destroy = path, after_destroy = path)]` | destroy hooks: `fn(&Self, &mut C) -> Result<(), diesel_has_one::Error>`; an `Err` aborts and rolls back |
+///
+/// `has_one` options (all optional): `class_name = "Path"` (default: the name in
+/// PascalCase), `foreign_key = "column"` (default: owner name + `_id`),
+/// `primary_key = "column"` (the owner's key, default its primary key),
+/// `inverse_of = "name"` (checked against the target's `belongs_to`),
+/// `dependent = "destroy" | "delete" | "nullify" | "restrict_with_exception" | "restrict_with_error"`.
+///
+/// For `#[has_one(profile)]` on `User` it generates `profile`, `profile_query`,
+/// `build_profile`, `create_profile`, `set_profile` and `preload_profile`.
+pub use diesel_has_one_macros::Model;

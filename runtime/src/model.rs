@@ -1,0 +1,58 @@
+//! What `#[derive(Model)]` implements for every model, owner or target.
+
+use diesel::associations::HasTable;
+
+use crate::connection::{write_transaction, Conn};
+use crate::error::Error;
+use crate::key::Key;
+
+/// A Diesel struct that takes part in `has_one` associations, as owner or as target.
+///
+/// Implemented by `#[derive(Model)]`, which reads the table and primary key from Diesel's
+/// own `#[diesel(table_name = …, primary_key(…))]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a diesel_has_one model",
+    note = "add `#[derive(diesel_has_one::Model)]` to `{Self}`: association targets derive it too"
+)]
+pub trait Model: HasTable + Sized + 'static {
+    /// The primary key value.
+    type Key: Key;
+    /// The primary key column.
+    type PrimaryKey: diesel::Column<Table = Self::Table> + Default;
+    /// The type's name, for errors (`"User"`).
+    const NAME: &'static str;
+
+    /// This row's primary key value.
+    fn primary_key_value(&self) -> Self::Key;
+
+    /// Destroys this row in one transaction: the `before_destroy` hook, the `dependent`
+    /// of each `has_one` (recursively: a destroyed target runs its own dependents), the
+    /// row itself, the `after_destroy` hook. Any error — a hook's abort, a restriction, a
+    /// database error anywhere in the cascade — rolls all of it back.
+    ///
+    /// Rails: `record.destroy` / `destroy!`.
+    fn destroy<C>(&self, conn: &mut C) -> Result<(), Error>
+    where
+        C: Conn,
+        Self: Persist<C>,
+    {
+        write_transaction(conn, |conn| self.destroy_in(conn))
+    }
+}
+
+/// The statements `#[derive(Model)]` generates for a model on connection type `C`.
+///
+/// The methods run inside a transaction the caller opened; use [`Model::destroy`] and the
+/// generated association methods, which open it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written through connection `{C}`",
+    note = "every association target must derive `diesel_has_one::Model`, be `Selectable`, and have its queries supported by the backend"
+)]
+pub trait Persist<C: Conn>: Model {
+    /// Locks this row until the transaction ends (`SELECT … FOR UPDATE`; on SQLite the
+    /// write transaction already holds the lock). [`Error::NotFound`] if the row is gone.
+    fn lock_row(&self, conn: &mut C) -> Result<(), Error>;
+
+    /// Hooks, dependents and the row itself, inside the caller's transaction.
+    fn destroy_in(&self, conn: &mut C) -> Result<(), Error>;
+}

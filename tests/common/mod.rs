@@ -1,0 +1,263 @@
+//! Shared harness: every test body runs on SQLite, PostgreSQL and MySQL/MariaDB, each in a
+//! fresh database of its own (SQLite in memory, a new PostgreSQL schema, a new MySQL
+//! database), so tests run in parallel and leave nothing behind.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::prelude::*;
+
+/// Which backend a schema is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+/// Rewrites the portable DDL of a test (`{pk}` for an auto-increment integer primary
+/// key, `{text}` for an indexable string column) for `backend`.
+pub fn ddl(backend: Backend, sql: &str) -> String {
+    let (pk, text) = match backend {
+        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT"),
+        Backend::Postgres => ("SERIAL PRIMARY KEY", "TEXT"),
+        Backend::Mysql => ("INTEGER PRIMARY KEY AUTO_INCREMENT", "VARCHAR(255)"),
+    };
+    sql.replace("{pk}", pk).replace("{text}", text)
+}
+
+fn unique_name(test: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let short: String = test
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(30)
+        .collect();
+    format!(
+        "t{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        short
+    )
+    .to_lowercase()
+}
+
+fn apply(conn: &mut impl SimpleConnection, backend: Backend, schema: &[&str]) {
+    for statement in schema {
+        conn.batch_execute(&ddl(backend, statement))
+            .unwrap_or_else(|e| panic!("schema statement failed on {backend:?}: {statement}: {e}"));
+    }
+}
+
+/// A database for one test; dropped (schema or database removed) at the end.
+pub struct TestDb<C: Connection> {
+    pub conn: C,
+    pub backend: Backend,
+    name: String,
+}
+
+impl<C: Connection> Drop for TestDb<C> {
+    fn drop(&mut self) {
+        let drop = match self.backend {
+            Backend::Sqlite => return,
+            Backend::Postgres => format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name),
+            Backend::Mysql => format!("DROP DATABASE IF EXISTS {}", self.name),
+        };
+        let _ = self.conn.batch_execute(&drop);
+    }
+}
+
+/// PostgreSQL server URL (env `PG_URL`, default the local service).
+pub fn pg_url() -> String {
+    std::env::var("PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// MySQL/MariaDB server URL without a database (env `MYSQL_URL`).
+pub fn mysql_url() -> String {
+    std::env::var("MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+}
+
+#[cfg(feature = "sqlite")]
+pub fn sqlite(test: &str, schema: &[&str]) -> TestDb<SqliteConnection> {
+    let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+    conn.batch_execute("PRAGMA foreign_keys = ON").unwrap();
+    apply(&mut conn, Backend::Sqlite, schema);
+    TestDb {
+        conn,
+        backend: Backend::Sqlite,
+        name: test.into(),
+    }
+}
+
+/// A SQLite database in a file (for tests with several connections), removed at the end.
+#[cfg(feature = "sqlite")]
+pub fn sqlite_file(test: &str, schema: &[&str]) -> (String, TestDb<SqliteConnection>) {
+    let path = std::env::temp_dir().join(format!("{}.db", unique_name(test)));
+    let path = path.to_string_lossy().into_owned();
+    let mut conn = sqlite_connect(&path);
+    conn.batch_execute("PRAGMA journal_mode = WAL").unwrap();
+    apply(&mut conn, Backend::Sqlite, schema);
+    (
+        path,
+        TestDb {
+            conn,
+            backend: Backend::Sqlite,
+            name: test.into(),
+        },
+    )
+}
+
+/// Another connection to a SQLite file, waiting up to 10 s for the write lock.
+#[cfg(feature = "sqlite")]
+pub fn sqlite_connect(path: &str) -> SqliteConnection {
+    let mut conn = SqliteConnection::establish(path).expect("SQLite file");
+    conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+        .unwrap();
+    conn
+}
+
+#[cfg(feature = "postgres")]
+pub fn postgres(test: &str, schema: &[&str]) -> TestDb<PgConnection> {
+    let name = unique_name(test);
+    let mut conn = PgConnection::establish(&pg_url()).unwrap_or_else(|e| {
+        panic!("PostgreSQL at {} ({e}); run scripts/services.sh", pg_url())
+    });
+    conn.batch_execute(&format!(
+        "SET client_min_messages = warning; DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}; SET search_path TO {name}"
+    ))
+    .unwrap();
+    apply(&mut conn, Backend::Postgres, schema);
+    TestDb {
+        conn,
+        backend: Backend::Postgres,
+        name,
+    }
+}
+
+/// Another connection to the schema of a PostgreSQL test database.
+#[cfg(feature = "postgres")]
+pub fn postgres_connect(db: &TestDb<PgConnection>) -> PgConnection {
+    let mut conn = PgConnection::establish(&pg_url()).unwrap();
+    conn.batch_execute(&format!("SET search_path TO {}", db.name)).unwrap();
+    conn
+}
+
+#[cfg(feature = "mysql")]
+pub fn mysql(test: &str, schema: &[&str]) -> TestDb<MysqlConnection> {
+    let name = unique_name(test);
+    let mut admin = MysqlConnection::establish(&mysql_url()).unwrap_or_else(|e| {
+        panic!("MySQL at {} ({e}); run scripts/services.sh", mysql_url())
+    });
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    drop(admin);
+    let mut conn = MysqlConnection::establish(&format!("{}/{name}", mysql_url())).unwrap();
+    apply(&mut conn, Backend::Mysql, schema);
+    TestDb {
+        conn,
+        backend: Backend::Mysql,
+        name,
+    }
+}
+
+/// Another connection to a MySQL test database.
+#[cfg(feature = "mysql")]
+pub fn mysql_connect(db: &TestDb<MysqlConnection>) -> MysqlConnection {
+    MysqlConnection::establish(&format!("{}/{}", mysql_url(), db.name)).unwrap()
+}
+
+/// The SQL of every statement a connection runs, recorded while installed.
+#[derive(Clone, Default)]
+pub struct Statements(Arc<Mutex<Vec<String>>>);
+
+impl Statements {
+    /// Starts recording on `conn`.
+    pub fn record(conn: &mut impl Connection) -> Statements {
+        let log = Statements::default();
+        conn.set_instrumentation(log.clone());
+        log
+    }
+
+    /// Forgets what was recorded so far.
+    pub fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+
+    /// The statements recorded so far (transaction control excluded).
+    pub fn queries(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl Instrumentation for Statements {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            let sql = query.to_string();
+            let upper = sql.trim_start().to_uppercase();
+            let control = ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"]
+                .iter()
+                .any(|k| upper.starts_with(k));
+            if !control {
+                self.0.lock().unwrap().push(sql);
+            }
+        }
+    }
+}
+
+/// Runs a test body once per backend: `backend_tests! { schema = SCHEMA; fn name(conn) { … } }`
+/// generates `sqlite::name`, `postgres::name` and `mysql::name`, each with `conn` a
+/// concrete connection to a fresh database with `SCHEMA` applied, and `backend` the
+/// [`Backend`].
+#[macro_export]
+macro_rules! backend_tests {
+    (schema = $schema:expr; $(fn $name:ident($conn:ident, $backend:ident) $body:block)*) => {
+        #[cfg(feature = "sqlite")]
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    let mut db = $crate::common::sqlite(stringify!($name), $schema);
+                    #[allow(unused_variables)]
+                    let $backend = db.backend;
+                    let $conn = &mut db.conn;
+                    $body
+                }
+            )*
+        }
+        #[cfg(feature = "postgres")]
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    let mut db = $crate::common::postgres(stringify!($name), $schema);
+                    #[allow(unused_variables)]
+                    let $backend = db.backend;
+                    let $conn = &mut db.conn;
+                    $body
+                }
+            )*
+        }
+        #[cfg(feature = "mysql")]
+        mod mysql {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    let mut db = $crate::common::mysql(stringify!($name), $schema);
+                    #[allow(unused_variables)]
+                    let $backend = db.backend;
+                    let $conn = &mut db.conn;
+                    $body
+                }
+            )*
+        }
+    };
+}

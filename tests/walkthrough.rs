@@ -1,0 +1,138 @@
+//! The Rails guide walkthrough (user Anna, profile "Loves cats" → "Loves dogs") and the
+//! generated reader, query, build and preload on every backend.
+
+mod common;
+
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+diesel::allow_tables_to_appear_in_same_query!(users, profiles);
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[has_one(profile, dependent = "destroy", inverse_of = "user")]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, AsChangeset, Model)]
+#[diesel(table_name = profiles, belongs_to(User))]
+pub struct Profile {
+    pub id: i32,
+    pub user_id: Option<i32>,
+    pub bio: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = profiles)]
+pub struct NewProfile<'a> {
+    pub bio: &'a str,
+}
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE users (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE profiles (id {pk}, user_id INTEGER UNIQUE REFERENCES users(id), bio {text} NOT NULL)",
+];
+
+fn user<C>(conn: &mut C, name: &str) -> User
+where
+    C: diesel_has_one::Conn,
+    for<'a> diesel::dsl::Values<diesel::dsl::insert_into<users::table>, diesel::dsl::Eq<users::name, &'a str>>:
+        diesel::query_dsl::methods::ExecuteDsl<C>,
+    for<'q> diesel::dsl::Limit<diesel::dsl::Select<diesel::dsl::Order<users::table, diesel::dsl::Desc<users::id>>, diesel::dsl::AsSelect<User, C::DB>>>:
+        diesel::query_dsl::LoadQuery<'q, C, User>,
+{
+    diesel::insert_into(users::table)
+        .values(users::name.eq(name))
+        .execute(conn)
+        .unwrap();
+    users::table
+        .order(users::id.desc())
+        .select(User::as_select())
+        .first(conn)
+        .unwrap()
+}
+
+fn profiles_rows<C>(conn: &mut C) -> Vec<Profile>
+where
+    C: diesel_has_one::Conn,
+    for<'q> diesel::dsl::Select<diesel::dsl::Order<profiles::table, diesel::dsl::Asc<profiles::id>>, diesel::dsl::AsSelect<Profile, C::DB>>:
+        diesel::query_dsl::LoadQuery<'q, C, Profile>,
+{
+    profiles::table
+        .order(profiles::id.asc())
+        .select(Profile::as_select())
+        .load(conn)
+        .unwrap()
+}
+
+backend_tests! {
+    schema = SCHEMA;
+
+    fn walkthrough(conn, backend) {
+        // Step 2: Anna has no profile yet.
+        let anna = user(conn, "Anna");
+        assert_eq!(anna.profile(conn).unwrap(), None);
+        // Step 3: a profile linked to Anna.
+        let created = anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        assert_eq!(created.user_id, Some(anna.id));
+        // Step 4: reading it back.
+        let mut profile = anna.profile(conn).unwrap().expect("linked");
+        assert_eq!(profile, created);
+        assert_eq!(profile.bio, "Loves cats");
+        // Step 5: an update through it persists.
+        profile.bio = "Loves dogs".into();
+        profile.save_changes::<Profile>(conn).unwrap();
+        assert_eq!(anna.profile(conn).unwrap().unwrap().bio, "Loves dogs");
+        assert_eq!(
+            profiles_rows(conn),
+            vec![Profile { id: created.id, user_id: Some(anna.id), bio: "Loves dogs".into() }]
+        );
+    }
+
+    fn query_is_composable(conn, backend) {
+        let anna = user(conn, "Anna");
+        anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        let bios: Vec<String> = anna.profile_query().select(profiles::bio).load(conn).unwrap();
+        assert_eq!(bios, vec!["Loves cats".to_string()]);
+        let none: Vec<i32> = anna
+            .profile_query()
+            .filter(profiles::bio.eq("nothing"))
+            .select(profiles::id)
+            .load(conn)
+            .unwrap();
+        assert!(none.is_empty());
+    }
+
+    fn build_writes_nothing_until_save(conn, backend) {
+        let anna = user(conn, "Anna");
+        let old = anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        let before = profiles_rows(conn);
+        let log = common::Statements::record(conn);
+        let built = anna.build_profile(NewProfile { bio: "Loves dogs" });
+        assert_eq!(built.values().bio, "Loves dogs");
+        assert!(log.queries().is_empty(), "build ran {:?}", log.queries());
+        assert_eq!(profiles_rows(conn), before);
+        let saved = built.save(conn).unwrap();
+        assert_eq!(saved.bio, "Loves dogs");
+        // dependent = destroy: the old row is gone, the new one linked.
+        assert_eq!(
+            profiles_rows(conn),
+            vec![Profile { id: saved.id, user_id: Some(anna.id), bio: "Loves dogs".into() }]
+        );
+        assert_ne!(saved.id, old.id);
+    }
+
+    fn reader_statements(conn, backend) {
+        let anna = user(conn, "Anna");
+        anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        let log = common::Statements::record(conn);
+        anna.profile(conn).unwrap();
+        let queries = log.queries();
+        assert_eq!(queries.len(), 1, "{queries:?}");
+        assert!(queries[0].contains("LIMIT"), "{}", queries[0]);
+    }
+}

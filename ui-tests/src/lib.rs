@@ -1,0 +1,1 @@
+//! trybuild compile-fail cases for diesel_has_one.
