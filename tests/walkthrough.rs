@@ -37,44 +37,12 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE profiles (id {pk}, user_id INTEGER UNIQUE REFERENCES users(id), bio {text} NOT NULL)",
 ];
 
-fn user<C>(conn: &mut C, name: &str) -> User
-where
-    C: diesel_has_one::Conn,
-    for<'a> diesel::dsl::Values<diesel::dsl::insert_into<users::table>, diesel::dsl::Eq<users::name, &'a str>>:
-        diesel::query_dsl::methods::ExecuteDsl<C>,
-    for<'q> diesel::dsl::Limit<diesel::dsl::Select<diesel::dsl::Order<users::table, diesel::dsl::Desc<users::id>>, diesel::dsl::AsSelect<User, C::DB>>>:
-        diesel::query_dsl::LoadQuery<'q, C, User>,
-{
-    diesel::insert_into(users::table)
-        .values(users::name.eq(name))
-        .execute(conn)
-        .unwrap();
-    users::table
-        .order(users::id.desc())
-        .select(User::as_select())
-        .first(conn)
-        .unwrap()
-}
-
-fn profiles_rows<C>(conn: &mut C) -> Vec<Profile>
-where
-    C: diesel_has_one::Conn,
-    for<'q> diesel::dsl::Select<diesel::dsl::Order<profiles::table, diesel::dsl::Asc<profiles::id>>, diesel::dsl::AsSelect<Profile, C::DB>>:
-        diesel::query_dsl::LoadQuery<'q, C, Profile>,
-{
-    profiles::table
-        .order(profiles::id.asc())
-        .select(Profile::as_select())
-        .load(conn)
-        .unwrap()
-}
-
 backend_tests! {
     schema = SCHEMA;
 
     fn walkthrough(conn, backend) {
         // Step 2: Anna has no profile yet.
-        let anna = user(conn, "Anna");
+        let anna = insert!(conn, users, User, users::name.eq("Anna"));
         assert_eq!(anna.profile(conn).unwrap(), None);
         // Step 3: a profile linked to Anna.
         let created = anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
@@ -88,13 +56,13 @@ backend_tests! {
         profile.save_changes::<Profile>(conn).unwrap();
         assert_eq!(anna.profile(conn).unwrap().unwrap().bio, "Loves dogs");
         assert_eq!(
-            profiles_rows(conn),
+            rows!(conn, profiles, Profile),
             vec![Profile { id: created.id, user_id: Some(anna.id), bio: "Loves dogs".into() }]
         );
     }
 
     fn query_is_composable(conn, backend) {
-        let anna = user(conn, "Anna");
+        let anna = insert!(conn, users, User, users::name.eq("Anna"));
         anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
         let bios: Vec<String> = anna.profile_query().select(profiles::bio).load(conn).unwrap();
         assert_eq!(bios, vec!["Loves cats".to_string()]);
@@ -108,26 +76,26 @@ backend_tests! {
     }
 
     fn build_writes_nothing_until_save(conn, backend) {
-        let anna = user(conn, "Anna");
+        let anna = insert!(conn, users, User, users::name.eq("Anna"));
         let old = anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
-        let before = profiles_rows(conn);
+        let before = rows!(conn, profiles, Profile);
         let log = common::Statements::record(conn);
         let built = anna.build_profile(NewProfile { bio: "Loves dogs" });
         assert_eq!(built.values().bio, "Loves dogs");
         assert!(log.queries().is_empty(), "build ran {:?}", log.queries());
-        assert_eq!(profiles_rows(conn), before);
+        assert_eq!(rows!(conn, profiles, Profile), before);
         let saved = built.save(conn).unwrap();
         assert_eq!(saved.bio, "Loves dogs");
         // dependent = destroy: the old row is gone, the new one linked.
         assert_eq!(
-            profiles_rows(conn),
+            rows!(conn, profiles, Profile),
             vec![Profile { id: saved.id, user_id: Some(anna.id), bio: "Loves dogs".into() }]
         );
         assert_ne!(saved.id, old.id);
     }
 
     fn reader_statements(conn, backend) {
-        let anna = user(conn, "Anna");
+        let anna = insert!(conn, users, User, users::name.eq("Anna"));
         anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
         let log = common::Statements::record(conn);
         anna.profile(conn).unwrap();

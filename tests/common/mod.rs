@@ -261,3 +261,33 @@ macro_rules! backend_tests {
         }
     };
 }
+
+/// Every row of `$table` as `$ty`, by `id`: the state a test asserts.
+#[macro_export]
+macro_rules! rows {
+    ($conn:expr, $table:ident, $ty:ty) => {{
+        use diesel::prelude::*;
+        $table::table
+            .order($table::id.asc())
+            .select(<$ty>::as_select())
+            .load::<$ty>($conn)
+            .unwrap()
+    }};
+}
+
+/// Inserts one row into `$table` and returns it as `$ty` (the row with the highest `id`).
+#[macro_export]
+macro_rules! insert {
+    ($conn:expr, $table:ident, $ty:ty, $values:expr) => {{
+        use diesel::prelude::*;
+        diesel::insert_into($table::table)
+            .values($values)
+            .execute($conn)
+            .unwrap();
+        $table::table
+            .order($table::id.desc())
+            .select(<$ty>::as_select())
+            .first::<$ty>($conn)
+            .unwrap()
+    }};
+}
