@@ -124,7 +124,8 @@ macro_rules! user_with_note {
     ($conn:expr, $ty:ty, $label:expr) => {{
         let user = insert!($conn, users, $ty, users::name.eq("Anna"));
         let note = user.create_note($conn, NewNote { body: "first" }).unwrap();
-        note.create_stamp($conn, NewStamp { label: $label }).unwrap();
+        note.create_stamp($conn, NewStamp { label: $label })
+            .unwrap();
         (user, note)
     }};
 }

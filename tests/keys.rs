@@ -16,7 +16,12 @@ diesel::table! { addresses (id) { id -> Integer, billing_customer_id -> Nullable
 /// The association keyed by `people.handle`, not the primary key.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = people)]
-#[has_one(passport, primary_key = "handle", foreign_key = "owner_handle", dependent = "delete")]
+#[has_one(
+    passport,
+    primary_key = "handle",
+    foreign_key = "owner_handle",
+    dependent = "delete"
+)]
 pub struct Person {
     pub id: i32,
     pub handle: String,
@@ -62,8 +67,18 @@ pub struct NewMascot<'a> {
 /// Two associations to `Address`, each with its own foreign key and `dependent`.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = customers)]
-#[has_one(billing_address, class_name = "Address", foreign_key = "billing_customer_id", dependent = "destroy")]
-#[has_one(shipping_address, class_name = "Address", foreign_key = "shipping_customer_id", dependent = "nullify")]
+#[has_one(
+    billing_address,
+    class_name = "Address",
+    foreign_key = "billing_customer_id",
+    dependent = "destroy"
+)]
+#[has_one(
+    shipping_address,
+    class_name = "Address",
+    foreign_key = "shipping_customer_id",
+    dependent = "nullify"
+)]
 pub struct Customer {
     pub id: i32,
     pub name: String,

@@ -46,7 +46,8 @@ fn owners(n: i32) -> Vec<User> {
 fn seed(conn: &mut impl diesel::connection::SimpleConnection, backend: common::Backend, n: i32) {
     if backend == common::Backend::Mysql {
         // MariaDB stops recursive CTEs after 1,000 rows by default
-        conn.batch_execute("SET SESSION max_recursive_iterations = 1000000").unwrap();
+        conn.batch_execute("SET SESSION max_recursive_iterations = 1000000")
+            .unwrap();
     }
     conn.batch_execute(&format!(
         "INSERT INTO users (id, name) WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}) SELECT i, 'u' FROM seq;

@@ -58,7 +58,13 @@ macro_rules! rejected {
     ($conn:expr, $user_ty:ty, $values:expr, $kind:pat) => {{
         let user = insert!($conn, users, $user_ty, users::name.eq("Anna"));
         let old = user
-            .create_profile($conn, NewProfile { bio: "Loves cats", lang: "en" })
+            .create_profile(
+                $conn,
+                NewProfile {
+                    bio: "Loves cats",
+                    lang: "en",
+                },
+            )
             .unwrap();
         let err = user.create_profile($conn, $values).unwrap_err();
         assert!(

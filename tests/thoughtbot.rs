@@ -53,7 +53,10 @@ const SCHEMA: &[&str] = &[
 const UNIQUE: &str = "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id)";
 
 fn is_unique_violation(e: &DieselError) -> bool {
-    matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }
 
 backend_tests! {

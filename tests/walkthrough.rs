@@ -18,7 +18,9 @@ pub struct User {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, AsChangeset, Model)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, AsChangeset, Model,
+)]
 #[diesel(table_name = profiles, belongs_to(User))]
 pub struct Profile {
     pub id: i32,

@@ -26,7 +26,7 @@
 //! #[diesel(table_name = profiles)]
 //! pub struct NewProfile<'a> { pub bio: &'a str }
 //!
-//! # fn main() -> Result<(), diesel_has_one::Error> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let conn = &mut SqliteConnection::establish(":memory:")?;
 //! diesel::sql_query("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").execute(conn)?;
 //! diesel::sql_query("CREATE TABLE profiles (id INTEGER PRIMARY KEY, user_id INTEGER UNIQUE, bio TEXT NOT NULL)").execute(conn)?;

@@ -121,9 +121,8 @@ pub fn sqlite_connect(path: &str) -> SqliteConnection {
 #[cfg(feature = "postgres")]
 pub fn postgres(test: &str, schema: &[&str]) -> TestDb<PgConnection> {
     let name = unique_name(test);
-    let mut conn = PgConnection::establish(&pg_url()).unwrap_or_else(|e| {
-        panic!("PostgreSQL at {} ({e}); run scripts/services.sh", pg_url())
-    });
+    let mut conn = PgConnection::establish(&pg_url())
+        .unwrap_or_else(|e| panic!("PostgreSQL at {} ({e}); run scripts/services.sh", pg_url()));
     conn.batch_execute(&format!(
         "SET client_min_messages = warning; DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}; SET search_path TO {name}"
     ))
@@ -140,16 +139,16 @@ pub fn postgres(test: &str, schema: &[&str]) -> TestDb<PgConnection> {
 #[cfg(feature = "postgres")]
 pub fn postgres_connect(db: &TestDb<PgConnection>) -> PgConnection {
     let mut conn = PgConnection::establish(&pg_url()).unwrap();
-    conn.batch_execute(&format!("SET search_path TO {}", db.name)).unwrap();
+    conn.batch_execute(&format!("SET search_path TO {}", db.name))
+        .unwrap();
     conn
 }
 
 #[cfg(feature = "mysql")]
 pub fn mysql(test: &str, schema: &[&str]) -> TestDb<MysqlConnection> {
     let name = unique_name(test);
-    let mut admin = MysqlConnection::establish(&mysql_url()).unwrap_or_else(|e| {
-        panic!("MySQL at {} ({e}); run scripts/services.sh", mysql_url())
-    });
+    let mut admin = MysqlConnection::establish(&mysql_url())
+        .unwrap_or_else(|e| panic!("MySQL at {} ({e}); run scripts/services.sh", mysql_url()));
     admin
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .unwrap();

@@ -1,0 +1,105 @@
+//! The statements each operation issues (recorded with Diesel's instrumentation, transaction
+//! control left out), so a change that adds a round trip shows up here.
+
+mod common;
+
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[has_one(profile, dependent = "destroy")]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[has_one(profile, foreign_key = "user_id", dependent = "nullify")]
+pub struct NullifyUser {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = profiles)]
+pub struct Profile {
+    pub id: i32,
+    pub user_id: Option<i32>,
+    pub bio: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = profiles)]
+pub struct NewProfile<'a> {
+    pub bio: &'a str,
+}
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE users (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE profiles (id {pk}, user_id INTEGER UNIQUE, bio {text} NOT NULL)",
+];
+
+/// The first word of each statement, plus `FOR UPDATE` when the statement locks.
+fn kinds(log: &common::Statements) -> Vec<String> {
+    let kinds = log
+        .queries()
+        .iter()
+        .map(|q| {
+            let word = q.split_whitespace().next().unwrap_or("").to_uppercase();
+            if q.contains("FOR UPDATE") {
+                format!("{word} FOR UPDATE")
+            } else {
+                word
+            }
+        })
+        .collect();
+    log.clear();
+    kinds
+}
+
+backend_tests! {
+    schema = SCHEMA;
+
+    fn statements_per_operation(conn, backend) {
+        let lock = if backend == common::Backend::Sqlite { "SELECT" } else { "SELECT FOR UPDATE" };
+        let user = insert!(conn, users, User, users::name.eq("Anna"));
+        let log = common::Statements::record(conn);
+
+        assert_eq!(user.profile(conn).unwrap(), None);
+        assert_eq!(kinds(&log), ["SELECT"], "reader");
+
+        let _ = user.build_profile(NewProfile { bio: "a" });
+        assert!(kinds(&log).is_empty(), "build");
+
+        user.create_profile(conn, NewProfile { bio: "a" }).unwrap();
+        assert_eq!(kinds(&log), [lock, "SELECT", "INSERT", "SELECT"], "create, nothing linked");
+
+        let old = user.profile(conn).unwrap().unwrap();
+        log.clear();
+        user.create_profile(conn, NewProfile { bio: "b" }).unwrap();
+        assert_eq!(kinds(&log), [lock, "SELECT", "DELETE", "INSERT", "SELECT"], "create, destroy the old row");
+        assert!(rows!(conn, profiles, Profile).iter().all(|p| p.id != old.id));
+        log.clear();
+
+        User::preload_profile(std::slice::from_ref(&user), conn).unwrap();
+        assert_eq!(kinds(&log), ["SELECT"], "preload");
+
+        user.destroy(conn).unwrap();
+        assert_eq!(kinds(&log), ["SELECT", "DELETE", "DELETE"], "destroy: load dependents, delete them, delete owner");
+
+        let nuser = insert!(conn, users, NullifyUser, users::name.eq("Bob"));
+        nuser.create_profile(conn, NewProfile { bio: "c" }).unwrap();
+        log.clear();
+        nuser.create_profile(conn, NewProfile { bio: "d" }).unwrap();
+        assert_eq!(kinds(&log), [lock, "UPDATE", "INSERT", "SELECT"], "create, nullify the old row");
+        nuser.set_profile(conn, None).unwrap();
+        assert_eq!(kinds(&log), [lock, "UPDATE"], "set None, nullify");
+        nuser.destroy(conn).unwrap();
+        assert_eq!(kinds(&log), ["UPDATE", "DELETE"], "destroy, nullify");
+    }
+}
