@@ -106,3 +106,25 @@ backend_tests! {
         assert!(queries[0].contains("LIMIT"), "{}", queries[0]);
     }
 }
+
+#[test]
+fn declarations_are_registered_at_link_time() {
+    let profile = diesel_has_one::declarations()
+        .into_iter()
+        .find(|d| d.owner == "User" && d.name == "profile")
+        .expect("User.profile is registered");
+    assert_eq!(
+        profile,
+        diesel_has_one::Declaration {
+            owner: "User",
+            owner_table: "users",
+            owner_key: "id",
+            name: "profile",
+            target: "Profile",
+            target_table: "profiles",
+            foreign_key: "user_id",
+            foreign_key_nullable: true,
+            dependent: diesel_has_one::Dependent::Destroy,
+        }
+    );
+}

@@ -1,8 +1,11 @@
 //! What the expansion of `#[derive(Model)]` names. Not a public API.
 
 pub use diesel;
+pub use inventory;
 
-use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{is_nullable, Nullable, SqlType};
 use diesel::QueryResult;
@@ -17,8 +20,8 @@ pub struct Ch<const C: char>;
 
 /// The model's field for the column named `Name` (a tuple of [`Ch`]).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has no column for this foreign key",
-    label = "no field of `{Self}` is this column",
+    message = "`{Self}` has no field for this foreign key column",
+    label = "no field of `{Self}` maps to this column (by default the foreign key is the owner's name in snake case + `_id`)",
     note = "the foreign key is a column of the target's table with a field on `{Self}` (which derives `Model`); name the column with `foreign_key = \"…\"`"
 )]
 pub trait Column<Name> {
@@ -127,6 +130,22 @@ impl<ST, DB: diesel::backend::Backend> QueryFragment<DB> for Null<ST> {
     }
 }
 
+/// A destroy hook (`#[model(before_destroy = …, after_destroy = …)]`) as the runtime calls
+/// it: generic over the connection, `fn check<C>(model: &T, conn: &mut C) -> Result<(), Error>`.
+pub type DestroyHook<T, C> = fn(&T, &mut C) -> Result<(), crate::Error>;
+
+/// Calls a destroy hook through [`DestroyHook`], so a hook with another signature is
+/// reported once, on the user's path, with the expected signature spelled out (instead
+/// of an argument-count error plus a `?` error).
+#[inline]
+pub fn run_destroy_hook<T, C>(
+    destroy_hook: DestroyHook<T, C>,
+    model: &T,
+    conn: &mut C,
+) -> Result<(), crate::Error> {
+    destroy_hook(model, conn)
+}
+
 /// `class_name` check: the target derives `Model`.
 pub fn check_model<T: crate::Model>() {}
 
@@ -155,5 +174,27 @@ where
     fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<usize> {
         use diesel::RunQueryDsl;
         diesel::insert_into(table).values((self, key)).execute(conn)
+    }
+}
+
+/// A declared `has_one`, registered at link time by the expansion (see
+/// [`declarations`](crate::declarations)).
+pub struct Registered(pub fn() -> crate::association::Declaration);
+
+inventory::collect!(Registered);
+
+/// The facts of association `A`, for the registry.
+pub fn describe<A: crate::association::HasOne>() -> crate::association::Declaration {
+    use crate::model::Model;
+    crate::association::Declaration {
+        owner: <A::Owner as Model>::NAME,
+        owner_table: <A::Owner as Model>::TABLE,
+        owner_key: A::OWNER_KEY,
+        name: A::NAME,
+        target: <A::Target as Model>::NAME,
+        target_table: <A::Target as Model>::TABLE,
+        foreign_key: A::FOREIGN_KEY,
+        foreign_key_nullable: A::FOREIGN_KEY_NULLABLE,
+        dependent: A::DEPENDENT,
     }
 }

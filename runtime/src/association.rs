@@ -43,6 +43,10 @@ pub trait HasOne: 'static {
     const DEPENDENT: Dependent;
     /// Whether the foreign key column is nullable (its SQL type is `Nullable<…>`).
     const FOREIGN_KEY_NULLABLE: bool;
+    /// The foreign key column's name.
+    const FOREIGN_KEY: &'static str;
+    /// The owner's key column's name (`primary_key`, default the primary key).
+    const OWNER_KEY: &'static str;
 
     /// The owner's key value (primary key, or the column named by `primary_key`).
     fn owner_key(owner: &Self::Owner) -> Self::Key;
@@ -56,10 +60,8 @@ pub trait Statements<C: Conn>: HasOne {
     /// Every linked row, by primary key.
     fn load_linked(key: &Self::Key, conn: &mut C) -> QueryResult<Vec<Self::Target>>;
     /// The primary keys of every linked row, ascending.
-    fn linked_keys(
-        key: &Self::Key,
-        conn: &mut C,
-    ) -> QueryResult<Vec<<Self::Target as Model>::Key>>;
+    fn linked_keys(key: &Self::Key, conn: &mut C)
+        -> QueryResult<Vec<<Self::Target as Model>::Key>>;
     /// `DELETE` every linked row.
     fn delete_linked(key: &Self::Key, conn: &mut C) -> QueryResult<usize>;
     /// `UPDATE … SET fk = NULL` on every linked row.
@@ -85,4 +87,38 @@ pub trait Statements<C: Conn>: HasOne {
 pub trait Insert<C: Conn, V>: Statements<C> {
     /// `INSERT INTO target (…, fk) VALUES (…, key)`.
     fn insert(key: &Self::Key, values: V, conn: &mut C) -> QueryResult<usize>;
+}
+
+/// One declared `has_one`, as the derive registered it: what [`declarations`](crate::declarations)
+/// returns and the schema audit checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declaration {
+    /// The owner's type name (`"User"`).
+    pub owner: &'static str,
+    /// The owner's table.
+    pub owner_table: &'static str,
+    /// The owner's key column the foreign key stores.
+    pub owner_key: &'static str,
+    /// The association's name (`"profile"`).
+    pub name: &'static str,
+    /// The target's type name.
+    pub target: &'static str,
+    /// The target's table.
+    pub target_table: &'static str,
+    /// The foreign key column on the target table.
+    pub foreign_key: &'static str,
+    /// Whether `table!` declares the foreign key `Nullable`.
+    pub foreign_key_nullable: bool,
+    /// The declared `dependent`.
+    pub dependent: Dependent,
+}
+
+/// Every `has_one` declared in the program (all linked crates), sorted by owner and name.
+pub fn declarations() -> Vec<Declaration> {
+    let mut all: Vec<Declaration> = inventory::iter::<crate::__private::Registered>
+        .into_iter()
+        .map(|r| (r.0)())
+        .collect();
+    all.sort_by_key(|d| (d.owner, d.name));
+    all
 }

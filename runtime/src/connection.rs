@@ -15,7 +15,9 @@ use crate::backend::Backend;
     message = "`{Self}` is not a connection diesel_has_one can run on",
     note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection` (for a pooled connection, `&mut *pooled`)"
 )]
-pub trait Conn: Connection<Backend = Self::DB, TransactionManager = AnsiTransactionManager> {
+pub trait Conn:
+    Connection<Backend = Self::DB, TransactionManager = AnsiTransactionManager>
+{
     /// The connection's backend.
     type DB: Backend;
 }

@@ -35,7 +35,10 @@ where
                 let mut errors = Errors::new();
                 errors.add(
                     "base",
-                    format!("Cannot delete record because a dependent {} exists", A::NAME),
+                    format!(
+                        "Cannot delete record because a dependent {} exists",
+                        A::NAME
+                    ),
                 );
                 Err(Error::Invalid(errors))
             }

@@ -6,7 +6,9 @@
 //! MySQL/MariaDB (`JSON_TABLE`) turn into rows. Values are always bound, never spliced
 //! into the SQL text.
 
-use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Bool;
 use diesel::QueryResult;

@@ -46,6 +46,7 @@
 extern crate self as diesel_has_one;
 
 pub mod association;
+pub mod audit;
 pub mod backend;
 pub mod build;
 pub mod connection;
@@ -61,7 +62,7 @@ pub mod replace;
 #[doc(hidden)]
 pub mod __private;
 
-pub use association::{Dependent, HasOne, Insert, Statements};
+pub use association::{declarations, Declaration, Dependent, HasOne, Insert, Statements};
 pub use build::Built;
 pub use connection::Conn;
 pub use error::{Error, Errors, FieldError};

@@ -21,6 +21,8 @@ pub trait Model: HasTable + Sized + 'static {
     type PrimaryKey: diesel::Column<Table = Self::Table> + Default;
     /// The type's name, for errors (`"User"`).
     const NAME: &'static str;
+    /// The table's name (the last segment of Diesel's `table_name`).
+    const TABLE: &'static str;
 
     /// This row's primary key value.
     fn primary_key_value(&self) -> Self::Key;

@@ -46,11 +46,14 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         ordered,
     } = Names::new(a);
     let owner = &m.ident;
+    let owner_table = &m.table;
     let target = &a.target;
     let name = &a.name;
     let name_str = name.to_string();
     let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
-    let key_field = m.field_of(key_column).expect("validated: the owner key has a field");
+    let key_field = m
+        .field_of(key_column)
+        .expect("validated: the owner key has a field");
     let key_ty = &key_field.ty;
     let key_ident = &key_field.ident;
     let fk_name = names::type_name(&a.foreign_key.to_string(), a.foreign_key.span());
@@ -69,15 +72,22 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let fk_alias = quote_spanned! {a.foreign_key.span()=>
         type #fk = <#target as _rt::__private::Column<#fk_name>>::Column;
     };
-    let load = |query: TokenStream, out: TokenStream| {
-        quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>)
-    };
+    let load = |query: TokenStream, out: TokenStream| quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>);
     let execute = |query: TokenStream| quote!(#query: diesel::query_dsl::methods::ExecuteDsl<__C>);
     let as_select = quote!(diesel::dsl::AsSelect<#target, <__C as _rt::Conn>::DB>);
     let bounds = [
-        load(quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>), quote!(#target)),
-        load(quote!(diesel::dsl::Select<#ordered, #as_select>), quote!(#target)),
-        load(quote!(diesel::dsl::Select<#ordered, #pk>), quote!(#target_key)),
+        load(
+            quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>),
+            quote!(#target),
+        ),
+        load(
+            quote!(diesel::dsl::Select<#ordered, #as_select>),
+            quote!(#target),
+        ),
+        load(
+            quote!(diesel::dsl::Select<#ordered, #pk>),
+            quote!(#target_key),
+        ),
         execute(quote!(diesel::dsl::delete<#linked>)),
         execute(quote!(diesel::dsl::Update<
             #linked,
@@ -149,11 +159,17 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             const DEPENDENT: _rt::Dependent = _rt::Dependent::#dependent;
             const FOREIGN_KEY_NULLABLE: bool =
                 _rt::__private::is_nullable::<<#fk as diesel::Expression>::SqlType>();
+            const FOREIGN_KEY: &'static str = <#fk as diesel::Column>::NAME;
+            const OWNER_KEY: &'static str = <#owner_table::#key_column as diesel::Column>::NAME;
 
             #[inline]
             fn owner_key(owner: &#owner) -> #key_ty {
                 ::core::clone::Clone::clone(&owner.#key_ident)
             }
+        }
+
+        _rt::__private::inventory::submit! {
+            _rt::__private::Registered(_rt::__private::describe::<#marker>)
         }
 
         #[automatically_derived]

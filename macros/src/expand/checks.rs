@@ -8,8 +8,11 @@ use quote::{format_ident, quote_spanned};
 use crate::ast::{Association, Dependent, Model};
 use crate::names;
 
-/// The checks of one association; `fk` is its foreign key type alias.
-pub fn expand(m: &Model, a: &Association, fk: &Ident) -> TokenStream {
+/// The checks of one association. The foreign key is spelled out as the `Column` lookup
+/// spanned on the user's `foreign_key` token (the literal, or the association name when
+/// inferred) rather than through the association's type alias (`_fk`), so a missing column
+/// is reported on that token.
+pub fn expand(m: &Model, a: &Association, _fk: &Ident) -> TokenStream {
     let owner = &m.ident;
     let target = &a.target;
     let target_span = target
@@ -19,6 +22,10 @@ pub fn expand(m: &Model, a: &Association, fk: &Ident) -> TokenStream {
     let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
     let key_ty = &m.field_of(key_column).expect("validated").ty;
     let fn_name = format_ident!("__{}_checks", a.name);
+    let fk_name = names::type_name(&a.foreign_key.to_string(), a.foreign_key.span());
+    let fk = quote_spanned! {a.foreign_key.span()=>
+        <#target as _rt::__private::Column<#fk_name>>::Column
+    };
 
     let is_model = quote_spanned! {target_span=>
         _rt::__private::check_model::<#target>();

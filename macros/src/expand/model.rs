@@ -12,10 +12,18 @@ pub fn expand(m: &Model) -> TokenStream {
     let ident = &m.ident;
     let table = &m.table;
     let pk = &m.primary_key[0];
-    let pk_field = m.field_of(pk).expect("validated: the primary key has a field");
+    let pk_field = m
+        .field_of(pk)
+        .expect("validated: the primary key has a field");
     let key_ty = &pk_field.ty;
     let pk_ident = &pk_field.ident;
     let name = ident.to_string();
+    let table_name = table
+        .segments
+        .last()
+        .expect("a path has a segment")
+        .ident
+        .to_string();
 
     let columns = m.fields.iter().map(|f| {
         let n = names::type_name(&f.column.to_string(), f.column.span());
@@ -28,7 +36,12 @@ pub fn expand(m: &Model) -> TokenStream {
         }
     });
     let belongs_to = m.belongs_to.iter().map(|b| {
-        let last = &b.parent.segments.last().expect("a path has a segment").ident;
+        let last = &b
+            .parent
+            .segments
+            .last()
+            .expect("a path has a segment")
+            .ident;
         let n = names::type_name(&names::snake(last), last.span());
         let parent = &b.parent;
         let fk = &b.foreign_key;
@@ -53,7 +66,8 @@ pub fn expand(m: &Model) -> TokenStream {
     };
     let before = hook(&m.hooks.before_destroy);
     let after = hook(&m.hooks.after_destroy);
-    let owner_row = quote!(diesel::dsl::Filter<#table::table, diesel::dsl::Eq<#table::#pk, #key_ty>>);
+    let owner_row =
+        quote!(diesel::dsl::Filter<#table::table, diesel::dsl::Eq<#table::#pk, #key_ty>>);
 
     quote! {
         #[automatically_derived]
@@ -61,6 +75,7 @@ pub fn expand(m: &Model) -> TokenStream {
             type Key = #key_ty;
             type PrimaryKey = #table::#pk;
             const NAME: &'static str = #name;
+            const TABLE: &'static str = #table_name;
 
             #[inline]
             fn primary_key_value(&self) -> #key_ty {
