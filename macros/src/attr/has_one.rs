@@ -73,6 +73,16 @@ fn parse_one(
             "missing association name: the first item is the name, e.g. `#[has_one(profile, dependent = \"destroy\")]`",
         ));
     }
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        return Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "the association name is an identifier, not a string: write `#[has_one({})]`",
+                lit.value()
+            ),
+        ));
+    }
     let name: Ident = input.parse().map_err(|e| {
         syn::Error::new(
             e.span(),
@@ -81,20 +91,31 @@ fn parse_one(
     })?;
     let mut opts = Options::default();
     let mut seen: Vec<Ident> = Vec::new();
+    let mut previous = name.to_string();
     while !input.is_empty() {
+        if !input.peek(Token![,]) {
+            return Err(input.error(format!(
+                "expected `,` after `{previous}`: write `#[has_one(name, option = \"…\", …)]`"
+            )));
+        }
         input.parse::<Token![,]>()?;
         if input.is_empty() {
             break;
         }
-        let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
-        input.parse::<Token![=]>()?;
-        let value: LitStr = input.parse().map_err(|e| {
+        let key: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
             syn::Error::new(
                 e.span(),
-                format!("expected a string literal: `{key} = \"…\"`"),
+                format!(
+                    "expected an option name; valid options are {}",
+                    list(OPTIONS)
+                ),
             )
         })?;
-        if seen.iter().any(|k| *k == key) {
+        previous = format!("{key} = …");
+        let Some(value) = option_value(input, &key, cx)? else {
+            continue;
+        };
+        if seen.contains(&key) {
             cx.error(&key, format!("duplicate option `{key}`: give it once"));
             continue;
         }
@@ -104,21 +125,18 @@ fn parse_one(
                 opts.class_name = cx.ok(value.parse::<Path>().map_err(|_| {
                     syn::Error::new(
                         value.span(),
-                        "`class_name` must be a type path, e.g. `class_name = \"crate::models::Person\"`",
+                        format!(
+                            "`class_name` must be a type path such as `Profile` or `crate::models::Profile`, not `{}`",
+                            value.value()
+                        ),
                     )
                 }))
             }
-            "foreign_key" => opts.foreign_key = cx.ok(column(&key, &value)),
-            "primary_key" => opts.primary_key = cx.ok(column(&key, &value)),
-            "inverse_of" => opts.inverse_of = cx.ok(column(&key, &value)),
+            "foreign_key" => opts.foreign_key = cx.ok(column(&key, &value, "user_id")),
+            "primary_key" => opts.primary_key = cx.ok(column(&key, &value, "id")),
+            "inverse_of" => opts.inverse_of = cx.ok(column(&key, &value, "user")),
             "dependent" => opts.dependent = cx.ok(dependent(&value)).map(|d| (d, value)),
-            _ => cx.error(
-                &key,
-                format!(
-                    "unknown `has_one` option `{key}`; valid options are {}",
-                    list(OPTIONS)
-                ),
-            ),
+            _ => cx.error(&key, unknown_option(&key)),
         }
     }
     let association = Association {
@@ -129,18 +147,107 @@ fn parse_one(
         primary_key: opts.primary_key,
         inverse_of: opts.inverse_of,
         dependent: opts.dependent,
+        polymorphic: None,
+        strict_loading: None,
         name,
     };
     Ok(Some(association))
 }
 
+/// Reads `= "value"` after the option `key`. A value that is not a string literal is
+/// reported and skipped (`Ok(None)`), so the following options are still checked.
+fn option_value(input: ParseStream, key: &Ident, cx: &mut Ctxt) -> syn::Result<Option<LitStr>> {
+    if !input.peek(Token![=]) {
+        let message = format!("`{key}` needs a value: write `{key} = \"…\"`");
+        return if input.is_empty() || input.peek(Token![,]) {
+            cx.error(key, message);
+            Ok(None)
+        } else {
+            Err(input.error(message))
+        };
+    }
+    input.parse::<Token![=]>()?;
+    if input.peek(LitStr) {
+        return input.parse().map(Some);
+    }
+    let mut tokens = proc_macro2::TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<proc_macro2::TokenTree>()?]);
+    }
+    let text = tokens.to_string().replace(' ', "");
+    let message = if text.is_empty() {
+        format!("`{key}` needs a value: write `{key} = \"…\"`")
+    } else {
+        format!("`{key}` takes a string literal: write `{key} = \"{text}\"`")
+    };
+    if tokens.is_empty() {
+        cx.error(key, message);
+    } else {
+        cx.error(tokens, message);
+    }
+    Ok(None)
+}
+
+/// Rails `has_one` options this crate does not implement, named as such in the error.
+const RAILS_UNSUPPORTED: &[&str] = &[
+    "as",
+    "autosave",
+    "disable_joins",
+    "ensuring_owner_was",
+    "foreign_type",
+    "query_constraints",
+    "required",
+    "source",
+    "source_type",
+    "strict_loading",
+    "through",
+    "touch",
+    "validate",
+];
+
+fn unknown_option(key: &Ident) -> String {
+    let text = key.to_string();
+    let hint = if RAILS_UNSUPPORTED.contains(&text.as_str()) {
+        format!(" (Rails' `{text}:` is not supported)")
+    } else if let Some(near) = OPTIONS.iter().find(|o| edit_distance(o, &text) <= 2) {
+        format!(" (did you mean `{near}`?)")
+    } else {
+        String::new()
+    };
+    format!(
+        "unknown `has_one` option `{text}`{hint}; valid options are {}",
+        list(OPTIONS)
+    )
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// A column or association name given as a string (`foreign_key = "user_id"`), keeping the
 /// literal's span.
-fn column(key: &Ident, value: &LitStr) -> syn::Result<Ident> {
+fn column(key: &Ident, value: &LitStr, example: &str) -> syn::Result<Ident> {
     value.parse::<Ident>().map_err(|_| {
         syn::Error::new(
             value.span(),
-            format!("`{key}` must be a single identifier, e.g. `{key} = \"user_id\"`"),
+            format!(
+                "`{key}` must be a single identifier, e.g. `{key} = \"{example}\"`, not \"{}\"",
+                value.value()
+            ),
         )
     })
 }

@@ -1,0 +1,19 @@
+// A destroy hook with the wrong signature.
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[model(after_destroy = check)]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+fn check(_: &User) -> bool {
+    true
+}
+
+fn main() {}

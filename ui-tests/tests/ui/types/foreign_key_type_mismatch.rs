@@ -1,0 +1,24 @@
+// The foreign key is a BIGINT, the owner's key an `i32`.
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<BigInt>, bio -> Text } }
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[has_one(profile)]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = profiles)]
+pub struct Profile {
+    pub id: i32,
+    pub user_id: Option<i64>,
+    pub bio: String,
+}
+
+fn main() {}
