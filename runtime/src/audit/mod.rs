@@ -1,1 +1,173 @@
 //! The schema integrity audit: every declared `has_one` checked against the live schema.
+//!
+//! Rails does not guarantee a 1:1 relationship, and neither can generated code: an
+//! `INSERT` that bypasses the association, another application or a concurrent writer can
+//! always add a second row. Only the database can refuse it. [`audit`] reads the schema
+//! of the connected database (introspection queries, nothing written) and reports, for
+//! each association, what the database does not enforce, with the SQL that fixes it on
+//! that backend.
+//!
+//! ```
+//! # use diesel::prelude::*;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let conn = &mut SqliteConnection::establish(":memory:")?;
+//! // … create the schema (migrations) …
+//! let report = diesel_has_one::audit::audit(conn)?;
+//! for finding in &report.findings {
+//!     println!("{}: {} — {}", finding.association_name(), finding.kind, finding.message);
+//! }
+//! println!("{report}"); // readable, with the fix statements
+//! # Ok(()) }
+//! ```
+//!
+//! In a test suite, [`assert_schema`] panics with that text when there are findings.
+//!
+//! # Checks, per association
+//!
+//! 1. **Unique index** exactly on the foreign key column
+//!    ([`FindingKind::MissingUniqueIndex`]). A non-unique index, a unique index on more
+//!    columns (`(supplier_id, name)` is unique only as a pair) or a partial one does not
+//!    count; a primary key on exactly that column does. Fix: `CREATE UNIQUE INDEX`.
+//! 2. **Foreign key constraint** from `target(foreign_key)` to `owner_table(owner_key)`
+//!    ([`FindingKind::MissingForeignKey`]). Fix: `ALTER TABLE … ADD CONSTRAINT`; SQLite
+//!    cannot add one with `ALTER TABLE`, so the fix there describes the table rebuild.
+//! 3. **`ON DELETE` consistent with `dependent`** ([`FindingKind::OnDeleteInconsistent`]),
+//!    by the rule below.
+//! 4. **Nullability**: the database column is nullable exactly when `table!` declares it
+//!    `Nullable` ([`FindingKind::NullableMismatch`]); this is also what catches
+//!    `dependent = "nullify"` (which needs `Nullable` in `table!`, a compile-time check)
+//!    on a column the database declares NOT NULL.
+//!
+//! Before these, the owner and target tables and the owner key and foreign key columns
+//! must exist ([`FindingKind::MissingTable`], [`FindingKind::MissingColumn`]); when one is
+//! missing the other checks are skipped for that association.
+//!
+//! # The `ON DELETE` rule
+//!
+//! The association deletes or nullifies the target row itself *before* it deletes the
+//! owner, so inside `destroy` the constraint never fires. It matters for a `DELETE` of an
+//! owner row that bypasses the association. There the database may **refuse** (`NO ACTION`,
+//! `RESTRICT`: always consistent) or **do exactly what `dependent` declares**; anything
+//! else makes a plain `DELETE` do something the declaration does not:
+//!
+//! | `dependent` | consistent `ON DELETE` | fix statements declare |
+//! |---|---|---|
+//! | none, `destroy`, `restrict_with_exception`, `restrict_with_error` | `NO ACTION`, `RESTRICT` | `NO ACTION` |
+//! | `delete` | `NO ACTION`, `RESTRICT`, `CASCADE` | `CASCADE` |
+//! | `nullify` | `NO ACTION`, `RESTRICT`, `SET NULL` | `SET NULL` |
+//!
+//! `CASCADE` with `destroy` is reported: the database would delete the row without its
+//! destroy hooks and its own dependents. `SET DEFAULT` is never consistent.
+//!
+//! # Which associations
+//!
+//! [`declarations`](crate::declarations) lists every `has_one` linked into the program,
+//! including ones whose tables live in another database. [`audit`] checks all of them;
+//! [`audit_declarations`] and [`audit_where`] check only the ones given, and only those
+//! can produce a missing table finding.
+
+mod check;
+mod expect;
+mod fix;
+mod report;
+mod schema;
+
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use std::collections::HashMap;
+
+use diesel::QueryResult;
+
+pub use fix::{Dialect, Fix};
+pub use report::{Finding, FindingKind, Report};
+pub use schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
+
+use crate::association::{declarations, Declaration};
+
+/// A connection whose database schema the audit can read: `SqliteConnection`,
+/// `PgConnection` or `MysqlConnection` (each behind the cargo feature of its backend; for
+/// a pooled connection pass `&mut *pooled`).
+///
+/// Sealed: each implementation holds its backend's introspection queries.
+#[diagnostic::on_unimplemented(
+    message = "the schema audit cannot read the schema through `{Self}`",
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection` (for a pooled connection, `&mut *pooled`), with the matching feature of diesel_has_one enabled"
+)]
+pub trait Introspect: sealed::Sealed {
+    /// The dialect of the fix statements.
+    const DIALECT: Dialect;
+
+    /// Reads table `name` of the connected database (SQLite: the main database;
+    /// PostgreSQL: `current_schema()`; MySQL: `DATABASE()`), `None` if it does not exist.
+    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>>;
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// Audits every `has_one` declared in the program ([`declarations`](crate::declarations)).
+///
+/// Reads the schema only; an `Err` is a failed introspection query.
+pub fn audit<C: Introspect>(conn: &mut C) -> QueryResult<Report> {
+    audit_declarations(conn, &declarations())
+}
+
+/// Audits the `has_one` declarations selected by `keep` (for example those of one
+/// database: `audit_where(conn, |d| d.owner_table.starts_with("billing_"))`).
+pub fn audit_where<C, F>(conn: &mut C, keep: F) -> QueryResult<Report>
+where
+    C: Introspect,
+    F: FnMut(&Declaration) -> bool,
+{
+    let mut selected = declarations();
+    selected.retain(keep);
+    audit_declarations(conn, &selected)
+}
+
+/// Audits the given declarations, in the given order.
+pub fn audit_declarations<C: Introspect>(
+    conn: &mut C,
+    declarations: &[Declaration],
+) -> QueryResult<Report> {
+    let mut tables: HashMap<&'static str, Option<Table>> = HashMap::new();
+    let mut findings = Vec::new();
+    for decl in declarations {
+        for name in [decl.owner_table, decl.target_table] {
+            if !tables.contains_key(name) {
+                let table = conn.read_table(name)?;
+                tables.insert(name, table);
+            }
+        }
+        let owner = tables[decl.owner_table].as_ref();
+        let target = tables[decl.target_table].as_ref();
+        findings.extend(check::declaration(C::DIALECT, decl, owner, target));
+    }
+    Ok(Report {
+        dialect: C::DIALECT,
+        checked: declarations.to_vec(),
+        findings,
+    })
+}
+
+/// Audits every declared `has_one` and panics with the readable report when anything is
+/// found (or when the schema cannot be read). For a test in the application's own suite:
+///
+/// ```no_run
+/// # use diesel::prelude::*;
+/// # let conn = &mut SqliteConnection::establish(":memory:").unwrap();
+/// // after running the migrations on a test database:
+/// diesel_has_one::audit::assert_schema(conn);
+/// ```
+#[track_caller]
+pub fn assert_schema<C: Introspect>(conn: &mut C) {
+    match audit(conn) {
+        Ok(report) => report.assert_clean(),
+        Err(e) => panic!("diesel_has_one schema audit: reading the schema failed: {e}"),
+    }
+}

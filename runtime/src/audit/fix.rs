@@ -1,0 +1,338 @@
+//! The SQL that fixes a finding, per backend: identifier quoting, index and constraint
+//! names, and the statements (or, where SQLite's `ALTER TABLE` cannot do it, the table
+//! rebuild to perform).
+
+use std::fmt;
+
+use super::schema::{Column, ForeignKey, OnDelete, Table};
+
+/// The SQL dialect a report's fix statements are written in: the audited connection's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+}
+
+impl Dialect {
+    /// The backend's name (`"SQLite"`, `"PostgreSQL"`, `"MySQL/MariaDB"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SQLite",
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MySQL/MariaDB",
+        }
+    }
+
+    /// `name` as an identifier: unchanged when it is a plain lower-case identifier that is
+    /// not a reserved word, quoted otherwise (`"…"`, or `` `…` `` on MySQL).
+    pub fn ident(self, name: &str) -> String {
+        let plain = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !RESERVED.contains(&name);
+        if plain {
+            return name.to_owned();
+        }
+        match self {
+            Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
+            Dialect::Sqlite | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// The longest identifier the backend keeps (PostgreSQL truncates past 63 bytes,
+    /// MySQL refuses past 64).
+    fn max_ident(self) -> usize {
+        match self {
+            Dialect::Sqlite => usize::MAX,
+            Dialect::Postgres => 63,
+            Dialect::Mysql => 64,
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Words the fix statements quote when used as a table, column or index name.
+const RESERVED: &[&str] = &[
+    "all",
+    "and",
+    "as",
+    "asc",
+    "by",
+    "case",
+    "check",
+    "column",
+    "constraint",
+    "default",
+    "desc",
+    "end",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "index",
+    "key",
+    "limit",
+    "not",
+    "null",
+    "offset",
+    "or",
+    "order",
+    "primary",
+    "range",
+    "rank",
+    "references",
+    "rows",
+    "select",
+    "table",
+    "to",
+    "unique",
+    "user",
+    "when",
+    "where",
+    "window",
+];
+
+/// How to fix one finding: the statements to run on the audited database, in order, and
+/// what to know before running them (or what to do by hand when no statement can do it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fix {
+    /// SQL statements, without a trailing `;`, each runnable with `diesel::sql_query`.
+    /// Empty when the fix is not one statement away (see [`note`](Self::note)).
+    pub statements: Vec<String>,
+    /// Preconditions of the statements, or the manual steps when there are none.
+    pub note: Option<String>,
+}
+
+impl Fix {
+    fn sql(statements: Vec<String>, note: impl Into<Option<String>>) -> Fix {
+        Fix {
+            statements,
+            note: note.into(),
+        }
+    }
+
+    fn manual(note: String) -> Fix {
+        Fix {
+            statements: Vec::new(),
+            note: Some(note),
+        }
+    }
+}
+
+/// `CREATE [UNIQUE] INDEX index_<table>_on_<columns> ON table (columns)`, with a name the
+/// table does not use yet.
+pub(crate) fn index(dialect: Dialect, table: &Table, columns: &[&str], unique: bool) -> Fix {
+    let base = truncate(
+        dialect,
+        format!("index_{}_on_{}", table.name, columns.join("_and_")),
+    );
+    let mut name = base.clone();
+    let mut n = 1;
+    while table.indexes.iter().any(|i| i.name == name) {
+        n += 1;
+        name = truncate(dialect, format!("{base}_{n}"));
+    }
+    let t = dialect.ident(&table.name);
+    let c = columns
+        .iter()
+        .map(|c| dialect.ident(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let statement = format!(
+        "CREATE {}INDEX {} ON {t} ({c})",
+        if unique { "UNIQUE " } else { "" },
+        dialect.ident(&name)
+    );
+    let note = unique.then(|| {
+        format!(
+            "fails while two rows share a {}; list them with \
+             SELECT {c}, COUNT(*) FROM {t} GROUP BY {c} HAVING COUNT(*) > 1",
+            columns.join(", ")
+        )
+    });
+    Fix::sql(vec![statement], note)
+}
+
+/// What a foreign key constraint from `table(column)` to `referenced(referenced_column)`
+/// should look like.
+pub(crate) struct WantedForeignKey<'a> {
+    pub table: &'a Table,
+    pub column: &'a str,
+    pub referenced: &'a str,
+    pub referenced_column: &'a str,
+    pub on_delete: OnDelete,
+}
+
+impl WantedForeignKey<'_> {
+    fn clause(&self, dialect: Dialect) -> String {
+        let on_delete = match self.on_delete {
+            OnDelete::NoAction => String::new(),
+            action => format!(" ON DELETE {action}"),
+        };
+        format!(
+            "FOREIGN KEY ({}) REFERENCES {} ({}){on_delete}",
+            dialect.ident(self.column),
+            dialect.ident(self.referenced),
+            dialect.ident(self.referenced_column),
+        )
+    }
+
+    fn default_name(&self, dialect: Dialect) -> String {
+        truncate(dialect, format!("fk_{}_{}", self.table.name, self.column))
+    }
+}
+
+/// Adds the constraint, or replaces `existing` (whose `ON DELETE` is wrong) with it.
+pub(crate) fn foreign_key(
+    dialect: Dialect,
+    wanted: &WantedForeignKey<'_>,
+    existing: Option<&ForeignKey>,
+) -> Fix {
+    let t = dialect.ident(&wanted.table.name);
+    let name = existing
+        .and_then(|fk| fk.name.clone())
+        .unwrap_or_else(|| wanted.default_name(dialect));
+    let n = dialect.ident(&name);
+    let clause = wanted.clause(dialect);
+    let orphans = format!(
+        "fails while a {} row references a missing {} row; list them with \
+         SELECT * FROM {t} WHERE {c} IS NOT NULL AND {c} NOT IN (SELECT {rc} FROM {r})",
+        wanted.table.name,
+        wanted.referenced,
+        c = dialect.ident(wanted.column),
+        r = dialect.ident(wanted.referenced),
+        rc = dialect.ident(wanted.referenced_column),
+    );
+    match (dialect, existing) {
+        (Dialect::Sqlite, _) => {
+            let column = wanted.table.column(wanted.column);
+            let definition = column_definition(dialect, wanted.column, column, None);
+            Fix::manual(sqlite_rebuild(
+                &wanted.table.name,
+                &format!(
+                    "SQLite cannot add or change a foreign key with ALTER TABLE; \
+                     declare the column as `{definition} REFERENCES {} ({}){}`",
+                    dialect.ident(wanted.referenced),
+                    dialect.ident(wanted.referenced_column),
+                    match wanted.on_delete {
+                        OnDelete::NoAction => String::new(),
+                        action => format!(" ON DELETE {action}"),
+                    },
+                ),
+            ))
+        }
+        (Dialect::Postgres, None) | (Dialect::Mysql, None) => Fix::sql(
+            vec![format!("ALTER TABLE {t} ADD CONSTRAINT {n} {clause}")],
+            orphans,
+        ),
+        (Dialect::Postgres, Some(_)) => Fix::sql(
+            vec![format!(
+                "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} {clause}"
+            )],
+            None,
+        ),
+        (Dialect::Mysql, Some(_)) => Fix::sql(
+            vec![
+                format!("ALTER TABLE {t} DROP FOREIGN KEY {n}"),
+                format!("ALTER TABLE {t} ADD CONSTRAINT {n} {clause}"),
+            ],
+            None,
+        ),
+    }
+}
+
+/// Makes `column` of `table` nullable or NOT NULL.
+pub(crate) fn set_nullable(dialect: Dialect, table: &str, column: &Column, nullable: bool) -> Fix {
+    let t = dialect.ident(table);
+    let c = dialect.ident(&column.name);
+    let nulls = (!nullable).then(|| {
+        format!(
+            "fails while a row has a NULL {}; list them with SELECT * FROM {t} WHERE {c} IS NULL",
+            column.name
+        )
+    });
+    match dialect {
+        Dialect::Postgres => Fix::sql(
+            vec![format!(
+                "ALTER TABLE {t} ALTER COLUMN {c} {} NOT NULL",
+                if nullable { "DROP" } else { "SET" }
+            )],
+            nulls,
+        ),
+        Dialect::Mysql => Fix::sql(
+            vec![format!(
+                "ALTER TABLE {t} MODIFY {}",
+                column_definition(dialect, &column.name, Some(column), Some(nullable))
+            )],
+            Some(match nulls {
+                Some(n) => format!("{n}; MODIFY restates the whole column: add its DEFAULT or COMMENT if it has one"),
+                None => "MODIFY restates the whole column: add its DEFAULT or COMMENT if it has one".into(),
+            }),
+        ),
+        Dialect::Sqlite => Fix::manual(sqlite_rebuild(
+            table,
+            &format!(
+                "SQLite cannot change a column's NOT NULL with ALTER TABLE; declare it as `{}`",
+                column_definition(dialect, &column.name, Some(column), Some(nullable))
+            ),
+        )),
+    }
+}
+
+/// `name TYPE [NOT NULL | NULL]` as the column is (or, with `nullable`, should be).
+fn column_definition(
+    dialect: Dialect,
+    name: &str,
+    column: Option<&Column>,
+    nullable: Option<bool>,
+) -> String {
+    let mut out = dialect.ident(name);
+    if let Some(column) = column {
+        if !column.sql_type.is_empty() {
+            out.push(' ');
+            out.push_str(&column.sql_type);
+        }
+        match nullable.unwrap_or(column.nullable) {
+            false => out.push_str(" NOT NULL"),
+            true if dialect == Dialect::Mysql => out.push_str(" NULL"),
+            true => {}
+        }
+    }
+    out
+}
+
+/// The table-rebuild procedure SQLite documents for schema changes `ALTER TABLE` cannot do.
+fn sqlite_rebuild(table: &str, change: &str) -> String {
+    format!(
+        "{change}. Rebuild the table (https://www.sqlite.org/lang_altertable.html#otheralter): \
+         PRAGMA foreign_keys = OFF; BEGIN; CREATE TABLE {table}_new (…the changed definition…); \
+         INSERT INTO {table}_new SELECT * FROM {table}; DROP TABLE {table}; \
+         ALTER TABLE {table}_new RENAME TO {table}; recreate its indexes and triggers; \
+         PRAGMA foreign_key_check; COMMIT; PRAGMA foreign_keys = ON"
+    )
+}
+
+fn truncate(dialect: Dialect, mut name: String) -> String {
+    let max = dialect.max_ident();
+    if name.len() > max {
+        let mut end = max;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
+}

@@ -1,0 +1,148 @@
+//! Reading a table's schema on MySQL and MariaDB, from `information_schema`, restricted to
+//! `DATABASE()` (the connection's current database).
+
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::{sql_query, MysqlConnection, QueryResult, QueryableByName, RunQueryDsl};
+
+use super::fix::Dialect;
+use super::schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
+use super::{sealed, Introspect};
+
+#[derive(QueryableByName)]
+struct ColumnRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    sql_type: String,
+    #[diesel(sql_type = Text)]
+    is_nullable: String,
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = BigInt)]
+    non_unique: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_name: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    sub_part: Option<i64>,
+}
+
+#[derive(QueryableByName)]
+struct ForeignKeyRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    referenced_table: String,
+    #[diesel(sql_type = Text)]
+    referenced_column: String,
+    #[diesel(sql_type = Text)]
+    on_delete: String,
+    #[diesel(sql_type = BigInt)]
+    ord: i64,
+}
+
+const COLUMNS: &str = "\
+SELECT COLUMN_NAME AS name, COLUMN_TYPE AS sql_type, IS_NULLABLE AS is_nullable \
+FROM information_schema.COLUMNS \
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
+ORDER BY ORDINAL_POSITION";
+
+/// `SUB_PART` is set on a prefix index (`(name(10))`); `COLUMN_NAME` is NULL on an
+/// expression part (MySQL 8 functional indexes).
+const INDEXES: &str = "\
+SELECT INDEX_NAME AS name, CAST(NON_UNIQUE AS SIGNED) AS non_unique, \
+       COLUMN_NAME AS column_name, CAST(SUB_PART AS SIGNED) AS sub_part \
+FROM information_schema.STATISTICS \
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
+ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+
+const FOREIGN_KEYS: &str = "\
+SELECT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name, \
+       CASE WHEN k.REFERENCED_TABLE_SCHEMA = DATABASE() THEN k.REFERENCED_TABLE_NAME \
+            ELSE CONCAT(k.REFERENCED_TABLE_SCHEMA, '.', k.REFERENCED_TABLE_NAME) END \
+         AS referenced_table, \
+       k.REFERENCED_COLUMN_NAME AS referenced_column, r.DELETE_RULE AS on_delete, \
+       CAST(k.ORDINAL_POSITION AS SIGNED) AS ord \
+FROM information_schema.KEY_COLUMN_USAGE k \
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+ AND r.TABLE_NAME = k.TABLE_NAME \
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+impl sealed::Sealed for MysqlConnection {}
+
+impl Introspect for MysqlConnection {
+    const DIALECT: Dialect = Dialect::Mysql;
+
+    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>> {
+        let column_rows: Vec<ColumnRow> = sql_query(COLUMNS).bind::<Text, _>(name).load(self)?;
+        if column_rows.is_empty() {
+            return Ok(None);
+        }
+        let columns = column_rows
+            .into_iter()
+            .map(|c| Column {
+                name: c.name,
+                sql_type: c.sql_type,
+                nullable: c.is_nullable.eq_ignore_ascii_case("YES"),
+            })
+            .collect();
+
+        let index_rows: Vec<IndexRow> = sql_query(INDEXES).bind::<Text, _>(name).load(self)?;
+        let mut indexes: Vec<Index> = Vec::new();
+        for row in index_rows {
+            let column = row.column_name.unwrap_or_else(|| EXPRESSION.to_owned());
+            let prefix = row.sub_part.is_some();
+            match indexes.last_mut() {
+                Some(index) if index.name == row.name => {
+                    index.columns.push(column);
+                    index.partial |= prefix;
+                }
+                _ => indexes.push(Index {
+                    name: row.name,
+                    columns: vec![column],
+                    unique: row.non_unique == 0,
+                    partial: prefix,
+                }),
+            }
+        }
+        let primary_key = indexes
+            .iter()
+            .find(|i| i.name == "PRIMARY")
+            .map(|i| i.columns.clone())
+            .unwrap_or_default();
+
+        let fk_rows: Vec<ForeignKeyRow> =
+            sql_query(FOREIGN_KEYS).bind::<Text, _>(name).load(self)?;
+        let mut foreign_keys: Vec<ForeignKey> = Vec::new();
+        for row in fk_rows {
+            match foreign_keys.last_mut() {
+                Some(fk) if row.ord > 1 && fk.name.as_deref() == Some(row.name.as_str()) => {
+                    fk.columns.push(row.column_name);
+                    fk.referenced_columns.push(row.referenced_column);
+                }
+                _ => foreign_keys.push(ForeignKey {
+                    name: Some(row.name),
+                    columns: vec![row.column_name],
+                    referenced_table: row.referenced_table,
+                    referenced_columns: vec![row.referenced_column],
+                    on_delete: OnDelete::parse(&row.on_delete).unwrap_or(OnDelete::NoAction),
+                }),
+            }
+        }
+
+        Ok(Some(Table {
+            name: name.to_owned(),
+            columns,
+            primary_key,
+            indexes,
+            foreign_keys,
+        }))
+    }
+}

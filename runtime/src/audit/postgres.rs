@@ -1,0 +1,168 @@
+//! Reading a table's schema on PostgreSQL, from `pg_catalog`, restricted to
+//! `current_schema()` (the first schema of the `search_path`, where unqualified names
+//! resolve).
+
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use diesel::{sql_query, PgConnection, QueryResult, QueryableByName, RunQueryDsl};
+
+use super::fix::Dialect;
+use super::schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
+use super::{sealed, Introspect};
+
+#[derive(QueryableByName)]
+struct ColumnRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    sql_type: String,
+    #[diesel(sql_type = Bool)]
+    nullable: bool,
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Bool)]
+    is_unique: bool,
+    #[diesel(sql_type = Bool)]
+    is_primary: bool,
+    #[diesel(sql_type = Bool)]
+    is_partial: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_name: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ForeignKeyRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    referenced_table: String,
+    #[diesel(sql_type = Text)]
+    referenced_column: String,
+    #[diesel(sql_type = Text)]
+    on_delete: String,
+    #[diesel(sql_type = BigInt)]
+    ord: i64,
+}
+
+const COLUMNS: &str = "\
+SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS sql_type, \
+       NOT a.attnotnull AS nullable \
+FROM pg_attribute a \
+JOIN pg_class c ON c.oid = a.attrelid \
+JOIN pg_namespace n ON n.oid = c.relnamespace \
+WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r', 'p') \
+  AND a.attnum > 0 AND NOT a.attisdropped \
+ORDER BY a.attnum";
+
+/// Key columns only (`ord <= indnkeyatts` leaves out `INCLUDE` columns); an expression
+/// part has attnum 0 and no column.
+const INDEXES: &str = "\
+SELECT i.relname::text AS name, ix.indisunique AS is_unique, ix.indisprimary AS is_primary, \
+       (ix.indpred IS NOT NULL) AS is_partial, a.attname::text AS column_name \
+FROM pg_index ix \
+JOIN pg_class t ON t.oid = ix.indrelid \
+JOIN pg_class i ON i.oid = ix.indexrelid \
+JOIN pg_namespace n ON n.oid = t.relnamespace \
+CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) \
+LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum AND k.attnum > 0 \
+WHERE n.nspname = current_schema() AND t.relname = $1 AND k.ord <= ix.indnkeyatts \
+ORDER BY i.relname, k.ord";
+
+/// `confdeltype`: a = NO ACTION, r = RESTRICT, c = CASCADE, n = SET NULL, d = SET DEFAULT.
+const FOREIGN_KEYS: &str = "\
+SELECT con.conname::text AS name, a.attname::text AS column_name, \
+       CASE WHEN rn.nspname = current_schema() THEN rt.relname::text \
+            ELSE rn.nspname::text || '.' || rt.relname::text END AS referenced_table, \
+       ra.attname::text AS referenced_column, con.confdeltype::text AS on_delete, k.ord \
+FROM pg_constraint con \
+JOIN pg_class t ON t.oid = con.conrelid \
+JOIN pg_namespace n ON n.oid = t.relnamespace \
+JOIN pg_class rt ON rt.oid = con.confrelid \
+JOIN pg_namespace rn ON rn.oid = rt.relnamespace \
+CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, refnum, ord) \
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+JOIN pg_attribute ra ON ra.attrelid = rt.oid AND ra.attnum = k.refnum \
+WHERE con.contype = 'f' AND n.nspname = current_schema() AND t.relname = $1 \
+ORDER BY con.conname, k.ord";
+
+fn on_delete(code: &str) -> OnDelete {
+    match code {
+        "r" => OnDelete::Restrict,
+        "c" => OnDelete::Cascade,
+        "n" => OnDelete::SetNull,
+        "d" => OnDelete::SetDefault,
+        _ => OnDelete::NoAction,
+    }
+}
+
+impl sealed::Sealed for PgConnection {}
+
+impl Introspect for PgConnection {
+    const DIALECT: Dialect = Dialect::Postgres;
+
+    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>> {
+        let column_rows: Vec<ColumnRow> = sql_query(COLUMNS).bind::<Text, _>(name).load(self)?;
+        if column_rows.is_empty() {
+            return Ok(None);
+        }
+        let columns = column_rows
+            .into_iter()
+            .map(|c| Column {
+                name: c.name,
+                sql_type: c.sql_type,
+                nullable: c.nullable,
+            })
+            .collect();
+
+        let index_rows: Vec<IndexRow> = sql_query(INDEXES).bind::<Text, _>(name).load(self)?;
+        let mut indexes: Vec<Index> = Vec::new();
+        let mut primary_key = Vec::new();
+        for row in index_rows {
+            let column = row.column_name.unwrap_or_else(|| EXPRESSION.to_owned());
+            if row.is_primary {
+                primary_key.push(column.clone());
+            }
+            match indexes.last_mut() {
+                Some(index) if index.name == row.name => index.columns.push(column),
+                _ => indexes.push(Index {
+                    name: row.name,
+                    columns: vec![column],
+                    unique: row.is_unique,
+                    partial: row.is_partial,
+                }),
+            }
+        }
+
+        let fk_rows: Vec<ForeignKeyRow> =
+            sql_query(FOREIGN_KEYS).bind::<Text, _>(name).load(self)?;
+        let mut foreign_keys: Vec<ForeignKey> = Vec::new();
+        for row in fk_rows {
+            match foreign_keys.last_mut() {
+                Some(fk) if row.ord > 1 && fk.name.as_deref() == Some(row.name.as_str()) => {
+                    fk.columns.push(row.column_name);
+                    fk.referenced_columns.push(row.referenced_column);
+                }
+                _ => foreign_keys.push(ForeignKey {
+                    name: Some(row.name),
+                    columns: vec![row.column_name],
+                    referenced_table: row.referenced_table,
+                    referenced_columns: vec![row.referenced_column],
+                    on_delete: on_delete(&row.on_delete),
+                }),
+            }
+        }
+
+        Ok(Some(Table {
+            name: name.to_owned(),
+            columns,
+            primary_key,
+            indexes,
+            foreign_keys,
+        }))
+    }
+}

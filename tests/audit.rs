@@ -1,0 +1,479 @@
+//! The schema integrity audit on all three backends: the thoughtbot schema (NOT NULL
+//! foreign key with a constraint, no unique index) and one broken schema per check, each
+//! reported with its fix, the fix applied (the report's own statements; a table rebuild
+//! where SQLite's `ALTER TABLE` cannot do it) and the report clean afterwards.
+
+mod common;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use common::{ddl, Backend};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_has_one::audit::{
+    assert_schema, audit, audit_declarations, audit_where, Dialect, FindingKind, Introspect, Report,
+};
+use diesel_has_one::{declarations, Model};
+
+diesel::table! { suppliers (id) { id -> Integer, name -> Text } }
+diesel::table! { accounts (id) { id -> Integer, supplier_id -> Integer, name -> Text } }
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+diesel::table! { authors (id) { id -> Integer, name -> Text } }
+diesel::table! { biographies (id) { id -> Integer, author_id -> Integer, body -> Text } }
+diesel::table! { ghosts (id) { id -> Integer } }
+diesel::table! { haunts (id) { id -> Integer, ghost_id -> Integer } }
+
+/// thoughtbot: `has_one :account`, no `dependent`.
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = suppliers)]
+#[has_one(account)]
+pub struct Supplier {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: i32,
+    pub supplier_id: i32,
+    pub name: String,
+}
+
+/// `nullify`, and `table!` says `Nullable`; the database (SCHEMA) says NOT NULL.
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[has_one(profile, dependent = "nullify")]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = profiles)]
+pub struct Profile {
+    pub id: i32,
+    pub user_id: Option<i32>,
+    pub bio: String,
+}
+
+/// `destroy`; the database (SCHEMA) says ON DELETE CASCADE.
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = authors)]
+#[has_one(biography, dependent = "destroy")]
+pub struct Author {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = biographies)]
+pub struct Biography {
+    pub id: i32,
+    pub author_id: i32,
+    pub body: String,
+}
+
+/// Declared in the program, but its tables are not in SCHEMA.
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = ghosts)]
+#[has_one(haunt, dependent = "delete")]
+pub struct Ghost {
+    pub id: i32,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = haunts)]
+pub struct Haunt {
+    pub id: i32,
+    pub ghost_id: i32,
+}
+
+const SCHEMA: &[&str] = &[
+    // thoughtbot: `t.belongs_to :supplier, null: false, foreign_key: true` (no unique index)
+    "CREATE TABLE suppliers (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE accounts (id {pk}, supplier_id INTEGER NOT NULL REFERENCES suppliers(id), name {text} NOT NULL)",
+    // nullify on a NOT NULL column
+    "CREATE TABLE users (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE profiles (id {pk}, user_id INTEGER NOT NULL REFERENCES users(id), bio {text} NOT NULL)",
+    "CREATE UNIQUE INDEX index_profiles_on_user_id ON profiles (user_id)",
+    // destroy with ON DELETE CASCADE
+    "CREATE TABLE authors (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE biographies (id {pk}, author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE, body {text} NOT NULL)",
+    "CREATE UNIQUE INDEX index_biographies_on_author_id ON biographies (author_id)",
+];
+
+const UNIQUE_ACCOUNTS: &str =
+    "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id)";
+
+/// The audit of the associations declared on `owner`.
+fn audit_owner<C: Introspect>(conn: &mut C, owner: &str) -> Report {
+    audit_where(conn, |d| d.owner == owner).unwrap()
+}
+
+/// `(owner, association, kind, table, column)` of every finding.
+type Row = (
+    &'static str,
+    &'static str,
+    FindingKind,
+    &'static str,
+    Option<&'static str>,
+);
+
+fn rows(report: &Report) -> Vec<Row> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.association.owner,
+                f.association.name,
+                f.kind,
+                f.table,
+                f.column,
+            )
+        })
+        .collect()
+}
+
+/// Runs every fix statement of the report.
+fn apply_fixes(conn: &mut impl SimpleConnection, report: &Report) {
+    for statement in report.fix_sql() {
+        conn.batch_execute(&statement)
+            .unwrap_or_else(|e| panic!("fix statement failed: {statement}: {e}"));
+    }
+}
+
+fn run(conn: &mut impl SimpleConnection, backend: Backend, sql: &str) {
+    conn.batch_execute(&ddl(backend, sql))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// SQLite's table rebuild (what the report's fix describes when `ALTER TABLE` cannot do
+/// it): `create` defines `{table}_new`.
+fn sqlite_rebuild(conn: &mut impl SimpleConnection, table: &str, create: &str, after: &[&str]) {
+    let mut sql = format!(
+        "PRAGMA foreign_keys = OFF; BEGIN; {}; INSERT INTO {table}_new SELECT * FROM {table}; \
+         DROP TABLE {table}; ALTER TABLE {table}_new RENAME TO {table};",
+        ddl(Backend::Sqlite, create)
+    );
+    for statement in after {
+        sql.push_str(statement);
+        sql.push(';');
+    }
+    sql.push_str(" COMMIT; PRAGMA foreign_keys = ON;");
+    conn.batch_execute(&sql).unwrap();
+}
+
+fn dialect(backend: Backend) -> Dialect {
+    match backend {
+        Backend::Sqlite => Dialect::Sqlite,
+        Backend::Postgres => Dialect::Postgres,
+        Backend::Mysql => Dialect::Mysql,
+    }
+}
+
+backend_tests! {
+    schema = SCHEMA;
+
+    fn thoughtbot_schema_lacks_exactly_the_unique_index(conn, backend) {
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(report.dialect, dialect(backend));
+        assert_eq!(report.checked.len(), 1);
+        assert_eq!(
+            rows(&report),
+            [("Supplier", "account", FindingKind::MissingUniqueIndex, "accounts", Some("supplier_id"))]
+        );
+        let finding = &report.findings[0];
+        assert_eq!(finding.association_name(), "Supplier.account");
+        assert_eq!(finding.fix.statements, [UNIQUE_ACCOUNTS]);
+        if backend == Backend::Mysql {
+            // MariaDB indexes a foreign key column itself, with a plain index
+            assert!(finding.message.contains("is not unique"), "{}", finding.message);
+        }
+        let text = report.to_string();
+        for phrase in [
+            "1 has_one association checked, 1 finding",
+            "Supplier.account (suppliers → accounts.supplier_id, dependent = none): missing unique index",
+            "accounts.supplier_id has no unique index",
+            "a second accounts row for the same suppliers row",
+            "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id);",
+            "HAVING COUNT(*) > 1",
+        ] {
+            assert!(text.contains(phrase), "missing {phrase:?} in:\n{text}");
+        }
+    }
+
+    fn applying_the_reported_fix_makes_the_thoughtbot_report_clean(conn, backend) {
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(report.fix_sql(), [UNIQUE_ACCOUNTS]);
+        apply_fixes(conn, &report);
+
+        let after = audit_owner(conn, "Supplier");
+        assert!(after.is_clean(), "{after}");
+        assert_eq!(rows(&after), []);
+        let text = after.to_string();
+        assert!(text.contains("1 has_one association checked, no findings"), "{text}");
+        after.assert_clean();
+
+        // and the database now refuses the thoughtbot bypass
+        run(conn, backend, "INSERT INTO suppliers (name) VALUES ('Acme')");
+        let id: i32 = suppliers::table.select(suppliers::id).first(conn).unwrap();
+        let add = |conn: &mut _| {
+            diesel::insert_into(accounts::table)
+                .values((accounts::supplier_id.eq(id), accounts::name.eq("x")))
+                .execute(conn)
+        };
+        add(conn).unwrap();
+        assert!(add(conn).is_err());
+    }
+
+    fn whole_program_audit_then_assert_schema_after_every_fix(conn, backend) {
+        let report = audit(conn).unwrap();
+        assert_eq!(report.checked, declarations());
+        assert_eq!(
+            rows(&report),
+            [
+                ("Author", "biography", FindingKind::OnDeleteInconsistent, "biographies", Some("author_id")),
+                ("Ghost", "haunt", FindingKind::MissingTable, "ghosts", None),
+                ("Ghost", "haunt", FindingKind::MissingTable, "haunts", None),
+                ("Supplier", "account", FindingKind::MissingUniqueIndex, "accounts", Some("supplier_id")),
+                ("User", "profile", FindingKind::NullableMismatch, "profiles", Some("user_id")),
+            ]
+        );
+
+        let panic = catch_unwind(AssertUnwindSafe(|| assert_schema(conn))).unwrap_err();
+        let text = panic.downcast_ref::<String>().expect("a formatted panic message");
+        assert_eq!(*text, report.to_string());
+        for phrase in [
+            "4 has_one associations checked, 5 findings",
+            "1. Author.biography",
+            "ON DELETE inconsistent with dependent",
+            "the target table haunts does not exist",
+            "nullability mismatch",
+            "All fix statements",
+        ] {
+            assert!(text.contains(phrase), "missing {phrase:?} in:\n{text}");
+        }
+
+        apply_fixes(conn, &report);
+        if backend == Backend::Sqlite {
+            sqlite_rebuild(conn, "profiles",
+                "CREATE TABLE profiles_new (id {pk}, user_id INTEGER REFERENCES users(id), bio {text} NOT NULL)",
+                &["CREATE UNIQUE INDEX index_profiles_on_user_id ON profiles (user_id)"]);
+            sqlite_rebuild(conn, "biographies",
+                "CREATE TABLE biographies_new (id {pk}, author_id INTEGER NOT NULL REFERENCES authors(id), body {text} NOT NULL)",
+                &["CREATE UNIQUE INDEX index_biographies_on_author_id ON biographies (author_id)"]);
+        }
+        run(conn, backend, "CREATE TABLE ghosts (id {pk})");
+        run(conn, backend, "CREATE TABLE haunts (id {pk}, ghost_id INTEGER NOT NULL REFERENCES ghosts(id) ON DELETE CASCADE)");
+        run(conn, backend, "CREATE UNIQUE INDEX index_haunts_on_ghost_id ON haunts (ghost_id)");
+
+        assert_schema(conn);
+    }
+
+    fn nullify_on_a_not_null_database_column_is_reported(conn, backend) {
+        let report = audit_owner(conn, "User");
+        assert_eq!(
+            rows(&report),
+            [("User", "profile", FindingKind::NullableMismatch, "profiles", Some("user_id"))]
+        );
+        let finding = &report.findings[0];
+        for phrase in ["declares profiles.user_id Nullable", "database column is NOT NULL", "`dependent = \"nullify\"`", "NOT NULL violation"] {
+            assert!(finding.message.contains(phrase), "missing {phrase:?} in: {}", finding.message);
+        }
+        match backend {
+            Backend::Postgres => assert_eq!(
+                finding.fix.statements,
+                ["ALTER TABLE profiles ALTER COLUMN user_id DROP NOT NULL"]
+            ),
+            Backend::Mysql => assert_eq!(
+                finding.fix.statements,
+                ["ALTER TABLE profiles MODIFY user_id int(11) NULL"]
+            ),
+            Backend::Sqlite => {
+                assert_eq!(finding.fix.statements, Vec::<String>::new());
+                let note = finding.fix.note.as_deref().unwrap();
+                assert!(note.contains("SQLite cannot change a column's NOT NULL with ALTER TABLE"), "{note}");
+                assert!(note.contains("declare it as `user_id INTEGER`"), "{note}");
+                assert!(note.contains("Rebuild the table"), "{note}");
+            }
+        }
+
+        apply_fixes(conn, &report);
+        if backend == Backend::Sqlite {
+            sqlite_rebuild(conn, "profiles",
+                "CREATE TABLE profiles_new (id {pk}, user_id INTEGER REFERENCES users(id), bio {text} NOT NULL)",
+                &["CREATE UNIQUE INDEX index_profiles_on_user_id ON profiles (user_id)"]);
+        }
+        let after = audit_owner(conn, "User");
+        assert!(after.is_clean(), "{after}");
+    }
+
+    fn on_delete_cascade_with_dependent_destroy_is_reported(conn, backend) {
+        let report = audit_owner(conn, "Author");
+        assert_eq!(
+            rows(&report),
+            [("Author", "biography", FindingKind::OnDeleteInconsistent, "biographies", Some("author_id"))]
+        );
+        let finding = &report.findings[0];
+        for phrase in [
+            "biographies.author_id → authors.id is ON DELETE CASCADE",
+            "delete the linked biographies rows",
+            "`dependent = \"destroy\"`",
+            "CASCADE skips the hooks",
+            "Consistent with this dependent: NO ACTION, RESTRICT",
+        ] {
+            assert!(finding.message.contains(phrase), "missing {phrase:?} in: {}", finding.message);
+        }
+        match backend {
+            Backend::Postgres => assert_eq!(
+                finding.fix.statements,
+                ["ALTER TABLE biographies DROP CONSTRAINT biographies_author_id_fkey, \
+                  ADD CONSTRAINT biographies_author_id_fkey FOREIGN KEY (author_id) REFERENCES authors (id)"]
+            ),
+            Backend::Mysql => assert_eq!(
+                finding.fix.statements,
+                [
+                    "ALTER TABLE biographies DROP FOREIGN KEY biographies_ibfk_1",
+                    "ALTER TABLE biographies ADD CONSTRAINT biographies_ibfk_1 FOREIGN KEY (author_id) REFERENCES authors (id)",
+                ]
+            ),
+            Backend::Sqlite => {
+                assert_eq!(finding.fix.statements, Vec::<String>::new());
+                let note = finding.fix.note.as_deref().unwrap();
+                assert!(note.contains("SQLite cannot add or change a foreign key with ALTER TABLE"), "{note}");
+                assert!(note.contains("`author_id INTEGER NOT NULL REFERENCES authors (id)`"), "{note}");
+            }
+        }
+
+        apply_fixes(conn, &report);
+        if backend == Backend::Sqlite {
+            sqlite_rebuild(conn, "biographies",
+                "CREATE TABLE biographies_new (id {pk}, author_id INTEGER NOT NULL REFERENCES authors(id), body {text} NOT NULL)",
+                &["CREATE UNIQUE INDEX index_biographies_on_author_id ON biographies (author_id)"]);
+        }
+        let after = audit_owner(conn, "Author");
+        assert!(after.is_clean(), "{after}");
+
+        // a plain DELETE of an author no longer removes the biography behind `destroy`'s back
+        run(conn, backend, "INSERT INTO authors (id, name) VALUES (1, 'Ann')");
+        run(conn, backend, "INSERT INTO biographies (author_id, body) VALUES (1, 'b')");
+        assert!(conn.batch_execute("DELETE FROM authors WHERE id = 1").is_err());
+        assert_eq!(biographies::table.count().get_result::<i64>(conn).unwrap(), 1);
+    }
+
+    fn unique_index_on_the_foreign_key_and_another_column_does_not_count(conn, backend) {
+        run(conn, backend, "CREATE UNIQUE INDEX index_accounts_on_supplier_id_and_name ON accounts (supplier_id, name)");
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(
+            rows(&report),
+            [("Supplier", "account", FindingKind::MissingUniqueIndex, "accounts", Some("supplier_id"))]
+        );
+        let message = &report.findings[0].message;
+        assert!(
+            message.contains("the unique index index_accounts_on_supplier_id_and_name on (supplier_id, name) is unique only on the combination of its columns"),
+            "{message}"
+        );
+        assert_eq!(report.fix_sql(), [UNIQUE_ACCOUNTS]);
+
+        // a plain index on the column does not count either
+        run(conn, backend, "CREATE INDEX plain_supplier ON accounts (supplier_id)");
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(report.findings.len(), 1);
+        let message = &report.findings[0].message;
+        assert!(message.contains("the index plain_supplier on (supplier_id) is not unique"), "{message}");
+
+        apply_fixes(conn, &report);
+        assert!(audit_owner(conn, "Supplier").is_clean());
+    }
+
+    fn missing_foreign_key_is_reported_with_its_fix(conn, backend) {
+        run(conn, backend, "DROP TABLE accounts");
+        run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id INTEGER NOT NULL, name {text} NOT NULL)");
+        run(conn, backend, UNIQUE_ACCOUNTS);
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(
+            rows(&report),
+            [("Supplier", "account", FindingKind::MissingForeignKey, "accounts", Some("supplier_id"))]
+        );
+        let finding = &report.findings[0];
+        assert!(finding.message.contains("accounts.supplier_id has no foreign key constraint to suppliers.id"), "{}", finding.message);
+        match backend {
+            Backend::Sqlite => {
+                assert_eq!(finding.fix.statements, Vec::<String>::new());
+                let note = finding.fix.note.as_deref().unwrap();
+                assert!(note.contains("SQLite cannot add or change a foreign key with ALTER TABLE"), "{note}");
+                assert!(note.contains("`supplier_id INTEGER NOT NULL REFERENCES suppliers (id)`"), "{note}");
+                sqlite_rebuild(conn, "accounts",
+                    "CREATE TABLE accounts_new (id {pk}, supplier_id INTEGER NOT NULL REFERENCES suppliers(id), name {text} NOT NULL)",
+                    &[UNIQUE_ACCOUNTS]);
+            }
+            Backend::Postgres | Backend::Mysql => {
+                assert_eq!(
+                    finding.fix.statements,
+                    ["ALTER TABLE accounts ADD CONSTRAINT fk_accounts_supplier_id FOREIGN KEY (supplier_id) REFERENCES suppliers (id)"]
+                );
+                apply_fixes(conn, &report);
+            }
+        }
+        let after = audit_owner(conn, "Supplier");
+        assert!(after.is_clean(), "{after}");
+    }
+
+    fn nullable_database_column_under_a_not_null_declaration_is_reported(conn, backend) {
+        run(conn, backend, "DROP TABLE accounts");
+        run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id INTEGER REFERENCES suppliers(id), name {text} NOT NULL)");
+        run(conn, backend, UNIQUE_ACCOUNTS);
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(
+            rows(&report),
+            [("Supplier", "account", FindingKind::NullableMismatch, "accounts", Some("supplier_id"))]
+        );
+        let finding = &report.findings[0];
+        assert!(finding.message.contains("declares accounts.supplier_id NOT NULL, but the database column accepts NULL"), "{}", finding.message);
+        match backend {
+            Backend::Postgres => assert_eq!(finding.fix.statements, ["ALTER TABLE accounts ALTER COLUMN supplier_id SET NOT NULL"]),
+            Backend::Mysql => assert_eq!(finding.fix.statements, ["ALTER TABLE accounts MODIFY supplier_id int(11) NOT NULL"]),
+            Backend::Sqlite => {
+                assert_eq!(finding.fix.statements, Vec::<String>::new());
+                sqlite_rebuild(conn, "accounts",
+                    "CREATE TABLE accounts_new (id {pk}, supplier_id INTEGER NOT NULL REFERENCES suppliers(id), name {text} NOT NULL)",
+                    &[UNIQUE_ACCOUNTS]);
+            }
+        }
+        apply_fixes(conn, &report);
+        let after = audit_owner(conn, "Supplier");
+        assert!(after.is_clean(), "{after}");
+    }
+
+    fn missing_tables_and_columns_are_reported_only_for_requested_declarations(conn, backend) {
+        // not requested: no word about the ghosts
+        let supplier: Vec<_> = declarations().into_iter().filter(|d| d.owner == "Supplier").collect();
+        let report = audit_declarations(conn, &supplier).unwrap();
+        assert!(report.findings.iter().all(|f| f.association.owner == "Supplier"), "{report}");
+
+        let report = audit_where(conn, |d| d.target_table == "haunts").unwrap();
+        assert_eq!(
+            rows(&report),
+            [
+                ("Ghost", "haunt", FindingKind::MissingTable, "ghosts", None),
+                ("Ghost", "haunt", FindingKind::MissingTable, "haunts", None),
+            ]
+        );
+        assert!(report.findings.iter().all(|f| f.fix.statements.is_empty() && f.fix.note.is_some()));
+        let text = report.to_string();
+        assert!(text.contains("the owner table ghosts does not exist"), "{text}");
+
+        run(conn, backend, "CREATE TABLE ghosts (id {pk})");
+        run(conn, backend, "CREATE TABLE haunts (id {pk}, ghost INTEGER NOT NULL)");
+        let report = audit_owner(conn, "Ghost");
+        assert_eq!(
+            rows(&report),
+            [("Ghost", "haunt", FindingKind::MissingColumn, "haunts", Some("ghost_id"))]
+        );
+        let message = &report.findings[0].message;
+        assert!(message.contains("haunts has no column ghost_id, which Ghost.haunt uses as its foreign key"), "{message}");
+    }
+}
