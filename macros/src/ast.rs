@@ -1,5 +1,6 @@
 //! The parsed model: what the user declared, with Diesel's defaults filled in.
 
+use proc_macro2::Span;
 use syn::{Ident, LitStr, Path, Type};
 
 use crate::attr;
@@ -48,6 +49,9 @@ pub struct Hooks {
     pub before_destroy: Option<Path>,
     /// Runs after the row is deleted, still in the transaction; an `Err` rolls back.
     pub after_destroy: Option<Path>,
+    /// `polymorphic_name = "…"`: the type string stored in polymorphic type columns
+    /// (default: the struct's name, like Rails' class name).
+    pub polymorphic_name: Option<LitStr>,
 }
 
 /// One `#[has_one(name, …)]`.
@@ -64,6 +68,18 @@ pub struct Association {
     pub inverse_of: Option<Ident>,
     /// `dependent`, with the literal it was read from.
     pub dependent: Option<(Dependent, LitStr)>,
+    /// `as = "imageable"` (+ `foreign_type`): a polymorphic association.
+    pub polymorphic: Option<Polymorphic>,
+    /// `strict_loading = true`: no lazy reader, only preload and eager load.
+    pub strict_loading: Option<Span>,
+}
+
+/// The polymorphic interface of an association (`as`), Rails' `has_one :picture, as: :imageable`.
+pub struct Polymorphic {
+    /// The interface name (`imageable`).
+    pub name: Ident,
+    /// The target's type column (`foreign_type`, default `imageable_type`).
+    pub foreign_type: Ident,
 }
 
 /// Rails' `dependent:` values supported so far.

@@ -198,3 +198,51 @@ pub fn describe<A: crate::association::HasOne>() -> crate::association::Declarat
         dependent: A::DEPENDENT,
     }
 }
+
+/// `strict_loading`: the lazy reader exists only to say, at compile time, how to load.
+#[diagnostic::on_unimplemented(
+    message = "this association is declared with `strict_loading`: it has no lazy reader",
+    label = "lazy read of a `strict_loading` association",
+    note = "preload it for many owners with `Owner::preload_<name>(&owners, conn)`, or join it with `Owner::eager_load_<name>(query)`"
+)]
+pub trait StrictLoading<A> {
+    /// Never implemented.
+    fn lazy_read<O, T>(conn: &mut Self, owner: &O) -> QueryResult<Option<T>>;
+}
+
+/// `query LEFT JOIN target ON … SELECT (owner, Option<target>)`, for the generated
+/// `eager_load_…`. A runtime trait for the same reason as [`InsertWithKey`]: its bounds are
+/// proven where the owner query type is known.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be joined with this association's table",
+    note = "pass an owner query (`users::table`, `users::table.filter(…).order(…)`) and declare `diesel::allow_tables_to_appear_in_same_query!(owners, targets)`"
+)]
+pub trait EagerLoad<Rhs, Selection>: Sized {
+    /// The joined, selecting query.
+    type Output;
+
+    /// Builds it.
+    fn eager_load(self, rhs: Rhs, selection: Selection) -> Self::Output;
+}
+
+impl<Q, Rhs, Selection> EagerLoad<Rhs, Selection> for Q
+where
+    Selection: Expression,
+    Q: diesel::query_dsl::JoinWithImplicitOnClause<Rhs, diesel::internal::table_macro::LeftOuter>,
+    <Q as diesel::query_dsl::JoinWithImplicitOnClause<Rhs, diesel::internal::table_macro::LeftOuter>>::Output:
+        diesel::query_dsl::methods::SelectDsl<Selection>,
+{
+    type Output = diesel::dsl::Select<
+        <Q as diesel::query_dsl::JoinWithImplicitOnClause<Rhs, diesel::internal::table_macro::LeftOuter>>::Output,
+        Selection,
+    >;
+
+    fn eager_load(self, rhs: Rhs, selection: Selection) -> Self::Output {
+        let joined = diesel::query_dsl::JoinWithImplicitOnClause::join_with_implicit_on_clause(
+            self,
+            rhs,
+            diesel::internal::table_macro::LeftOuter,
+        );
+        diesel::query_dsl::methods::SelectDsl::select(joined, selection)
+    }
+}

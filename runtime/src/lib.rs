@@ -55,6 +55,7 @@ pub mod error;
 pub mod key;
 pub mod key_set;
 pub mod lock;
+pub mod lowest;
 pub mod model;
 pub mod preload;
 pub mod replace;

@@ -23,6 +23,9 @@ pub trait Model: HasTable + Sized + 'static {
     const NAME: &'static str;
     /// The table's name (the last segment of Diesel's `table_name`).
     const TABLE: &'static str;
+    /// The type string stored in polymorphic type columns (`imageable_type`) for this
+    /// model: its name, like Rails' class name, unless `#[model(polymorphic_name = "…")]`.
+    const POLYMORPHIC_NAME: &'static str = Self::NAME;
 
     /// This row's primary key value.
     fn primary_key_value(&self) -> Self::Key;

@@ -7,6 +7,8 @@ use quote::{format_ident, quote, quote_spanned};
 use crate::ast::{Association, Model};
 use crate::names;
 
+use super::link::Link;
+
 /// Names of the type aliases and items generated for one association; prefixed with the
 /// association's name so several associations share one `const` block.
 pub struct Names {
@@ -61,17 +63,51 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         "{}",
         a.dependent.as_ref().map_or("None", |(d, _)| d.variant())
     );
+    let link = Link::new(m, a, &fk, key_ty);
+    let Link {
+        aliases: link_aliases,
+        linked_ty,
+        linked: linked_v,
+        set_ty,
+        set,
+        unset_ty,
+        unset,
+        any_ty,
+        any,
+        join_ty,
+        join,
+        nullable,
+        ..
+    } = &link;
     let linked_fn = format_ident!("__{}_linked", name);
     let ordered_fn = format_ident!("__{}_ordered", name);
+    let lowest = format_ident!("__{}_Lowest", name);
+    let join_on = format_ident!("__{}_JoinOn", name);
     let query_fn = format_ident!("{}_query", name);
     let build_fn = format_ident!("build_{}", name);
     let create_fn = format_ident!("create_{}", name);
     let set_fn = format_ident!("set_{}", name);
     let preload_fn = format_ident!("preload_{}", name);
+    let eager_fn = format_ident!("eager_load_{}", name);
     let checks = super::checks::expand(m, a, &fk);
     let fk_alias = quote_spanned! {a.foreign_key.span()=>
         type #fk = <#target as _rt::__private::Column<#fk_name>>::Column;
     };
+    let col = |c: &Ident| quote!(<#c as ::core::default::Default>::default());
+    let (fk_v, pk_v) = (col(&fk), col(&pk));
+    let target_table = quote!(<#target as diesel::associations::HasTable>::table());
+    // Rows of this owner type only (polymorphic), for the eager load's lowest-key subquery.
+    let (kind_ty, kind_v) = match &link.foreign_type {
+        Some(ft) => {
+            let ft_v = col(ft);
+            (
+                quote!((diesel::dsl::Eq<#ft, &'static str>,)),
+                quote!((#ft_v.eq(<#owner as _rt::Model>::POLYMORPHIC_NAME),)),
+            )
+        }
+        None => (quote!(()), quote!(())),
+    };
+
     let load = |query: TokenStream, out: TokenStream| quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>);
     let execute = |query: TokenStream| quote!(#query: diesel::query_dsl::methods::ExecuteDsl<__C>);
     let as_select = quote!(diesel::dsl::AsSelect<#target, <__C as _rt::Conn>::DB>);
@@ -89,20 +125,14 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             quote!(#target_key),
         ),
         execute(quote!(diesel::dsl::delete<#linked>)),
-        execute(quote!(diesel::dsl::Update<
-            #linked,
-            diesel::dsl::Eq<#fk, _rt::__private::Null<<#fk as diesel::Expression>::SqlType>>,
-        >)),
+        execute(quote!(diesel::dsl::Update<#linked, #unset_ty>)),
         execute(quote!(diesel::dsl::Update<
             diesel::dsl::Filter<#table, diesel::dsl::Eq<#pk, #target_key>>,
-            diesel::dsl::Eq<#fk, #key_ty>,
+            #set_ty,
         >)),
         load(
             quote!(diesel::dsl::Select<
-                diesel::dsl::Order<
-                    diesel::dsl::Filter<#table, _rt::key_set::KeyIn<#fk, #key_ty>>,
-                    diesel::dsl::Asc<#pk>,
-                >,
+                diesel::dsl::Order<diesel::dsl::Filter<#table, #any_ty>, diesel::dsl::Asc<#pk>>,
                 (diesel::dsl::Nullable<#fk>, #as_select),
             >),
             quote!((::core::option::Option<#key_ty>, #target)),
@@ -114,36 +144,69 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         #owner: _rt::Persist<__C>,
         #target: _rt::Persist<__C>,
     };
+    let eager_rhs = quote!(diesel::dsl::On<#table, #join_on>);
+    let eager_select = quote!((
+        diesel::dsl::AsSelect<#owner, __DB>,
+        diesel::dsl::AsSelect<::core::option::Option<#target>, __DB>,
+    ));
 
-    let reader_doc = format!(
-        "The associated `{}`: the linked row with the lowest primary key (one `SELECT … LIMIT 1`). Rails: `{}.{}`.",
-        quote!(#target).to_string().replace(' ', ""),
-        crate::names::snake(owner),
-        name
-    );
-    let query_doc = format!("The typed Diesel query of the `{name}` association (linked rows by primary key), to refine with `.select`, `.filter`, ….");
-    let build_doc = format!("An unsaved `{name}` made of `values`: writes nothing until `.save(conn)` runs the replace transaction. Rails: `build_{name}` (which already unlinks the old row; here it does not).");
-    let create_doc = format!("Replaces the `{name}` by a new row made of `values` (without the foreign key), in one transaction: lock the owner row, remove the old row per `dependent`, insert. Any error leaves the database as it was. Rails: `create_{name}` / `create_{name}!`.");
-    let set_doc = format!("Links an existing row as the `{name}` (`Some`), or removes the current one (`None`), removing the old row per `dependent`, in one transaction. Rails: `{name} = record` / `{name} = nil`.");
-    let preload_doc = format!("The `{name}` of each owner, aligned with `owners`, in one query whatever their number. Rails: `includes(:{name})`.");
+    let docs = Docs::new(owner, a);
+    let reader = match a.strict_loading {
+        None => {
+            let doc = &docs.reader;
+            quote! {
+                #[doc = #doc]
+                pub fn #name<__C>(&self, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>>
+                where
+                    __C: _rt::Conn,
+                    #marker: _rt::Statements<__C>,
+                {
+                    <#marker as _rt::Statements<__C>>::first(&<#marker as _rt::HasOne>::owner_key(self), conn)
+                }
+            }
+        }
+        Some(span) => {
+            let doc = &docs.strict;
+            quote_spanned! {span=>
+                #[doc = #doc]
+                pub fn #name<__C>(&self, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>>
+                where
+                    __C: _rt::__private::StrictLoading<#marker>,
+                {
+                    <__C as _rt::__private::StrictLoading<#marker>>::lazy_read(conn, self)
+                }
+            }
+        }
+    };
+    let Docs {
+        query: query_doc,
+        build: build_doc,
+        create: create_doc,
+        set: set_doc,
+        preload: preload_doc,
+        eager: eager_doc,
+        ..
+    } = &docs;
 
     quote! {
         type #table = <#target as diesel::associations::HasTable>::Table;
         #fk_alias
+        #link_aliases
         type #pk = <#target as _rt::Model>::PrimaryKey;
         type #target_key = <#target as _rt::Model>::Key;
-        type #linked = diesel::dsl::Filter<#table, diesel::dsl::Eq<#fk, #key_ty>>;
+        type #linked = diesel::dsl::Filter<#table, #linked_ty>;
         type #ordered = diesel::dsl::Order<#linked, diesel::dsl::Asc<#pk>>;
+        type #lowest = _rt::lowest::Lowest<<#table as diesel::QuerySource>::FromClause, #pk, #fk, #kind_ty>;
+        type #join_on = diesel::dsl::And<#join_ty, #lowest>;
 
         #checks
 
         fn #linked_fn(key: &#key_ty) -> #linked {
-            <#target as diesel::associations::HasTable>::table()
-                .filter(<#fk as ::core::default::Default>::default().eq(::core::clone::Clone::clone(key)))
+            #target_table.filter(#linked_v)
         }
 
         fn #ordered_fn(key: &#key_ty) -> #ordered {
-            #linked_fn(key).order(<#pk as ::core::default::Default>::default().asc())
+            #linked_fn(key).order(#pk_v.asc())
         }
 
         /// The `has_one` association marker.
@@ -157,8 +220,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             type Key = #key_ty;
             const NAME: &'static str = #name_str;
             const DEPENDENT: _rt::Dependent = _rt::Dependent::#dependent;
-            const FOREIGN_KEY_NULLABLE: bool =
-                _rt::__private::is_nullable::<<#fk as diesel::Expression>::SqlType>();
+            const FOREIGN_KEY_NULLABLE: bool = #nullable;
             const FOREIGN_KEY: &'static str = <#fk as diesel::Column>::NAME;
             const OWNER_KEY: &'static str = <#owner_table::#key_column as diesel::Column>::NAME;
 
@@ -187,7 +249,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             fn linked_keys(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target_key>> {
-                #ordered_fn(key).select(<#pk as ::core::default::Default>::default()).load(conn)
+                #ordered_fn(key).select(#pk_v).load(conn)
             }
 
             fn delete_linked(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<usize> {
@@ -195,29 +257,23 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             fn nullify_linked(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<usize> {
-                diesel::update(#linked_fn(key))
-                    .set(<#fk as ::core::default::Default>::default().eq(_rt::__private::Null::new()))
-                    .execute(conn)
+                diesel::update(#linked_fn(key)).set(#unset).execute(conn)
             }
 
             fn link(key: &#key_ty, target: &#target_key, conn: &mut __C) -> diesel::QueryResult<usize> {
-                diesel::update(
-                    <#target as diesel::associations::HasTable>::table()
-                        .filter(<#pk as ::core::default::Default>::default().eq(::core::clone::Clone::clone(target))),
-                )
-                .set(<#fk as ::core::default::Default>::default().eq(::core::clone::Clone::clone(key)))
-                .execute(conn)
+                diesel::update(#target_table.filter(#pk_v.eq(::core::clone::Clone::clone(target))))
+                    .set(#set)
+                    .execute(conn)
             }
 
             fn preload(
                 keys: ::std::vec::Vec<#key_ty>,
                 conn: &mut __C,
             ) -> diesel::QueryResult<::std::vec::Vec<(::core::option::Option<#key_ty>, #target)>> {
-                let fk = <#fk as ::core::default::Default>::default();
-                <#target as diesel::associations::HasTable>::table()
-                    .filter(_rt::key_set::KeyIn::new(fk, keys))
-                    .order(<#pk as ::core::default::Default>::default().asc())
-                    .select((fk.nullable(), <#target>::as_select()))
+                #target_table
+                    .filter(#any)
+                    .order(#pk_v.asc())
+                    .select((#fk_v.nullable(), <#target>::as_select()))
                     .load(conn)
             }
         }
@@ -227,28 +283,16 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         where
             __C: _rt::Conn,
             Self: _rt::Statements<__C>,
-            __V: _rt::__private::InsertWithKey<__C, #table, diesel::dsl::Eq<#fk, #key_ty>>,
+            __V: _rt::__private::InsertWithKey<__C, #table, #set_ty>,
         {
             fn insert(key: &#key_ty, values: __V, conn: &mut __C) -> diesel::QueryResult<usize> {
-                _rt::__private::InsertWithKey::insert_with_key(
-                    values,
-                    <#target as diesel::associations::HasTable>::table(),
-                    <#fk as ::core::default::Default>::default().eq(::core::clone::Clone::clone(key)),
-                    conn,
-                )
+                _rt::__private::InsertWithKey::insert_with_key(values, #target_table, #set, conn)
             }
         }
 
         #[automatically_derived]
         impl #owner {
-            #[doc = #reader_doc]
-            pub fn #name<__C>(&self, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>>
-            where
-                __C: _rt::Conn,
-                #marker: _rt::Statements<__C>,
-            {
-                <#marker as _rt::Statements<__C>>::first(&<#marker as _rt::HasOne>::owner_key(self), conn)
-            }
+            #reader
 
             #[doc = #query_doc]
             pub fn #query_fn(&self) -> #ordered {
@@ -285,6 +329,55 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             {
                 _rt::preload::preload::<#marker, __C>(owners, conn)
             }
+
+            #[doc = #eager_doc]
+            pub fn #eager_fn<__Q, __DB>(query: __Q) -> <__Q as _rt::__private::EagerLoad<#eager_rhs, #eager_select>>::Output
+            where
+                __DB: diesel::backend::Backend,
+                __Q: _rt::__private::EagerLoad<#eager_rhs, #eager_select>,
+                #owner: diesel::Selectable<__DB>,
+                ::core::option::Option<#target>: diesel::Selectable<__DB>,
+            {
+                let lowest = _rt::lowest::Lowest::new(#target_table, #pk_v, #fk_v).among(#kind_v);
+                let on = #join.and(lowest);
+                _rt::__private::EagerLoad::eager_load(
+                    query,
+                    diesel::JoinOnDsl::on(#target_table, on),
+                    (
+                        <#owner as diesel::SelectableHelper<__DB>>::as_select(),
+                        <::core::option::Option<#target> as diesel::SelectableHelper<__DB>>::as_select(),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// The rustdoc of the generated methods, naming the association and its Rails counterpart.
+struct Docs {
+    reader: String,
+    strict: String,
+    query: String,
+    build: String,
+    create: String,
+    set: String,
+    preload: String,
+    eager: String,
+}
+
+impl Docs {
+    fn new(owner: &Ident, a: &Association) -> Docs {
+        let name = &a.name;
+        let owner_snake = names::snake(owner);
+        Docs {
+            reader: format!("The associated row: the linked row with the lowest primary key (one `SELECT … LIMIT 1`). Rails: `{owner_snake}.{name}`."),
+            strict: format!("Not available: `{name}` is declared with `strict_loading`. Calling it is a compile error; load it with `{owner}::preload_{name}` or `{owner}::eager_load_{name}`."),
+            query: format!("The typed Diesel query of the `{name}` association (linked rows by primary key), to refine with `.select`, `.filter`, …."),
+            build: format!("An unsaved `{name}` made of `values`: writes nothing until `.save(conn)` runs the replace transaction. Rails: `build_{name}` (which already unlinks the old row; here it does not)."),
+            create: format!("Replaces the `{name}` by a new row made of `values` (without the foreign key), in one transaction: lock the owner row, remove the old row per `dependent`, insert. Any error leaves the database as it was. Rails: `create_{name}` / `create_{name}!`."),
+            set: format!("Links an existing row as the `{name}` (`Some`), or removes the current one (`None`), removing the old row per `dependent`, in one transaction. Rails: `{name} = record` / `{name} = nil`."),
+            preload: format!("The `{name}` of each owner, aligned with `owners`, in one query whatever their number. Rails: `includes(:{name})` / `preload(:{name})`."),
+            eager: format!("`query` (any owner query: `{owner_snake}s::table.filter(…).order(…)`) `LEFT JOIN`ed with the `{name}`, selecting `({owner}, Option<Target>)`: one query. When several rows match one owner, the one with the lowest primary key is joined, as by the reader and preload. Needs `allow_tables_to_appear_in_same_query!` for both tables. Rails: `eager_load(:{name})`."),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod association;
 mod checks;
+mod link;
 mod model;
 
 use proc_macro2::TokenStream;
