@@ -2,9 +2,10 @@
 
 use proc_macro2::Span;
 use syn::parse::{ParseStream, Parser};
+use quote::ToTokens;
 use syn::{Ident, LitStr, Path, Token};
 
-use crate::ast::{Association, Dependent};
+use crate::ast::{Association, Dependent, Polymorphic};
 use crate::ctxt::Ctxt;
 use crate::names;
 
@@ -15,6 +16,9 @@ const OPTIONS: &[&str] = &[
     "primary_key",
     "inverse_of",
     "dependent",
+    "as",
+    "foreign_type",
+    "strict_loading",
 ];
 
 /// Parses every `#[has_one(…)]` of the struct `owner`.
@@ -54,6 +58,9 @@ struct Options {
     primary_key: Option<Ident>,
     inverse_of: Option<Ident>,
     dependent: Option<(Dependent, LitStr)>,
+    as_: Option<Ident>,
+    foreign_type: Option<(Ident, Ident)>,
+    strict_loading: Option<Span>,
 }
 
 fn parse_one(
@@ -112,6 +119,18 @@ fn parse_one(
             )
         })?;
         previous = format!("{key} = …");
+        if key == "strict_loading" {
+            let Some(flag) = flag_value(input, &key, cx)? else {
+                continue;
+            };
+            if seen.contains(&key) {
+                cx.error(&key, format!("duplicate option `{key}`: give it once"));
+                continue;
+            }
+            seen.push(key.clone());
+            opts.strict_loading = flag.value.then_some(key.span());
+            continue;
+        }
         let Some(value) = option_value(input, &key, cx)? else {
             continue;
         };
@@ -121,6 +140,12 @@ fn parse_one(
         }
         seen.push(key.clone());
         match key.to_string().as_str() {
+            "as" => opts.as_ = cx.ok(column(&key, &value, "imageable")),
+            "foreign_type" => {
+                opts.foreign_type = cx
+                    .ok(column(&key, &value, "imageable_type"))
+                    .map(|t| (key.clone(), t))
+            }
             "class_name" => {
                 opts.class_name = cx.ok(value.parse::<Path>().map_err(|_| {
                     syn::Error::new(
@@ -139,16 +164,31 @@ fn parse_one(
             _ => cx.error(&key, unknown_option(&key)),
         }
     }
+    if let (Some((key, _)), None) = (&opts.foreign_type, &opts.as_) {
+        cx.error(
+            key,
+            "`foreign_type` belongs to a polymorphic association: add `as = \"…\"` (the interface name, e.g. `as = \"imageable\"`) or remove `foreign_type`",
+        );
+    }
+    let polymorphic = opts.as_.map(|interface| Polymorphic {
+        foreign_type: opts
+            .foreign_type
+            .map(|(_, t)| t)
+            .unwrap_or_else(|| Ident::new(&format!("{interface}_type"), interface.span())),
+        name: interface,
+    });
+    let default_foreign_key = match &polymorphic {
+        Some(p) => Ident::new(&format!("{}_id", p.name), p.name.span()),
+        None => names::foreign_key_of(owner, name.span()),
+    };
     let association = Association {
         target: opts.class_name.unwrap_or_else(|| names::class_of(&name)),
-        foreign_key: opts
-            .foreign_key
-            .unwrap_or_else(|| names::foreign_key_of(owner, name.span())),
+        foreign_key: opts.foreign_key.unwrap_or(default_foreign_key),
         primary_key: opts.primary_key,
         inverse_of: opts.inverse_of,
         dependent: opts.dependent,
-        polymorphic: None,
-        strict_loading: None,
+        polymorphic,
+        strict_loading: opts.strict_loading,
         name,
     };
     Ok(Some(association))
@@ -189,17 +229,39 @@ fn option_value(input: ParseStream, key: &Ident, cx: &mut Ctxt) -> syn::Result<O
 }
 
 /// Rails `has_one` options this crate does not implement, named as such in the error.
+/// The value of a flag option (`strict_loading = true`).
+fn flag_value(
+    input: ParseStream,
+    key: &Ident,
+    cx: &mut Ctxt,
+) -> syn::Result<Option<syn::LitBool>> {
+    if !input.peek(Token![=]) {
+        cx.error(key, format!("`{key}` needs a value: write `{key} = true`"));
+        return Ok(None);
+    }
+    input.parse::<Token![=]>()?;
+    if input.peek(syn::LitBool) {
+        return input.parse().map(Some);
+    }
+    let mut tokens = proc_macro2::TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<proc_macro2::TokenTree>()?]);
+    }
+    cx.error(
+        if tokens.is_empty() { key.to_token_stream() } else { tokens },
+        format!("`{key}` takes `true` or `false`, without quotes: write `{key} = true`"),
+    );
+    Ok(None)
+}
+
 const RAILS_UNSUPPORTED: &[&str] = &[
-    "as",
     "autosave",
     "disable_joins",
     "ensuring_owner_was",
-    "foreign_type",
     "query_constraints",
     "required",
     "source",
     "source_type",
-    "strict_loading",
     "through",
     "touch",
     "validate",

@@ -1,9 +1,9 @@
-//! `#[model(before_destroy = path, after_destroy = path)]`.
+//! `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…")]`.
 
 use crate::ast::Hooks;
 use crate::ctxt::Ctxt;
 
-const VALID: &str = "`before_destroy`, `after_destroy`";
+const VALID: &str = "`before_destroy`, `after_destroy`, `polymorphic_name`";
 
 /// Reads the destroy hooks.
 pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
@@ -14,6 +14,18 @@ pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
                 .path
                 .get_ident()
                 .map_or_else(|| "…".to_owned(), ToString::to_string);
+            if meta.path.is_ident("polymorphic_name") {
+                if hooks.polymorphic_name.is_some() {
+                    return Err(meta.error("duplicate `polymorphic_name`: give it once"));
+                }
+                hooks.polymorphic_name = Some(meta.value()?.parse().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "`polymorphic_name` takes a string literal, e.g. `polymorphic_name = \"User\"`",
+                    )
+                })?);
+                return Ok(());
+            }
             let slot = if meta.path.is_ident("before_destroy") {
                 &mut hooks.before_destroy
             } else if meta.path.is_ident("after_destroy") {

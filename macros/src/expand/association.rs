@@ -89,7 +89,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let set_fn = format_ident!("set_{}", name);
     let preload_fn = format_ident!("preload_{}", name);
     let eager_fn = format_ident!("eager_load_{}", name);
-    let checks = super::checks::expand(m, a, &fk);
+    let checks = super::checks::expand(m, a);
     let fk_alias = quote_spanned! {a.foreign_key.span()=>
         type #fk = <#target as _rt::__private::Column<#fk_name>>::Column;
     };

@@ -2,7 +2,7 @@
 //! runs. Each call is spanned on the user's token, so rustc reports the failed bound (with
 //! the runtime's `on_unimplemented` advice) right there.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote_spanned};
 
 use crate::ast::{Association, Dependent, Model};
@@ -10,9 +10,9 @@ use crate::names;
 
 /// The checks of one association. The foreign key is spelled out as the `Column` lookup
 /// spanned on the user's `foreign_key` token (the literal, or the association name when
-/// inferred) rather than through the association's type alias (`_fk`), so a missing column
-/// is reported on that token.
-pub fn expand(m: &Model, a: &Association, _fk: &Ident) -> TokenStream {
+/// inferred) rather than through the association's type alias, so a missing column is
+/// reported on that token.
+pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let owner = &m.ident;
     let target = &a.target;
     let target_span = target
@@ -38,8 +38,14 @@ pub fn expand(m: &Model, a: &Association, _fk: &Ident) -> TokenStream {
         .as_ref()
         .filter(|(d, _)| *d == Dependent::Nullify)
         .map(|(_, lit)| {
+            // polymorphic: the type column is nulled too
+            let foreign_type = a.polymorphic.as_ref().map(|p| {
+                let n = names::type_name(&p.foreign_type.to_string(), p.foreign_type.span());
+                quote_spanned!(p.foreign_type.span()=> <#target as _rt::__private::Column<#n>>::Column)
+            });
+            let columns = std::iter::once(fk.clone()).chain(foreign_type);
             quote_spanned! {lit.span()=>
-                _rt::__private::check_nullable::<<#fk as diesel::Expression>::SqlType>();
+                #(_rt::__private::check_nullable::<<#columns as diesel::Expression>::SqlType>();)*
             }
         });
     let inverse = a.inverse_of.as_ref().map(|inverse| {

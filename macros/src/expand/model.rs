@@ -66,6 +66,11 @@ pub fn expand(m: &Model) -> TokenStream {
     };
     let before = hook(&m.hooks.before_destroy);
     let after = hook(&m.hooks.after_destroy);
+    let polymorphic_name = m
+        .hooks
+        .polymorphic_name
+        .as_ref()
+        .map(|lit| quote!(const POLYMORPHIC_NAME: &'static str = #lit;));
     let owner_row =
         quote!(diesel::dsl::Filter<#table::table, diesel::dsl::Eq<#table::#pk, #key_ty>>);
 
@@ -76,6 +81,7 @@ pub fn expand(m: &Model) -> TokenStream {
             type PrimaryKey = #table::#pk;
             const NAME: &'static str = #name;
             const TABLE: &'static str = #table_name;
+            #polymorphic_name
 
             #[inline]
             fn primary_key_value(&self) -> #key_ty {
