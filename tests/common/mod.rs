@@ -290,3 +290,145 @@ macro_rules! insert {
             .unwrap()
     }};
 }
+
+/// Opens another connection to a shared test database; `Send + Sync`, so every thread
+/// of a test can open its own.
+pub struct Connector<C> {
+    target: String,
+    open: fn(&str) -> C,
+}
+
+impl<C> Connector<C> {
+    /// A new connection to the test database.
+    pub fn connect(&self) -> C {
+        (self.open)(&self.target)
+    }
+}
+
+/// A test database several connections use at once (threads, a session that kills
+/// another): [`SharedDb::connect`] opens one more. SQLite: a file in WAL mode with
+/// `busy_timeout` ([`sqlite_file`]), removed with its `-wal`/`-shm` files at the end.
+pub struct SharedDb<C: Connection> {
+    pub db: TestDb<C>,
+    pub connector: Connector<C>,
+    file: Option<String>,
+}
+
+impl<C: Connection> SharedDb<C> {
+    /// The connection the test was set up with.
+    pub fn conn(&mut self) -> &mut C {
+        &mut self.db.conn
+    }
+
+    /// A new connection to the same database.
+    pub fn connect(&self) -> C {
+        self.connector.connect()
+    }
+}
+
+impl<C: Connection> Drop for SharedDb<C> {
+    fn drop(&mut self) {
+        if let Some(path) = &self.file {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+pub fn sqlite_shared(test: &str, schema: &[&str]) -> SharedDb<SqliteConnection> {
+    let (path, db) = sqlite_file(test, schema);
+    SharedDb {
+        db,
+        connector: Connector {
+            target: path.clone(),
+            open: sqlite_connect,
+        },
+        file: Some(path),
+    }
+}
+
+#[cfg(feature = "postgres")]
+pub fn postgres_shared(test: &str, schema: &[&str]) -> SharedDb<PgConnection> {
+    let db = postgres(test, schema);
+    let connector = Connector {
+        target: db.name.clone(),
+        open: |schema| {
+            let mut conn = PgConnection::establish(&pg_url()).unwrap();
+            conn.batch_execute(&format!("SET search_path TO {schema}"))
+                .unwrap();
+            conn
+        },
+    };
+    SharedDb {
+        db,
+        connector,
+        file: None,
+    }
+}
+
+#[cfg(feature = "mysql")]
+pub fn mysql_shared(test: &str, schema: &[&str]) -> SharedDb<MysqlConnection> {
+    let db = mysql(test, schema);
+    let connector = Connector {
+        target: db.name.clone(),
+        open: |name| MysqlConnection::establish(&format!("{}/{name}", mysql_url())).unwrap(),
+    };
+    SharedDb {
+        db,
+        connector,
+        file: None,
+    }
+}
+
+/// Like [`backend_tests!`], for tests that need several connections to one database:
+/// `shared_backend_tests! { schema = SCHEMA; backends = [postgres, mysql]; fn name(db) { … } }`
+/// generates `postgres::name` and `mysql::name` (the backends listed, each behind its
+/// feature), each with `db` a [`SharedDb`] with `SCHEMA` applied: `db.conn()` is its
+/// connection, `db.connect()` opens another.
+#[macro_export]
+macro_rules! shared_backend_tests {
+    (schema = $schema:expr; backends = [$($backend:ident),+ $(,)?]; $($tests:tt)*) => {
+        $crate::shared_backend_tests!(@each [$($backend)+] $schema; { $($tests)* });
+    };
+    (@each [] $schema:expr; $tests:tt) => {};
+    (@each [$first:ident $($rest:ident)*] $schema:expr; $tests:tt) => {
+        $crate::shared_backend_tests!(@backend $first $schema; $tests);
+        $crate::shared_backend_tests!(@each [$($rest)*] $schema; $tests);
+    };
+    (@backend sqlite $schema:expr; $tests:tt) => {
+        #[cfg(feature = "sqlite")]
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::shared_backend_tests!(@tests $crate::common::sqlite_shared, $schema; $tests);
+        }
+    };
+    (@backend postgres $schema:expr; $tests:tt) => {
+        #[cfg(feature = "postgres")]
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::shared_backend_tests!(@tests $crate::common::postgres_shared, $schema; $tests);
+        }
+    };
+    (@backend mysql $schema:expr; $tests:tt) => {
+        #[cfg(feature = "mysql")]
+        mod mysql {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::shared_backend_tests!(@tests $crate::common::mysql_shared, $schema; $tests);
+        }
+    };
+    (@tests $open:path, $schema:expr; { $(fn $name:ident($db:ident) $body:block)* }) => {
+        $(
+            #[test]
+            fn $name() {
+                #[allow(unused_mut)]
+                let mut $db = $open(stringify!($name), $schema);
+                $body
+            }
+        )*
+    };
+}

@@ -1,0 +1,295 @@
+//! Faults: a connection killed in the middle of a replace leaves the database as before.
+//!
+//! PostgreSQL and MySQL: connection A runs `create_item` on a thread of its own while
+//! connection B holds a row lock A is about to need; once the server reports A waiting for
+//! that lock, B kills A's session (`pg_terminate_backend` / `KILL`). Two places:
+//!
+//! - at the owner lock (B holds `SELECT … FOR UPDATE` on the owner row): nothing written yet;
+//! - after the old row was destroyed (B holds the `gate` row; the target's `after_destroy`
+//!   hook, which runs after the old row's `DELETE`, locks it): the transaction has
+//!   already removed the old row when it dies.
+//!
+//! SQLite has no session to kill: the `after_destroy` hook panics instead, the panic is
+//! caught, and the database file is read through new connections, first while the
+//! panicked connection is still open (its transaction never ended), then after it is
+//! closed (the process died).
+//!
+//! Every time: A's call failed, and every table is exactly as before, with the old row
+//! still linked; a replace afterwards works (no lock left behind).
+
+mod common;
+
+use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::SharedDb;
+use diesel::prelude::*;
+use diesel::query_builder::SqlQuery;
+use diesel::query_dsl::LoadQuery;
+use diesel::sql_types::BigInt;
+use diesel_has_one::{Error, Model};
+
+diesel::table! { owners (id) { id -> Integer, name -> Text } }
+diesel::table! { items (id) { id -> Integer, owner_id -> Nullable<Integer>, label -> Text } }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = owners)]
+#[has_one(item, foreign_key = "owner_id", dependent = "destroy")]
+pub struct Owner {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = items)]
+#[model(after_destroy = park)]
+pub struct Item {
+    pub id: i32,
+    pub owner_id: Option<i32>,
+    pub label: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = items)]
+pub struct NewItem<'a> {
+    pub label: &'a str,
+}
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE owners (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE items (id {pk}, owner_id INTEGER REFERENCES owners(id), label {text} NOT NULL)",
+    "CREATE UNIQUE INDEX index_items_on_owner_id ON items (owner_id)",
+    "CREATE TABLE gate (id INTEGER PRIMARY KEY)",
+    "INSERT INTO gate (id) VALUES (1)",
+];
+
+/// What the `after_destroy` hook of `Item` does on the current thread.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Park {
+    /// Nothing (every thread but the victim's).
+    Pass,
+    /// Locks the `gate` row, waiting for whoever holds it.
+    AtGate,
+    /// Panics: the process dies in the middle of the replace.
+    Panic,
+}
+
+thread_local! {
+    static PARK: Cell<Park> = const { Cell::new(Park::Pass) };
+}
+
+/// B's lock that parks A in the `after_destroy` hook, after the old row's `DELETE`.
+const GATE: &str = "SELECT id FROM gate WHERE id = 1 FOR UPDATE";
+
+/// `Item`'s `after_destroy` hook: see [`Park`].
+fn park<C: Connection>(_item: &Item, conn: &mut C) -> Result<(), Error> {
+    match PARK.get() {
+        Park::Pass => Ok(()),
+        Park::AtGate => Ok(conn.batch_execute(GATE)?),
+        Park::Panic => {
+            panic!("simulated crash: the old row is destroyed, the new one not inserted")
+        }
+    }
+}
+
+/// Every table but `gate`: the state compared before and after.
+type Snapshot = (Vec<Owner>, Vec<Item>);
+
+/// A number the server computes, as `n` (`BIGINT`).
+#[derive(QueryableByName)]
+struct N {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn scalar<C>(conn: &mut C, sql: &str) -> i64
+where
+    C: Connection,
+    SqlQuery: LoadQuery<'static, C, N>,
+{
+    diesel::sql_query(sql)
+        .get_result::<N>(conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .n
+}
+
+/// A server session that another session can kill.
+trait Session: Connection {
+    /// This session's id, as `n`.
+    const ID: &'static str;
+    /// How many lock waits session `id` is in, as `n`.
+    fn waiting(id: i64) -> String;
+    /// Kills session `id`.
+    fn kill(id: i64) -> String;
+}
+
+#[cfg(feature = "postgres")]
+impl Session for PgConnection {
+    const ID: &'static str = "SELECT CAST(pg_backend_pid() AS BIGINT) AS n";
+    fn waiting(id: i64) -> String {
+        format!("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE pid = {id} AND wait_event_type = 'Lock'")
+    }
+    fn kill(id: i64) -> String {
+        format!("SELECT pg_terminate_backend({id})")
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl Session for MysqlConnection {
+    const ID: &'static str = "SELECT CAST(CONNECTION_ID() AS SIGNED) AS n";
+    fn waiting(id: i64) -> String {
+        format!("SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = {id} AND trx_state = 'LOCK WAIT'")
+    }
+    fn kill(id: i64) -> String {
+        format!("KILL {id}")
+    }
+}
+
+/// Runs `replace` on a new connection A (its own thread, hook set to `park`) while the
+/// test's connection B holds the lock `hold` takes in an open transaction; once the
+/// server reports A waiting for a lock, kills A's session from B, ends B's transaction and
+/// returns what `replace` returned.
+fn kill_while_blocked<C, T, F>(
+    db: &mut SharedDb<C>,
+    hold: &str,
+    park: Park,
+    replace: F,
+) -> Result<T, Error>
+where
+    C: Session,
+    SqlQuery: LoadQuery<'static, C, N>,
+    T: Send,
+    F: FnOnce(&mut C) -> Result<T, Error> + Send,
+{
+    let connector = &db.connector;
+    let b = &mut db.db.conn;
+    b.batch_execute("BEGIN").unwrap();
+    b.batch_execute(hold).unwrap();
+    let (send_id, id) = mpsc::channel();
+    std::thread::scope(|s| {
+        let a = s.spawn(move || {
+            let mut a = connector.connect();
+            send_id.send(scalar(&mut a, C::ID)).unwrap();
+            PARK.set(park);
+            replace(&mut a)
+        });
+        let id = id.recv().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while scalar(b, &C::waiting(id)) == 0 {
+            // kill anyway on timeout, or the scope would wait for A forever
+            if Instant::now() > deadline || a.is_finished() {
+                break;
+            }
+            // not faster: InnoDB refreshes INNODB_TRX only when it was not read for 100 ms
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        let was_waiting = scalar(b, &C::waiting(id)) > 0;
+        b.batch_execute(&C::kill(id)).unwrap();
+        b.batch_execute("ROLLBACK").unwrap();
+        let result = a.join().unwrap();
+        assert!(
+            was_waiting,
+            "connection A never waited for the lock `{hold}`"
+        );
+        result
+    })
+}
+
+/// The snapshot read by a connection of its own.
+macro_rules! snapshot {
+    ($conn:expr) => {{
+        let conn = $conn;
+        (rows!(conn, owners, Owner), rows!(conn, items, Item))
+    }};
+}
+
+/// An owner with a linked item `old`, and a bystander owner with its own item.
+macro_rules! setup {
+    ($conn:expr) => {{
+        let conn = $conn;
+        let owner = insert!(conn, owners, Owner, owners::name.eq("victim"));
+        owner.create_item(conn, NewItem { label: "old" }).unwrap();
+        let bystander = insert!(conn, owners, Owner, owners::name.eq("bystander"));
+        bystander
+            .create_item(conn, NewItem { label: "kept" })
+            .unwrap();
+        owner
+    }};
+}
+
+/// After the fault: the old row is still linked and a replace works (no lock left).
+macro_rules! assert_usable {
+    ($conn:expr, $owner:expr, $before:expr) => {{
+        let conn = $conn;
+        let (owner, before): (&Owner, &Snapshot) = (&$owner, &$before);
+        let old = before
+            .1
+            .iter()
+            .find(|i| i.owner_id == Some(owner.id))
+            .unwrap();
+        assert_eq!(owner.item(conn).unwrap().as_ref(), Some(old));
+        let new = owner.create_item(conn, NewItem { label: "after" }).unwrap();
+        assert_eq!(owner.item(conn).unwrap(), Some(new));
+        assert_eq!(rows!(conn, items, Item).len(), before.1.len());
+    }};
+}
+
+shared_backend_tests! {
+    schema = SCHEMA;
+    backends = [postgres, mysql];
+
+    fn killed_while_waiting_for_the_owner_lock(db) {
+        let owner = setup!(db.conn());
+        let before: Snapshot = snapshot!(db.conn());
+        let hold = format!("SELECT id FROM owners WHERE id = {} FOR UPDATE", owner.id);
+        let result = kill_while_blocked(&mut db, &hold, Park::Pass, |a| {
+            owner.create_item(a, NewItem { label: "new" })
+        });
+        eprintln!("{}: A's call returned {result:?}", module_path!());
+        assert!(result.is_err(), "{result:?}");
+        assert_eq!(snapshot!(&mut db.connect()), before);
+        assert_eq!(snapshot!(db.conn()), before);
+        assert_usable!(db.conn(), owner, before);
+    }
+
+    fn killed_after_the_old_row_was_destroyed(db) {
+        let owner = setup!(db.conn());
+        let before: Snapshot = snapshot!(db.conn());
+        let result = kill_while_blocked(&mut db, GATE, Park::AtGate, |a| {
+            owner.create_item(a, NewItem { label: "new" })
+        });
+        eprintln!("{}: A's call returned {result:?}", module_path!());
+        assert!(result.is_err(), "{result:?}");
+        assert_eq!(snapshot!(&mut db.connect()), before);
+        assert_eq!(snapshot!(db.conn()), before);
+        assert_usable!(db.conn(), owner, before);
+    }
+}
+
+shared_backend_tests! {
+    schema = SCHEMA;
+    backends = [sqlite];
+
+    fn panic_after_the_old_row_was_destroyed(db) {
+        let owner = setup!(db.conn());
+        let before: Snapshot = snapshot!(db.conn());
+
+        let mut a = db.connect();
+        PARK.set(Park::Panic);
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            owner.create_item(&mut a, NewItem { label: "new" })
+        }));
+        PARK.set(Park::Pass);
+        assert!(result.is_err(), "the hook did not panic: {result:?}");
+
+        // A's transaction never ended (it still holds the write lock); readers see the
+        // last commit
+        assert_eq!(snapshot!(&mut db.connect()), before);
+        // the process dies: A is closed without a commit
+        drop(a);
+        assert_eq!(snapshot!(&mut db.connect()), before);
+        assert_usable!(&mut db.connect(), owner, before);
+    }
+}
