@@ -1,0 +1,324 @@
+//! Prints the Markdown results table: criterion's median estimates
+//! (`target/criterion/<group>/<contender>/new/estimates.json`), the statements each
+//! operation runs (counted here, on a freshly seeded database), the build cost written by
+//! `scripts/bench.sh` (`target/buildcost.tsv`) and the machine.
+//!
+//! Run after `cargo bench`: `cargo run --release --bin report`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::Ordering;
+
+use diesel::prelude::*;
+use diesel_has_one_bench::{
+    all_users, db_path, generated_eager, hand, read_owner, seaorm, seed, NewProfile, Statements,
+    User,
+};
+
+/// The statements of one operation, generated and hand-written, plus SeaORM's count.
+struct Counted {
+    generated: Vec<String>,
+    hand_written: Vec<String>,
+    seaorm: Option<usize>,
+}
+
+/// One row of the table: which criterion group and contenders, and their statements.
+struct Row {
+    operation: &'static str,
+    group: &'static str,
+    hand_written: &'static str,
+    seaorm: Option<&'static str>,
+    counted: Counted,
+}
+
+fn main() {
+    let criterion = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion");
+    let rows = count_statements();
+
+    println!("## Results\n");
+    println!("Medians of criterion's estimates; ratio = generated / hand-written Diesel (goal: ≤ 1.05). Statements exclude BEGIN/COMMIT; \"same SQL\" compares the statement texts without binds.\n");
+    println!("| operation | generated | hand-written Diesel | ratio | statements (gen / hand) | same SQL | SeaORM | SeaORM / hand-written | SeaORM statements |");
+    println!("|---|---:|---:|---:|---:|:-:|---:|---:|---:|");
+    for row in &rows {
+        let generated = median(&criterion, row.group, "generated");
+        let hand = median(&criterion, row.group, row.hand_written);
+        let sea = row
+            .seaorm
+            .and_then(|name| median(&criterion, row.group, name));
+        let same = if sql_only(&row.counted.generated) == sql_only(&row.counted.hand_written) {
+            "yes"
+        } else {
+            "no"
+        };
+        println!(
+            "| {} | {} | {} | {} | {} / {} | {} | {} | {} | {} |",
+            row.operation,
+            time(generated),
+            time(hand),
+            ratio(generated, hand),
+            row.counted.generated.len(),
+            row.counted.hand_written.len(),
+            same,
+            time(sea),
+            ratio(sea, hand),
+            row.counted
+                .seaorm
+                .map_or("–".to_string(), |n| n.to_string()),
+        );
+    }
+
+    println!("\n### Statements\n");
+    for row in &rows {
+        println!("**{}**\n", row.operation);
+        println!("- generated:");
+        for sql in &row.counted.generated {
+            println!("  - `{}`", shorten(sql));
+        }
+        println!("- hand-written:");
+        for sql in &row.counted.hand_written {
+            println!("  - `{}`", shorten(sql));
+        }
+        println!();
+    }
+
+    build_cost(&Path::new(env!("CARGO_MANIFEST_DIR")).join("target/buildcost.tsv"));
+    machine();
+}
+
+/// Runs each operation once per contender with a statement recorder installed.
+fn count_statements() -> Vec<Row> {
+    let path = db_path("report");
+    let conn = &mut seed(&path);
+    let owner = read_owner(conn);
+    let owners = all_users(conn);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let mut db = rt.block_on(seaorm::connect(&path)).expect("seaorm connect");
+    let sea_owners = rt.block_on(seaorm::all_users(&db)).expect("seaorm users");
+    let sea_owner = sea_owners
+        .iter()
+        .find(|u| u.id == owner.id)
+        .expect("owner")
+        .clone();
+    let sea_count = seaorm::count_statements(&mut db);
+    let sea = |f: &dyn Fn(&sea_orm::DatabaseConnection)| {
+        sea_count.store(0, Ordering::Relaxed);
+        f(&db);
+        Some(sea_count.load(Ordering::Relaxed))
+    };
+    let log = Statements::record(conn);
+
+    owner.profile(conn).unwrap();
+    let generated = log.take();
+    hand::reader(&owner, conn).unwrap();
+    let reader = Counted {
+        generated,
+        hand_written: log.take(),
+        seaorm: sea(&|db| {
+            rt.block_on(seaorm::reader(&sea_owner, db)).unwrap();
+        }),
+    };
+
+    User::preload_profile(&owners, conn).unwrap();
+    let generated = log.take();
+    hand::preload(&owners, conn).unwrap();
+    let preload = Counted {
+        generated: generated.clone(),
+        hand_written: log.take(),
+        seaorm: sea(&|db| {
+            rt.block_on(seaorm::preload(&sea_owners, db)).unwrap();
+        }),
+    };
+    hand::preload_json_each(&owners, conn).unwrap();
+    let preload_json = Counted {
+        generated,
+        hand_written: log.take(),
+        seaorm: None,
+    };
+
+    generated_eager(conn).unwrap();
+    let generated = log.take();
+    hand::eager(conn).unwrap();
+    let eager = Counted {
+        generated,
+        hand_written: log.take(),
+        seaorm: sea(&|db| {
+            rt.block_on(seaorm::eager(db)).unwrap();
+        }),
+    };
+
+    owner
+        .create_profile(conn, NewProfile { bio: "replaced" })
+        .unwrap();
+    let generated = log.take();
+    hand::replace(&owner, "replaced", conn).unwrap();
+    let replace = Counted {
+        generated,
+        hand_written: log.take(),
+        seaorm: None,
+    };
+
+    vec![
+        Row {
+            operation: "reader `user.profile(conn)`",
+            group: "reader",
+            hand_written: "hand_written",
+            seaorm: Some("seaorm"),
+            counted: reader,
+        },
+        Row {
+            operation: "preload 10,000 owners vs `belonging_to` + `grouped_by`",
+            group: "preload_10000",
+            hand_written: "hand_written",
+            seaorm: Some("seaorm"),
+            counted: preload,
+        },
+        Row {
+            operation: "preload 10,000 owners vs hand-written `json_each` (same key set) + `grouped_by`",
+            group: "preload_10000",
+            hand_written: "hand_written_json_each",
+            seaorm: None,
+            counted: preload_json,
+        },
+        Row {
+            operation: "eager load 10,000 owners: owners + `preload_profile` (2 queries) vs `LEFT JOIN` (SeaORM: `find_also_related`)",
+            group: "eager_10000",
+            hand_written: "hand_written",
+            seaorm: Some("seaorm"),
+            counted: eager,
+        },
+        Row {
+            operation: "replace `create_profile` (destroy old row, insert, reselect)",
+            group: "replace",
+            hand_written: "hand_written",
+            seaorm: None,
+            counted: replace,
+        },
+    ]
+}
+
+/// Criterion's median point estimate (ns) of `group/name`, if that benchmark ran.
+fn median(root: &Path, group: &str, name: &str) -> Option<f64> {
+    let file: PathBuf = root.join(group).join(name).join("new/estimates.json");
+    let text = std::fs::read_to_string(file).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+/// The SQL texts without their bind values, an explicit ` ASC` dropped (Diesel's
+/// `.order(col)` and `.order(col.asc())` sort the same way).
+fn sql_only(statements: &[String]) -> Vec<String> {
+    statements
+        .iter()
+        .map(|s| {
+            let sql = s.split(" -- binds:").next().unwrap_or(s);
+            sql.replace(" ASC", "")
+        })
+        .collect()
+}
+
+/// A duration in ns, with a unit that keeps three significant digits.
+fn time(ns: Option<f64>) -> String {
+    match ns {
+        None => "–".into(),
+        Some(ns) if ns < 1e3 => format!("{ns:.0} ns"),
+        Some(ns) if ns < 1e6 => format!("{:.2} µs", ns / 1e3),
+        Some(ns) if ns < 1e9 => format!("{:.2} ms", ns / 1e6),
+        Some(ns) => format!("{:.2} s", ns / 1e9),
+    }
+}
+
+/// `a / b` to three decimals.
+fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.3}", a / b),
+        _ => "–".into(),
+    }
+}
+
+/// The SQL text, cut after 160 characters (bind lists of 10,000 owners are long).
+fn shorten(sql: &str) -> String {
+    let sql = sql.replace('`', "");
+    match sql.char_indices().nth(160) {
+        Some((i, _)) => format!("{} …", &sql[..i]),
+        None => sql,
+    }
+}
+
+/// The build-cost section from `variant<TAB>seconds` lines, medians per variant.
+fn build_cost(file: &Path) {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return;
+    };
+    let mut runs: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    for line in text.lines() {
+        if let Some((variant, secs)) = line.split_once('\t') {
+            if let Ok(secs) = secs.trim().parse() {
+                runs.entry(variant).or_default().push(secs);
+            }
+        }
+    }
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!("## Build cost\n");
+    println!("`cargo check` wall time of a generated crate of 100 owner models (each with a `has_one`) and their 100 targets; dependencies built beforehand, the crate's own artifacts removed before each run.\n");
+    println!("| crate | runs (s) | median (s) |");
+    println!("|---|---|---:|");
+    let mut medians = Vec::new();
+    for (variant, secs) in runs.iter_mut() {
+        let list = secs
+            .iter()
+            .map(|s| format!("{s:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let m = med(secs);
+        medians.push((*variant, m));
+        println!("| {variant} | {list} | {m:.2} |");
+    }
+    if let (Some(d), Some(p)) = (
+        medians.iter().find(|(v, _)| v.starts_with("derive")),
+        medians.iter().find(|(v, _)| v.starts_with("plain")),
+    ) {
+        println!(
+            "\nderive / plain = {:.2} (+{:.2} s for 100 `has_one`, {:.1} ms each)\n",
+            d.1 / p.1,
+            d.1 - p.1,
+            (d.1 - p.1) * 10.0
+        );
+    }
+}
+
+/// The machine: cores, CPU model, rustc and SQLite versions.
+fn machine() {
+    let cpu = Command::new("lscpu")
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .find(|l| l.starts_with("Model name:"))
+                .map(|l| l["Model name:".len()..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "unknown".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let conn = &mut SqliteConnection::establish(":memory:").expect("sqlite");
+    let sqlite: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "sqlite_version()",
+    ))
+    .get_result(conn)
+    .unwrap_or_default();
+    println!("## Machine\n");
+    println!("- cores: {cores} (shared with other builds while measuring)");
+    println!("- CPU: {cpu}");
+    println!("- {rustc}");
+    println!("- SQLite {sqlite} (bundled, `libsqlite3-sys` 0.35), file database, WAL, `synchronous = OFF`");
+}

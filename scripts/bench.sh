@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmarks (bench/, its own workspace, never built by the main workspace or the tests):
+# criterion reads and writes (generated vs hand-written Diesel vs SeaORM, SQLite), the
+# build cost of 100 has_one models, then the Markdown results table on stdout.
+#
+#   scripts/bench.sh                       # defaults below
+#   BENCH_ARGS="--sample-size 50" scripts/bench.sh
+#   BUILD_RUNS=5 MODELS=100 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/../bench"
+
+BENCH_ARGS=${BENCH_ARGS:---warm-up-time 2 --measurement-time 4 --sample-size 30 --noplot}
+BUILD_RUNS=${BUILD_RUNS:-3}
+MODELS=${MODELS:-100}
+
+# 1. criterion: groups reader, preload_10000, eager_10000 (benches/reads.rs), replace (benches/writes.rs)
+# shellcheck disable=SC2086
+cargo bench --bench reads --bench writes -- $BENCH_ARGS >&2
+
+# 2. build cost: cargo check of 100 models with and without the derive
+out=target/buildcost
+tsv=target/buildcost.tsv
+python3 gen_buildcost.py "$out" "$MODELS"
+(cd "$out" && cargo check --workspace --quiet) >&2   # warm-up: builds the dependencies
+: > "$tsv"
+for run in $(seq 1 "$BUILD_RUNS"); do
+    for variant in derive plain; do
+        (cd "$out" && cargo clean --quiet -p "buildcost_$variant")
+        start=$(date +%s.%N)
+        (cd "$out" && cargo check --quiet -p "buildcost_$variant") >&2
+        end=$(date +%s.%N)
+        secs=$(python3 -c "print(f'{$end - $start:.3f}')")
+        printf '%s\t%s\n' "$variant" "$secs" >> "$tsv"
+        echo "build cost run $run: $variant ${secs}s" >&2
+    done
+done
+
+# 3. the table
+cargo run --release --quiet --bin report
