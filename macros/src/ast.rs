@@ -72,6 +72,17 @@ pub struct Association {
     pub polymorphic: Option<Polymorphic>,
     /// `strict_loading = true`: no lazy reader, only preload and eager load.
     pub strict_loading: Option<Span>,
+    /// `scope = "path"` or `scope = "path(owner)"`.
+    pub scope: Option<Scope>,
+}
+
+/// An association scope: a function refining the target's query (see the runtime's
+/// `scope` module).
+pub struct Scope {
+    /// The function, which also names its return type (`#[diesel::dsl::auto_type]`).
+    pub path: Path,
+    /// `path(owner)`: the function also takes `&Owner`.
+    pub takes_owner: bool,
 }
 
 /// The polymorphic interface of an association (`as`), Rails' `has_one :picture, as: :imageable`.
@@ -121,6 +132,13 @@ impl Model {
         let named = match &input.data {
             syn::Data::Struct(s) => match &s.fields {
                 syn::Fields::Named(named) => Some(named),
+                syn::Fields::Unit => {
+                    cx.error(
+                        &input.ident,
+                        "`Model` needs a struct with named fields (the fields map to columns), not a unit struct",
+                    );
+                    None
+                }
                 other => {
                     cx.error(
                         other,

@@ -52,27 +52,38 @@ pub trait HasOne: 'static {
     fn owner_key(owner: &Self::Owner) -> Self::Key;
 }
 
-/// The typed statements of one `has_one` on connection type `C`; `key` is always the
-/// owner's key value. Generated; each is one Diesel query.
+/// The typed statements of one `has_one` on connection type `C`, each one Diesel query
+/// about the rows linked to `owner` (through its key, and its scope when declared).
+/// Generated.
 pub trait Statements<C: Conn>: HasOne {
-    /// The linked row with the lowest primary key (`… ORDER BY pk LIMIT 1`).
-    fn first(key: &Self::Key, conn: &mut C) -> QueryResult<Option<Self::Target>>;
-    /// Every linked row, by primary key.
-    fn load_linked(key: &Self::Key, conn: &mut C) -> QueryResult<Vec<Self::Target>>;
-    /// The primary keys of every linked row, ascending.
-    fn linked_keys(key: &Self::Key, conn: &mut C)
-        -> QueryResult<Vec<<Self::Target as Model>::Key>>;
-    /// `DELETE` every linked row.
-    fn delete_linked(key: &Self::Key, conn: &mut C) -> QueryResult<usize>;
-    /// `UPDATE … SET fk = NULL` on every linked row.
-    fn nullify_linked(key: &Self::Key, conn: &mut C) -> QueryResult<usize>;
+    /// The linked row first by the scope's order, then the lowest primary key
+    /// (`… ORDER BY … LIMIT 1`).
+    fn first(owner: &Self::Owner, conn: &mut C) -> QueryResult<Option<Self::Target>>;
+    /// The rows a replace or destroy acts on: every linked row (with a scope: the first
+    /// one, the row the reader returns, as Rails acts on the loaded target).
+    fn load_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<Vec<Self::Target>>;
+    /// The primary keys of the rows [`load_linked`](Statements::load_linked) returns.
+    fn linked_keys(
+        owner: &Self::Owner,
+        conn: &mut C,
+    ) -> QueryResult<Vec<<Self::Target as Model>::Key>>;
+    /// `DELETE` the rows [`load_linked`](Statements::load_linked) returns.
+    fn delete_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<usize>;
+    /// `UPDATE … SET fk = NULL` on the rows [`load_linked`](Statements::load_linked) returns.
+    fn nullify_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<usize>;
     /// `UPDATE … SET fk = key` on the target row with primary key `target`.
     fn link(
-        key: &Self::Key,
+        owner: &Self::Owner,
         target: &<Self::Target as Model>::Key,
         conn: &mut C,
     ) -> QueryResult<usize>;
-    /// Every row linked to any of `keys`, with its foreign key, by primary key.
+}
+
+/// Loading the rows of many owners in one query (not available for a scope that takes
+/// the owner: Rails raises for those too).
+pub trait Preload<C: Conn>: HasOne {
+    /// Every row linked to any of `keys`, with its foreign key, in the order the reader
+    /// prefers (the scope's order, then the primary key).
     fn preload(
         keys: Vec<Self::Key>,
         conn: &mut C,
@@ -86,7 +97,7 @@ pub trait Statements<C: Conn>: HasOne {
 )]
 pub trait Insert<C: Conn, V>: Statements<C> {
     /// `INSERT INTO target (…, fk) VALUES (…, key)`.
-    fn insert(key: &Self::Key, values: V, conn: &mut C) -> QueryResult<usize>;
+    fn insert(owner: &Self::Owner, values: V, conn: &mut C) -> QueryResult<usize>;
 }
 
 /// One declared `has_one`, as the derive registered it: what [`declarations`](crate::declarations)

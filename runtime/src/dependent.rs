@@ -5,9 +5,8 @@ use crate::connection::Conn;
 use crate::error::{Error, Errors};
 use crate::model::{Model, Persist};
 
-/// Runs association `A`'s `dependent` for the owner with key `key`, as part of destroying
-/// the owner (inside its transaction).
-pub fn on_destroy<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+/// Runs association `A`'s `dependent` for `owner`, as part of destroying it (inside its transaction).
+pub fn on_destroy<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
     A: Statements<C>,
@@ -15,11 +14,11 @@ where
 {
     match A::DEPENDENT {
         Dependent::None => Ok(()),
-        Dependent::Destroy => destroy_linked::<A, C>(key, conn),
-        Dependent::Delete => A::delete_linked(key, conn).map(drop).map_err(Error::from),
-        Dependent::Nullify => unlink::<A, C>(key, conn),
+        Dependent::Destroy => destroy_linked::<A, C>(owner, conn),
+        Dependent::Delete => A::delete_linked(owner, conn).map(drop).map_err(Error::from),
+        Dependent::Nullify => unlink::<A, C>(owner, conn),
         Dependent::RestrictWithException => {
-            if A::linked_keys(key, conn)?.is_empty() {
+            if A::linked_keys(owner, conn)?.is_empty() {
                 Ok(())
             } else {
                 Err(Error::DeleteRestricted {
@@ -29,7 +28,7 @@ where
             }
         }
         Dependent::RestrictWithError => {
-            if A::linked_keys(key, conn)?.is_empty() {
+            if A::linked_keys(owner, conn)?.is_empty() {
                 Ok(())
             } else {
                 let mut errors = Errors::new();
@@ -46,32 +45,32 @@ where
     }
 }
 
-/// Removes the rows linked to `key` before a new one is linked (replace): destroyed with
+/// Removes the rows linked to `owner` before a new one is linked (replace): destroyed with
 /// `destroy`, deleted with `delete`, otherwise unlinked (Rails nullifies for every other
 /// `dependent`).
-pub fn on_replace<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+pub fn on_replace<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
     A: Statements<C>,
     A::Target: Persist<C>,
 {
     match A::DEPENDENT {
-        Dependent::Destroy => destroy_linked::<A, C>(key, conn),
-        Dependent::Delete => A::delete_linked(key, conn).map(drop).map_err(Error::from),
+        Dependent::Destroy => destroy_linked::<A, C>(owner, conn),
+        Dependent::Delete => A::delete_linked(owner, conn).map(drop).map_err(Error::from),
         Dependent::None
         | Dependent::Nullify
         | Dependent::RestrictWithException
-        | Dependent::RestrictWithError => unlink::<A, C>(key, conn),
+        | Dependent::RestrictWithError => unlink::<A, C>(owner, conn),
     }
 }
 
-fn destroy_linked<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+fn destroy_linked<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
     A: Statements<C>,
     A::Target: Persist<C>,
 {
-    for row in A::load_linked(key, conn)? {
+    for row in A::load_linked(owner, conn)? {
         row.destroy_in(conn)?;
     }
     Ok(())
@@ -80,15 +79,15 @@ where
 /// Sets the foreign key of the linked rows to NULL. A NOT NULL foreign key cannot be
 /// unlinked: if a row is linked the result is [`Error::CannotNullify`] before anything is
 /// written (MySQL outside strict mode would otherwise store 0).
-fn unlink<A, C>(key: &A::Key, conn: &mut C) -> Result<(), Error>
+fn unlink<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
     A: Statements<C>,
 {
     if A::FOREIGN_KEY_NULLABLE {
-        A::nullify_linked(key, conn)?;
+        A::nullify_linked(owner, conn)?;
         Ok(())
-    } else if A::linked_keys(key, conn)?.is_empty() {
+    } else if A::linked_keys(owner, conn)?.is_empty() {
         Ok(())
     } else {
         Err(Error::CannotNullify {

@@ -55,7 +55,8 @@ pub mod error;
 pub mod key;
 pub mod key_set;
 pub mod lock;
-pub mod lowest;
+pub mod scope;
+pub mod subquery;
 pub mod model;
 pub mod preload;
 pub mod replace;
@@ -63,7 +64,7 @@ pub mod replace;
 #[doc(hidden)]
 pub mod __private;
 
-pub use association::{declarations, Declaration, Dependent, HasOne, Insert, Statements};
+pub use association::{declarations, Declaration, Dependent, HasOne, Insert, Preload, Statements};
 pub use build::Built;
 pub use connection::Conn;
 pub use error::{Error, Errors, FieldError};

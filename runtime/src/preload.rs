@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::QueryResult;
 
-use crate::association::Statements;
+use crate::association::Preload;
 use crate::connection::Conn;
 
 /// The linked row of each owner, aligned with `owners` (`result[i]` belongs to
@@ -16,7 +16,7 @@ use crate::connection::Conn;
 pub fn preload<A, C>(owners: &[A::Owner], conn: &mut C) -> QueryResult<Vec<Option<A::Target>>>
 where
     C: Conn,
-    A: Statements<C>,
+    A: Preload<C>,
 {
     let keys: Vec<A::Key> = owners.iter().map(A::owner_key).collect();
     if keys.is_empty() {

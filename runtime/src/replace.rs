@@ -5,7 +5,7 @@
 //! trips, and any failure — the new row rejected by the database, a hook aborting, a NOT
 //! NULL key that cannot be unlinked — leaves the old row linked and untouched.
 
-use crate::association::{HasOne, Insert, Statements};
+use crate::association::{Insert, Statements};
 use crate::connection::{write_transaction, Conn};
 use crate::dependent;
 use crate::error::Error;
@@ -20,10 +20,10 @@ where
     A::Target: Persist<C>,
 {
     write_transaction(conn, |conn| {
-        let key = locked_key::<A, C>(owner, conn)?;
-        dependent::on_replace::<A, C>(&key, conn)?;
-        A::insert(&key, values, conn)?;
-        A::first(&key, conn)?.ok_or(Error::NotFound {
+        owner.lock_row(conn)?;
+        dependent::on_replace::<A, C>(owner, conn)?;
+        A::insert(owner, values, conn)?;
+        A::first(owner, conn)?.ok_or(Error::NotFound {
             model: <A::Target as Model>::NAME,
         })
     })
@@ -39,30 +39,20 @@ where
     A::Target: Persist<C>,
 {
     write_transaction(conn, |conn| {
-        let key = locked_key::<A, C>(owner, conn)?;
+        owner.lock_row(conn)?;
         let Some(target) = target else {
-            return dependent::on_replace::<A, C>(&key, conn);
+            return dependent::on_replace::<A, C>(owner, conn);
         };
         let target_key = target.primary_key_value();
-        if A::linked_keys(&key, conn)? == [target_key.clone()] {
+        if A::linked_keys(owner, conn)? == [target_key.clone()] {
             return Ok(());
         }
-        dependent::on_replace::<A, C>(&key, conn)?;
-        match A::link(&key, &target_key, conn)? {
+        dependent::on_replace::<A, C>(owner, conn)?;
+        match A::link(owner, &target_key, conn)? {
             0 => Err(Error::NotFound {
                 model: <A::Target as Model>::NAME,
             }),
             _ => Ok(()),
         }
     })
-}
-
-fn locked_key<A, C>(owner: &A::Owner, conn: &mut C) -> Result<A::Key, Error>
-where
-    C: Conn,
-    A: HasOne,
-    A::Owner: Persist<C>,
-{
-    owner.lock_row(conn)?;
-    Ok(A::owner_key(owner))
 }

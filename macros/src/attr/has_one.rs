@@ -5,7 +5,7 @@ use syn::parse::{ParseStream, Parser};
 use quote::ToTokens;
 use syn::{Ident, LitStr, Path, Token};
 
-use crate::ast::{Association, Dependent, Polymorphic};
+use crate::ast::{Association, Dependent, Polymorphic, Scope};
 use crate::ctxt::Ctxt;
 use crate::names;
 
@@ -19,6 +19,7 @@ const OPTIONS: &[&str] = &[
     "as",
     "foreign_type",
     "strict_loading",
+    "scope",
 ];
 
 /// Parses every `#[has_one(…)]` of the struct `owner`.
@@ -61,6 +62,7 @@ struct Options {
     as_: Option<Ident>,
     foreign_type: Option<(Ident, Ident)>,
     strict_loading: Option<Span>,
+    scope: Option<Scope>,
 }
 
 fn parse_one(
@@ -141,6 +143,7 @@ fn parse_one(
         seen.push(key.clone());
         match key.to_string().as_str() {
             "as" => opts.as_ = cx.ok(column(&key, &value, "imageable")),
+            "scope" => opts.scope = cx.ok(scope(&value)),
             "foreign_type" => {
                 opts.foreign_type = cx
                     .ok(column(&key, &value, "imageable_type"))
@@ -189,6 +192,7 @@ fn parse_one(
         dependent: opts.dependent,
         polymorphic,
         strict_loading: opts.strict_loading,
+        scope: opts.scope,
         name,
     };
     Ok(Some(association))
@@ -229,6 +233,38 @@ fn option_value(input: ParseStream, key: &Ident, cx: &mut Ctxt) -> syn::Result<O
 }
 
 /// Rails `has_one` options this crate does not implement, named as such in the error.
+/// `scope = "path"` or `scope = "path(owner)"`, keeping the literal's span.
+fn scope(value: &LitStr) -> syn::Result<Scope> {
+    let wrong = || {
+        syn::Error::new(
+            value.span(),
+            format!(
+                "`scope` names a function: `scope = \"latest\"` for `fn latest(table) -> …`, or `scope = \"newer_than(owner)\"` for `fn newer_than(table, &Owner) -> …`; not \"{}\"",
+                value.value()
+            ),
+        )
+    };
+    match value.parse::<syn::Expr>().map_err(|_| wrong())? {
+        syn::Expr::Path(p) if p.qself.is_none() => Ok(Scope {
+            path: p.path,
+            takes_owner: false,
+        }),
+        syn::Expr::Call(call) => match (*call.func, call.args.len()) {
+            (syn::Expr::Path(p), 1)
+                if p.qself.is_none()
+                    && matches!(&call.args[0], syn::Expr::Path(a) if a.path.is_ident("owner")) =>
+            {
+                Ok(Scope {
+                    path: p.path,
+                    takes_owner: true,
+                })
+            }
+            _ => Err(wrong()),
+        },
+        _ => Err(wrong()),
+    }
+}
+
 /// The value of a flag option (`strict_loading = true`).
 fn flag_value(
     input: ParseStream,

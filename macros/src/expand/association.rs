@@ -53,9 +53,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let name = &a.name;
     let name_str = name.to_string();
     let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
-    let key_field = m
-        .field_of(key_column)
-        .expect("validated: the owner key has a field");
+    let key_field = m.field_of(key_column).expect("validated: the owner key has a field");
     let key_ty = &key_field.ty;
     let key_ident = &key_field.ident;
     let fk_name = names::type_name(&a.foreign_key.to_string(), a.foreign_key.span());
@@ -76,13 +74,17 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         any,
         join_ty,
         join,
+        outer_ty,
+        outer,
         nullable,
         ..
     } = &link;
+    let base = format_ident!("__{}_Base", name);
+    let first_of = format_ident!("__{}_FirstOf", name);
+    let join_on = format_ident!("__{}_JoinOn", name);
     let linked_fn = format_ident!("__{}_linked", name);
     let ordered_fn = format_ident!("__{}_ordered", name);
-    let lowest = format_ident!("__{}_Lowest", name);
-    let join_on = format_ident!("__{}_JoinOn", name);
+    let base_fn = format_ident!("__{}_base", name);
     let query_fn = format_ident!("{}_query", name);
     let build_fn = format_ident!("build_{}", name);
     let create_fn = format_ident!("create_{}", name);
@@ -96,48 +98,61 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let col = |c: &Ident| quote!(<#c as ::core::default::Default>::default());
     let (fk_v, pk_v) = (col(&fk), col(&pk));
     let target_table = quote!(<#target as diesel::associations::HasTable>::table());
-    // Rows of this owner type only (polymorphic), for the eager load's lowest-key subquery.
-    let (kind_ty, kind_v) = match &link.foreign_type {
-        Some(ft) => {
-            let ft_v = col(ft);
-            (
-                quote!((diesel::dsl::Eq<#ft, &'static str>,)),
-                quote!((#ft_v.eq(<#owner as _rt::Model>::POLYMORPHIC_NAME),)),
-            )
+    let key_of_owner = quote!(<#marker as _rt::HasOne>::owner_key(owner));
+
+    // The query every statement starts from: the table, or the scope's refinement of it.
+    let (base_ty, base_fn_body, static_base) = match &a.scope {
+        None => (quote!(#table), target_table.clone(), Some(target_table.clone())),
+        Some(scope) => {
+            let path = &scope.path;
+            let span = path.segments.last().map_or_else(|| a.name.span(), |s| s.ident.span());
+            let call = if scope.takes_owner {
+                quote_spanned!(span=> #path(#target_table, owner))
+            } else {
+                quote_spanned!(span=> #path(#target_table))
+            };
+            let static_call = (!scope.takes_owner).then(|| call.clone());
+            (quote_spanned!(span=> #path), call, static_call)
         }
-        None => (quote!(()), quote!(())),
+    };
+    // With a scope, replace and destroy act on the first row only (Rails' loaded target).
+    let first_only = a.scope.as_ref().map(|_| quote!(.limit(1)));
+    let by_keys = quote!(diesel::dsl::Filter<#table, diesel::dsl::EqAny<#pk, ::std::vec::Vec<#target_key>>>);
+    let (removal_ty, removal) = match &a.scope {
+        None => (quote!(#linked), quote!(#linked_fn(owner))),
+        Some(_) => (
+            by_keys,
+            quote!(#target_table.filter(#pk_v.eq_any(<Self as _rt::Statements<__C>>::linked_keys(owner, conn)?))),
+        ),
     };
 
-    let load = |query: TokenStream, out: TokenStream| quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>);
+    let load = |query: TokenStream, out: TokenStream| {
+        quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>)
+    };
     let execute = |query: TokenStream| quote!(#query: diesel::query_dsl::methods::ExecuteDsl<__C>);
     let as_select = quote!(diesel::dsl::AsSelect<#target, <__C as _rt::Conn>::DB>);
+    let first_only_ty = |q: TokenStream| match &a.scope {
+        None => q,
+        Some(_) => quote!(diesel::dsl::Limit<#q>),
+    };
     let bounds = [
-        load(
-            quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>),
-            quote!(#target),
-        ),
-        load(
-            quote!(diesel::dsl::Select<#ordered, #as_select>),
-            quote!(#target),
-        ),
-        load(
-            quote!(diesel::dsl::Select<#ordered, #pk>),
-            quote!(#target_key),
-        ),
-        execute(quote!(diesel::dsl::delete<#linked>)),
-        execute(quote!(diesel::dsl::Update<#linked, #unset_ty>)),
+        load(quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>), quote!(#target)),
+        load(first_only_ty(quote!(diesel::dsl::Select<#ordered, #as_select>)), quote!(#target)),
+        load(first_only_ty(quote!(diesel::dsl::Select<#ordered, #pk>)), quote!(#target_key)),
+        execute(quote!(diesel::dsl::delete<#removal_ty>)),
+        execute(quote!(diesel::dsl::Update<#removal_ty, #unset_ty>)),
         execute(quote!(diesel::dsl::Update<
             diesel::dsl::Filter<#table, diesel::dsl::Eq<#pk, #target_key>>,
             #set_ty,
         >)),
-        load(
-            quote!(diesel::dsl::Select<
-                diesel::dsl::Order<diesel::dsl::Filter<#table, #any_ty>, diesel::dsl::Asc<#pk>>,
-                (diesel::dsl::Nullable<#fk>, #as_select),
-            >),
-            quote!((::core::option::Option<#key_ty>, #target)),
-        ),
     ];
+    let preload_bound = load(
+        quote!(diesel::dsl::Select<
+            diesel::dsl::ThenOrderBy<diesel::dsl::Filter<#base_ty, #any_ty>, diesel::dsl::Asc<#pk>>,
+            (diesel::dsl::Nullable<#fk>, #as_select),
+        >),
+        quote!((::core::option::Option<#key_ty>, #target)),
+    );
     let writes = quote! {
         __C: _rt::Conn,
         #marker: _rt::Statements<__C>,
@@ -151,6 +166,15 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     ));
 
     let docs = Docs::new(owner, a);
+    let Docs {
+        query: query_doc,
+        build: build_doc,
+        create: create_doc,
+        set: set_doc,
+        preload: preload_doc,
+        eager: eager_doc,
+        ..
+    } = &docs;
     let reader = match a.strict_loading {
         None => {
             let doc = &docs.reader;
@@ -161,7 +185,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
                     __C: _rt::Conn,
                     #marker: _rt::Statements<__C>,
                 {
-                    <#marker as _rt::Statements<__C>>::first(&<#marker as _rt::HasOne>::owner_key(self), conn)
+                    <#marker as _rt::Statements<__C>>::first(self, conn)
                 }
             }
         }
@@ -178,15 +202,96 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
         }
     };
-    let Docs {
-        query: query_doc,
-        build: build_doc,
-        create: create_doc,
-        set: set_doc,
-        preload: preload_doc,
-        eager: eager_doc,
-        ..
-    } = &docs;
+
+    // Preload and eager load need a scope that does not take the owner.
+    let many = match static_base {
+        Some(static_base) => quote! {
+            type #first_of = diesel::dsl::Limit<
+                diesel::dsl::ThenOrderBy<diesel::dsl::Select<diesel::dsl::Filter<#base_ty, #outer_ty>, #pk>, diesel::dsl::Asc<#pk>>,
+            >;
+            type #join_on = diesel::dsl::And<
+                #join_ty,
+                diesel::dsl::Eq<
+                    diesel::dsl::Nullable<#pk>,
+                    _rt::subquery::Correlated<#first_of, diesel::sql_types::Nullable<<#pk as diesel::Expression>::SqlType>>,
+                >,
+            >;
+
+            #[automatically_derived]
+            impl<__C> _rt::Preload<__C> for #marker
+            where
+                __C: _rt::Conn,
+                #preload_bound,
+            {
+                fn preload(
+                    keys: ::std::vec::Vec<#key_ty>,
+                    conn: &mut __C,
+                ) -> diesel::QueryResult<::std::vec::Vec<(::core::option::Option<#key_ty>, #target)>> {
+                    #static_base
+                        .filter(#any)
+                        .then_order_by(#pk_v.asc())
+                        .select((#fk_v.nullable(), <#target>::as_select()))
+                        .load(conn)
+                }
+            }
+
+            #[automatically_derived]
+            impl #owner {
+                #[doc = #preload_doc]
+                pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
+                where
+                    __C: _rt::Conn,
+                    #marker: _rt::Preload<__C>,
+                {
+                    _rt::preload::preload::<#marker, __C>(owners, conn)
+                }
+
+                #[doc = #eager_doc]
+                pub fn #eager_fn<__Q, __DB>(query: __Q) -> <__Q as _rt::__private::EagerLoad<#eager_rhs, #eager_select>>::Output
+                where
+                    __DB: diesel::backend::Backend,
+                    __Q: _rt::__private::EagerLoad<#eager_rhs, #eager_select>,
+                    #owner: diesel::Selectable<__DB>,
+                    ::core::option::Option<#target>: diesel::Selectable<__DB>,
+                {
+                    let first = #static_base
+                        .filter(#outer)
+                        .select(#pk_v)
+                        .then_order_by(#pk_v.asc())
+                        .limit(1);
+                    let on = #join.and(#pk_v.nullable().eq(_rt::subquery::Correlated::new(first)));
+                    _rt::__private::EagerLoad::eager_load(
+                        query,
+                        diesel::JoinOnDsl::on(#target_table, on),
+                        (
+                            <#owner as diesel::SelectableHelper<__DB>>::as_select(),
+                            <::core::option::Option<#target> as diesel::SelectableHelper<__DB>>::as_select(),
+                        ),
+                    )
+                }
+            }
+        },
+        None => quote! {
+            #[automatically_derived]
+            impl #owner {
+                #[doc = #preload_doc]
+                pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
+                where
+                    __C: _rt::scope::InstanceDependentScope<#marker>,
+                {
+                    <__C as _rt::scope::InstanceDependentScope<#marker>>::unavailable()
+                }
+
+                #[doc = #eager_doc]
+                pub fn #eager_fn<__Q>(query: __Q) -> __Q
+                where
+                    __Q: _rt::scope::InstanceDependentScope<#marker>,
+                {
+                    <__Q as _rt::scope::InstanceDependentScope<#marker>>::unavailable()
+                }
+            }
+        },
+    };
 
     quote! {
         type #table = <#target as diesel::associations::HasTable>::Table;
@@ -194,19 +299,24 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         #link_aliases
         type #pk = <#target as _rt::Model>::PrimaryKey;
         type #target_key = <#target as _rt::Model>::Key;
-        type #linked = diesel::dsl::Filter<#table, #linked_ty>;
-        type #ordered = diesel::dsl::Order<#linked, diesel::dsl::Asc<#pk>>;
-        type #lowest = _rt::lowest::Lowest<<#table as diesel::QuerySource>::FromClause, #pk, #fk, #kind_ty>;
-        type #join_on = diesel::dsl::And<#join_ty, #lowest>;
+        type #base = #base_ty;
+        type #linked = diesel::dsl::Filter<#base, #linked_ty>;
+        type #ordered = diesel::dsl::ThenOrderBy<#linked, diesel::dsl::Asc<#pk>>;
 
         #checks
 
-        fn #linked_fn(key: &#key_ty) -> #linked {
-            #target_table.filter(#linked_v)
+        fn #base_fn(owner: &#owner) -> #base {
+            let _ = owner;
+            #base_fn_body
         }
 
-        fn #ordered_fn(key: &#key_ty) -> #ordered {
-            #linked_fn(key).order(#pk_v.asc())
+        fn #linked_fn(owner: &#owner) -> #linked {
+            let key = &#key_of_owner;
+            #base_fn(owner).filter(#linked_v)
+        }
+
+        fn #ordered_fn(owner: &#owner) -> #ordered {
+            #linked_fn(owner).then_order_by(#pk_v.asc())
         }
 
         /// The `has_one` association marker.
@@ -240,41 +350,31 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             __C: _rt::Conn,
             #(#bounds,)*
         {
-            fn first(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> {
-                #ordered_fn(key).select(<#target>::as_select()).limit(1).get_result(conn).optional()
+            fn first(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> {
+                #ordered_fn(owner).select(<#target>::as_select()).limit(1).get_result(conn).optional()
             }
 
-            fn load_linked(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target>> {
-                #ordered_fn(key).select(<#target>::as_select()).load(conn)
+            fn load_linked(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target>> {
+                #ordered_fn(owner).select(<#target>::as_select()) #first_only .load(conn)
             }
 
-            fn linked_keys(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target_key>> {
-                #ordered_fn(key).select(#pk_v).load(conn)
+            fn linked_keys(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target_key>> {
+                #ordered_fn(owner).select(#pk_v) #first_only .load(conn)
             }
 
-            fn delete_linked(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<usize> {
-                diesel::delete(#linked_fn(key)).execute(conn)
+            fn delete_linked(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<usize> {
+                diesel::delete(#removal).execute(conn)
             }
 
-            fn nullify_linked(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<usize> {
-                diesel::update(#linked_fn(key)).set(#unset).execute(conn)
+            fn nullify_linked(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<usize> {
+                diesel::update(#removal).set(#unset).execute(conn)
             }
 
-            fn link(key: &#key_ty, target: &#target_key, conn: &mut __C) -> diesel::QueryResult<usize> {
+            fn link(owner: &#owner, target: &#target_key, conn: &mut __C) -> diesel::QueryResult<usize> {
+                let key = &#key_of_owner;
                 diesel::update(#target_table.filter(#pk_v.eq(::core::clone::Clone::clone(target))))
                     .set(#set)
                     .execute(conn)
-            }
-
-            fn preload(
-                keys: ::std::vec::Vec<#key_ty>,
-                conn: &mut __C,
-            ) -> diesel::QueryResult<::std::vec::Vec<(::core::option::Option<#key_ty>, #target)>> {
-                #target_table
-                    .filter(#any)
-                    .order(#pk_v.asc())
-                    .select((#fk_v.nullable(), <#target>::as_select()))
-                    .load(conn)
             }
         }
 
@@ -285,10 +385,13 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             Self: _rt::Statements<__C>,
             __V: _rt::__private::InsertWithKey<__C, #table, #set_ty>,
         {
-            fn insert(key: &#key_ty, values: __V, conn: &mut __C) -> diesel::QueryResult<usize> {
+            fn insert(owner: &#owner, values: __V, conn: &mut __C) -> diesel::QueryResult<usize> {
+                let key = &#key_of_owner;
                 _rt::__private::InsertWithKey::insert_with_key(values, #target_table, #set, conn)
             }
         }
+
+        #many
 
         #[automatically_derived]
         impl #owner {
@@ -296,7 +399,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
             #[doc = #query_doc]
             pub fn #query_fn(&self) -> #ordered {
-                #ordered_fn(&<#marker as _rt::HasOne>::owner_key(self))
+                #ordered_fn(self)
             }
 
             #[doc = #build_doc]
@@ -319,35 +422,6 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
                 #writes
             {
                 _rt::replace::set::<#marker, __C>(self, target, conn)
-            }
-
-            #[doc = #preload_doc]
-            pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
-            where
-                __C: _rt::Conn,
-                #marker: _rt::Statements<__C>,
-            {
-                _rt::preload::preload::<#marker, __C>(owners, conn)
-            }
-
-            #[doc = #eager_doc]
-            pub fn #eager_fn<__Q, __DB>(query: __Q) -> <__Q as _rt::__private::EagerLoad<#eager_rhs, #eager_select>>::Output
-            where
-                __DB: diesel::backend::Backend,
-                __Q: _rt::__private::EagerLoad<#eager_rhs, #eager_select>,
-                #owner: diesel::Selectable<__DB>,
-                ::core::option::Option<#target>: diesel::Selectable<__DB>,
-            {
-                let lowest = _rt::lowest::Lowest::new(#target_table, #pk_v, #fk_v).among(#kind_v);
-                let on = #join.and(lowest);
-                _rt::__private::EagerLoad::eager_load(
-                    query,
-                    diesel::JoinOnDsl::on(#target_table, on),
-                    (
-                        <#owner as diesel::SelectableHelper<__DB>>::as_select(),
-                        <::core::option::Option<#target> as diesel::SelectableHelper<__DB>>::as_select(),
-                    ),
-                )
             }
         }
     }

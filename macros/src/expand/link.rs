@@ -29,10 +29,12 @@ pub struct Link {
     /// The eager-load join condition against the owner's key column.
     pub join_ty: TokenStream,
     pub join: TokenStream,
+    /// The same condition inside the eager load's correlated subquery (the owner column
+    /// belongs to the outer query).
+    pub outer_ty: TokenStream,
+    pub outer: TokenStream,
     /// `const` expression: every link column is nullable.
     pub nullable: TokenStream,
-    /// The type column alias, when polymorphic.
-    pub foreign_type: Option<Ident>,
 }
 
 impl Link {
@@ -53,6 +55,8 @@ impl Link {
         let join_fk =
             quote!(diesel::dsl::Eq<diesel::dsl::Nullable<#fk>, diesel::dsl::Nullable<#owner_key>>);
         let join_fk_v = quote!(#fk_v.nullable().eq(#owner_key.nullable()));
+        let outer_fk = quote!(_rt::subquery::OuterEq<#fk, #owner_key>);
+        let outer_fk_v = quote!(_rt::subquery::OuterEq::new(#fk_v, #owner_key));
         let any_fk = quote!(_rt::key_set::KeyIn<#fk, #key_ty>);
         let any_fk_v = quote!(_rt::key_set::KeyIn::new(#fk_v, keys));
         let fk_nullable = nullable_of(fk);
@@ -70,8 +74,9 @@ impl Link {
                 any: any_fk_v,
                 join_ty: join_fk,
                 join: join_fk_v,
+                outer_ty: outer_fk,
+                outer: outer_fk_v,
                 nullable: fk_nullable,
-                foreign_type: None,
             };
         };
 
@@ -98,8 +103,9 @@ impl Link {
             any: quote!(#any_fk_v.and(#eq_type_v)),
             join_ty: quote!(diesel::dsl::And<#join_fk, #eq_type>),
             join: quote!(#join_fk_v.and(#eq_type_v)),
+            outer_ty: quote!(diesel::dsl::And<#outer_fk, #eq_type>),
+            outer: quote!(#outer_fk_v.and(#eq_type_v)),
             nullable: quote!(#fk_nullable && #ft_nullable),
-            foreign_type: Some(ft),
         }
     }
 }

@@ -60,9 +60,16 @@ pub fn expand(m: &Model) -> TokenStream {
         .map(|a| format_ident!("__HasOne_{}", a.name))
         .collect();
     let targets = m.associations.iter().map(|a| &a.target);
+    // Through `run_destroy_hook`'s `fn` pointer parameter, so a hook with another signature
+    // is one error on the user's path naming the expected `DestroyHook` type.
     let hook = |path: &Option<syn::Path>| {
-        path.as_ref()
-            .map(|p| quote_spanned!(p.segments.last().map(|s| s.ident.span()).unwrap_or_else(proc_macro2::Span::call_site)=> #p(self, conn)?;))
+        path.as_ref().map(|p| {
+            let span = p
+                .segments
+                .last()
+                .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+            quote_spanned!(span=> _rt::__private::run_destroy_hook::<Self, __C>(#p, self, conn)?;)
+        })
     };
     let before = hook(&m.hooks.before_destroy);
     let after = hook(&m.hooks.after_destroy);
@@ -117,10 +124,7 @@ pub fn expand(m: &Model) -> TokenStream {
             fn destroy_in(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
                 #before
                 #(
-                    _rt::dependent::on_destroy::<#markers, __C>(
-                        &<#markers as _rt::HasOne>::owner_key(self),
-                        conn,
-                    )?;
+                    _rt::dependent::on_destroy::<#markers, __C>(self, conn)?;
                 )*
                 let deleted = diesel::delete(
                     #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self))),

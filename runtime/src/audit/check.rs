@@ -287,7 +287,7 @@ fn foreign_key(cx: &Context<'_>, out: &mut Vec<Finding>) {
         FindingKind::OnDeleteInconsistent,
         Some(req.column),
         format!(
-            "the foreign key {}.{} → {target} is ON DELETE {}: a DELETE of a {} row outside \
+            "the foreign key {}.{} → {target} is ON DELETE {}: a DELETE on {} outside \
              the association (plain SQL, another application) makes the database {}, but {}.{} \
              declares {}{}. Consistent with this dependent: {accepted}",
             t.name,

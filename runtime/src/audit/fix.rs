@@ -336,3 +336,48 @@ fn truncate(dialect: Dialect, mut name: String) -> String {
     }
     name
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_only_when_needed() {
+        assert_eq!(Dialect::Postgres.ident("supplier_id"), "supplier_id");
+        assert_eq!(Dialect::Postgres.ident("user"), "\"user\"");
+        assert_eq!(Dialect::Sqlite.ident("Order Items"), "\"Order Items\"");
+        assert_eq!(Dialect::Mysql.ident("order"), "`order`");
+        assert_eq!(Dialect::Mysql.ident("a`b"), "`a``b`");
+        assert_eq!(Dialect::Postgres.ident("2fa"), "\"2fa\"");
+    }
+
+    #[test]
+    fn index_names_fit_the_backend_and_avoid_existing_ones() {
+        let table = Table {
+            name: "t".repeat(70),
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+        };
+        let fix = index(Dialect::Postgres, &table, &["k"], true);
+        let name = fix.statements[0].split(' ').nth(3).unwrap();
+        assert_eq!(name.len(), 63);
+
+        let mut table = Table {
+            name: "accounts".into(),
+            ..table
+        };
+        table.indexes.push(crate::audit::Index {
+            name: "index_accounts_on_supplier_id".into(),
+            columns: vec!["supplier_id".into()],
+            unique: false,
+            partial: false,
+        });
+        let fix = index(Dialect::Sqlite, &table, &["supplier_id"], true);
+        assert_eq!(
+            fix.statements,
+            ["CREATE UNIQUE INDEX index_accounts_on_supplier_id_2 ON accounts (supplier_id)"]
+        );
+    }
+}

@@ -61,7 +61,7 @@
 //!
 //! # Which associations
 //!
-//! [`declarations`](crate::declarations) lists every `has_one` linked into the program,
+//! [`declarations`] lists every `has_one` linked into the program,
 //! including ones whose tables live in another database. [`audit`] checks all of them;
 //! [`audit_declarations`] and [`audit_where`] check only the ones given, and only those
 //! can produce a missing table finding.
@@ -111,7 +111,7 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-/// Audits every `has_one` declared in the program ([`declarations`](crate::declarations)).
+/// Audits every `has_one` declared in the program ([`declarations`]).
 ///
 /// Reads the schema only; an `Err` is a failed introspection query.
 pub fn audit<C: Introspect>(conn: &mut C) -> QueryResult<Report> {
