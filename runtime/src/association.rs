@@ -59,6 +59,10 @@ pub trait Statements<C: Conn>: HasOne {
     /// The linked row first by the scope's order, then the lowest primary key
     /// (`… ORDER BY … LIMIT 1`).
     fn first(owner: &Self::Owner, conn: &mut C) -> QueryResult<Option<Self::Target>>;
+    /// The row `create_…` just inserted: [`first`](Statements::first) without a scope; with
+    /// one, the linked row with the highest primary key (the new row may not match the
+    /// scope, and other linked rows stay), which assumes ascending primary keys.
+    fn created(owner: &Self::Owner, conn: &mut C) -> QueryResult<Option<Self::Target>>;
     /// The rows a replace or destroy acts on: every linked row (with a scope: the first
     /// one, the row the reader returns, as Rails acts on the loaded target).
     fn load_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<Vec<Self::Target>>;

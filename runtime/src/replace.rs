@@ -23,7 +23,7 @@ where
         owner.lock_row(conn)?;
         dependent::on_replace::<A, C>(owner, conn)?;
         A::insert(owner, values, conn)?;
-        A::first(owner, conn)?.ok_or(Error::NotFound {
+        A::created(owner, conn)?.ok_or(Error::NotFound {
             model: <A::Target as Model>::NAME,
         })
     })

@@ -135,8 +135,31 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         None => q,
         Some(_) => quote!(diesel::dsl::Limit<#q>),
     };
+    let (created_ty, created) = match &a.scope {
+        None => (
+            quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>),
+            quote!(<Self as _rt::Statements<__C>>::first(owner, conn)),
+        ),
+        Some(_) => (
+            quote!(diesel::dsl::Limit<diesel::dsl::Select<
+                diesel::dsl::Order<diesel::dsl::Filter<#table, #linked_ty>, diesel::dsl::Desc<#pk>>,
+                #as_select,
+            >>),
+            quote!({
+                let key = &#key_of_owner;
+                #target_table
+                    .filter(#linked_v)
+                    .order(#pk_v.desc())
+                    .select(<#target>::as_select())
+                    .limit(1)
+                    .get_result(conn)
+                    .optional()
+            }),
+        ),
+    };
     let bounds = [
         load(quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>), quote!(#target)),
+        load(created_ty, quote!(#target)),
         load(first_only_ty(quote!(diesel::dsl::Select<#ordered, #as_select>)), quote!(#target)),
         load(first_only_ty(quote!(diesel::dsl::Select<#ordered, #pk>)), quote!(#target_key)),
         execute(quote!(diesel::dsl::delete<#removal_ty>)),
@@ -352,6 +375,10 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         {
             fn first(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> {
                 #ordered_fn(owner).select(<#target>::as_select()).limit(1).get_result(conn).optional()
+            }
+
+            fn created(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> {
+                #created
             }
 
             fn load_linked(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target>> {
