@@ -389,6 +389,27 @@ backend_tests! {
         assert!(audit_owner(conn, "Supplier").is_clean());
     }
 
+    fn unique_column_constraint_counts_and_partial_unique_index_does_not(conn, backend) {
+        run(conn, backend, "DROP TABLE accounts");
+        run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id INTEGER NOT NULL UNIQUE REFERENCES suppliers(id), name {text} NOT NULL)");
+        let report = audit_owner(conn, "Supplier");
+        assert!(report.is_clean(), "{report}");
+
+        if backend == Backend::Mysql {
+            return; // no partial indexes
+        }
+        run(conn, backend, "DROP TABLE accounts");
+        run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id INTEGER NOT NULL REFERENCES suppliers(id), name {text} NOT NULL)");
+        run(conn, backend, "CREATE UNIQUE INDEX named_only ON accounts (supplier_id) WHERE name <> ''");
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(
+            rows(&report),
+            [("Supplier", "account", FindingKind::MissingUniqueIndex, "accounts", Some("supplier_id"))]
+        );
+        let message = &report.findings[0].message;
+        assert!(message.contains("the unique index named_only on (supplier_id) is partial"), "{message}");
+    }
+
     fn missing_foreign_key_is_reported_with_its_fix(conn, backend) {
         run(conn, backend, "DROP TABLE accounts");
         run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id INTEGER NOT NULL, name {text} NOT NULL)");
