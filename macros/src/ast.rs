@@ -74,6 +74,20 @@ pub struct Association {
     pub strict_loading: Option<Span>,
     /// `scope = "path"` or `scope = "path(owner)"`.
     pub scope: Option<Scope>,
+    /// `through = "…"` (+ `source`, `source_type`, `disable_joins`).
+    pub through: Option<Through>,
+}
+
+/// `has_one :club, through: :membership`.
+pub struct Through {
+    /// The owner's association the chain goes through (a `has_one` or a `belongs_to`).
+    pub via: Ident,
+    /// The join model's association the chain continues with (default: this name).
+    pub source: Ident,
+    /// `source_type`: the source is a polymorphic `belongs_to`; only rows of this type.
+    pub source_type: Option<LitStr>,
+    /// `disable_joins = true`: one query per hop instead of one query.
+    pub disable_joins: bool,
 }
 
 /// An association scope: a function refining the target's query (see the runtime's
@@ -122,6 +136,23 @@ impl Dependent {
             Dependent::RestrictWithException => "RestrictWithException",
             Dependent::RestrictWithError => "RestrictWithError",
         }
+    }
+}
+
+impl BelongsTo {
+    /// Rails' name of the association: `belongs_to(User)` is `user`.
+    pub fn name(&self) -> String {
+        crate::names::snake(&self.parent_ident())
+    }
+
+    /// The parent type's last path segment.
+    pub fn parent_ident(&self) -> Ident {
+        self.parent
+            .segments
+            .last()
+            .expect("a path has a segment")
+            .ident
+            .clone()
     }
 }
 

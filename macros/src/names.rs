@@ -8,25 +8,38 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
 use syn::Ident;
 
+/// An identifier for an inferred name. Names built from unusual input (`__`, raw or
+/// non-ASCII identifiers) may not be identifiers; they are made into one, and whatever
+/// uses them reports the usual "not found" error on the user's token, never a panic.
+pub fn ident(text: &str, span: Span) -> Ident {
+    let mut clean: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if clean.is_empty() || clean == "_" || clean.starts_with(|c: char| c.is_ascii_digit()) {
+        clean.insert_str(0, "__");
+    }
+    Ident::new(&clean, span)
+}
+
 /// `profile` → `Profile` (Rails' class name of an association).
 pub fn class_of(association: &Ident) -> syn::Path {
-    let name = association.to_string().to_upper_camel_case();
-    Ident::new(&name, association.span()).into()
+    ident(&association.to_string().to_upper_camel_case(), association.span()).into()
 }
 
 /// `User` → `user` (Rails' name of a `belongs_to`, and the stem of a foreign key).
-pub fn snake(ident: &Ident) -> String {
-    ident.to_string().to_snake_case()
+pub fn snake(name: &Ident) -> String {
+    name.to_string().trim_start_matches("r#").to_snake_case()
 }
 
 /// `User` → `user_id`, spanned at `span`.
 pub fn foreign_key_of(model: &Ident, span: Span) -> Ident {
-    Ident::new(&format!("{}_id", snake(model)), span)
+    ident(&format!("{}_id", snake(model)), span)
 }
 
 /// `User` → `users`: Diesel's default table name.
 pub fn table_of(model: &Ident) -> syn::Path {
-    Ident::new(&format!("{}s", snake(model)), model.span()).into()
+    ident(&format!("{}s", snake(model)), model.span()).into()
 }
 
 /// The type-level name `(Ch<'u'>, Ch<'s'>, …)` the runtime's `Column` and `BelongsTo`

@@ -10,6 +10,7 @@ pub fn check(model: &Model) -> syn::Result<()> {
     primary_key(model, &mut cx);
     association_names(model, &mut cx);
     owner_keys(model, &mut cx);
+    through_chains(model, &mut cx);
     cx.finish(())
 }
 
@@ -63,5 +64,55 @@ fn owner_keys(model: &Model, cx: &mut Ctxt) {
                 );
             }
         }
+    }
+}
+
+/// `through` names a `has_one` or a `belongs_to` of the owner that can carry a chain.
+fn through_chains(model: &Model, cx: &mut Ctxt) {
+    for a in &model.associations {
+        let Some(t) = &a.through else { continue };
+        if let Some(b) = model.associations.iter().find(|b| b.name == t.via) {
+            let problem = if b.name == a.name {
+                Some("a `through` association cannot go through itself")
+            } else if b.polymorphic.is_some() {
+                Some("cannot go through a polymorphic association (Rails: HasOneThroughCantAssociateThroughPolymorphic… at class load)")
+            } else if b.scope.is_some() {
+                Some("going through a scoped `has_one` is not supported: its scope would be dropped")
+            } else if chain_len(model, b, 0).is_none() {
+                Some("the `through` chain loops back on itself")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                cx.error(&t.via, format!("`through = \"{}\"`: {problem}", t.via));
+            }
+        } else if !model
+            .belongs_to
+            .iter()
+            .any(|b| t.via == b.name())
+        {
+            cx.error(
+                &t.via,
+                format!(
+                    "`through = \"{via}\"`: `{owner}` has no `has_one` or `belongs_to` named `{via}`; declare `#[has_one({via})]` or `#[diesel(belongs_to(…))]` on `{owner}` (a `has_one` cannot go through a collection)",
+                    via = t.via,
+                    owner = model.ident
+                ),
+            );
+        }
+    }
+}
+
+/// The number of hops of a chain, `None` when it loops.
+fn chain_len(model: &Model, a: &crate::ast::Association, depth: usize) -> Option<usize> {
+    if depth > model.associations.len() {
+        return None;
+    }
+    match &a.through {
+        None => Some(1),
+        Some(t) => match model.associations.iter().find(|b| b.name == t.via) {
+            Some(b) => chain_len(model, b, depth + 1).map(|n| n + 1),
+            None => Some(2),
+        },
     }
 }

@@ -57,6 +57,7 @@ pub mod key_set;
 pub mod lock;
 pub mod scope;
 pub mod subquery;
+pub mod through;
 pub mod model;
 pub mod preload;
 pub mod replace;

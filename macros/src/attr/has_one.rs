@@ -5,7 +5,7 @@ use syn::parse::{ParseStream, Parser};
 use quote::ToTokens;
 use syn::{Ident, LitStr, Path, Token};
 
-use crate::ast::{Association, Dependent, Polymorphic, Scope};
+use crate::ast::{Association, Dependent, Polymorphic, Scope, Through};
 use crate::ctxt::Ctxt;
 use crate::names;
 
@@ -20,7 +20,27 @@ const OPTIONS: &[&str] = &[
     "foreign_type",
     "strict_loading",
     "scope",
+    "through",
+    "source",
+    "source_type",
+    "disable_joins",
 ];
+
+/// Options the `through` chain's source association decides (Rails ignores them with
+/// `through`; here they are errors).
+const NOT_WITH_THROUGH: &[&str] = &[
+    "class_name",
+    "foreign_key",
+    "primary_key",
+    "inverse_of",
+    "dependent",
+    "as",
+    "foreign_type",
+    "scope",
+];
+
+/// Options that only mean something with `through`.
+const ONLY_WITH_THROUGH: &[&str] = &["source", "source_type", "disable_joins"];
 
 /// Parses every `#[has_one(…)]` of the struct `owner`.
 pub fn parse_all(attrs: &[syn::Attribute], owner: &Ident, cx: &mut Ctxt) -> Vec<Association> {
@@ -63,6 +83,10 @@ struct Options {
     foreign_type: Option<(Ident, Ident)>,
     strict_loading: Option<Span>,
     scope: Option<Scope>,
+    through: Option<Ident>,
+    source: Option<Ident>,
+    source_type: Option<LitStr>,
+    disable_joins: bool,
 }
 
 fn parse_one(
@@ -121,7 +145,7 @@ fn parse_one(
             )
         })?;
         previous = format!("{key} = …");
-        if key == "strict_loading" {
+        if key == "strict_loading" || key == "disable_joins" {
             let Some(flag) = flag_value(input, &key, cx)? else {
                 continue;
             };
@@ -130,7 +154,11 @@ fn parse_one(
                 continue;
             }
             seen.push(key.clone());
-            opts.strict_loading = flag.value.then_some(key.span());
+            if key == "strict_loading" {
+                opts.strict_loading = flag.value.then_some(key.span());
+            } else {
+                opts.disable_joins = flag.value;
+            }
             continue;
         }
         let Some(value) = option_value(input, &key, cx)? else {
@@ -144,6 +172,9 @@ fn parse_one(
         match key.to_string().as_str() {
             "as" => opts.as_ = cx.ok(column(&key, &value, "imageable")),
             "scope" => opts.scope = cx.ok(scope(&value)),
+            "through" => opts.through = cx.ok(column(&key, &value, "membership")),
+            "source" => opts.source = cx.ok(column(&key, &value, "club")),
+            "source_type" => opts.source_type = Some(value),
             "foreign_type" => {
                 opts.foreign_type = cx
                     .ok(column(&key, &value, "imageable_type"))
@@ -177,14 +208,34 @@ fn parse_one(
         foreign_type: opts
             .foreign_type
             .map(|(_, t)| t)
-            .unwrap_or_else(|| Ident::new(&format!("{interface}_type"), interface.span())),
+            .unwrap_or_else(|| names::ident(&format!("{interface}_type"), interface.span())),
         name: interface,
     });
     let default_foreign_key = match &polymorphic {
-        Some(p) => Ident::new(&format!("{}_id", p.name), p.name.span()),
+        Some(p) => names::ident(&format!("{}_id", p.name), p.name.span()),
         None => names::foreign_key_of(owner, name.span()),
     };
+    let conflicting: &[&str] = if opts.through.is_some() {
+        NOT_WITH_THROUGH
+    } else {
+        ONLY_WITH_THROUGH
+    };
+    for key in seen.iter().filter(|k| conflicting.contains(&k.to_string().as_str())) {
+        let message = match (opts.through.is_some(), key.to_string().as_str()) {
+            (true, "dependent") => "`dependent` has no effect with `through` (Rails ignores it silently): declare it on the join model's association instead".to_owned(),
+            (true, k) => format!("`{k}` is not used with `through`: the source association on the join model decides (Rails ignores it silently); remove it"),
+            (false, k) => format!("`{k}` belongs to a `through` association: add `through = \"…\"` or remove `{k}`"),
+        };
+        cx.error(key, message);
+    }
+    let through = opts.through.map(|via| Through {
+        via,
+        source: opts.source.unwrap_or_else(|| name.clone()),
+        source_type: opts.source_type,
+        disable_joins: opts.disable_joins,
+    });
     let association = Association {
+        through,
         target: opts.class_name.unwrap_or_else(|| names::class_of(&name)),
         foreign_key: opts.foreign_key.unwrap_or(default_foreign_key),
         primary_key: opts.primary_key,
@@ -292,13 +343,9 @@ fn flag_value(
 
 const RAILS_UNSUPPORTED: &[&str] = &[
     "autosave",
-    "disable_joins",
     "ensuring_owner_was",
     "query_constraints",
     "required",
-    "source",
-    "source_type",
-    "through",
     "touch",
     "validate",
 ];

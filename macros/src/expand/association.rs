@@ -188,6 +188,21 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         diesel::dsl::AsSelect<::core::option::Option<#target>, __DB>,
     ));
 
+    // A plain has_one can be the `source` of another model's `through` chain.
+    let source = (a.polymorphic.is_none()
+        && a.scope.is_none()
+        && !m.belongs_to.iter().any(|b| *name == b.name()))
+    .then(|| {
+        let n = names::type_name(&name_str, name.span());
+        quote! {
+            #[automatically_derived]
+            impl _rt::through::Source<#n> for #owner {
+                type Target = #target;
+                type Out = #owner_table::#key_column;
+                type Kind = _rt::through::HasOneSource<#fk, #key_ty>;
+            }
+        }
+    });
     let docs = Docs::new(owner, a);
     let Docs {
         query: query_doc,
@@ -363,6 +378,8 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
         }
 
+        #source
+
         _rt::__private::inventory::submit! {
             _rt::__private::Registered(_rt::__private::describe::<#marker>)
         }
@@ -455,19 +472,19 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 }
 
 /// The rustdoc of the generated methods, naming the association and its Rails counterpart.
-struct Docs {
-    reader: String,
-    strict: String,
-    query: String,
-    build: String,
-    create: String,
-    set: String,
-    preload: String,
-    eager: String,
+pub struct Docs {
+    pub reader: String,
+    pub strict: String,
+    pub query: String,
+    pub build: String,
+    pub create: String,
+    pub set: String,
+    pub preload: String,
+    pub eager: String,
 }
 
 impl Docs {
-    fn new(owner: &Ident, a: &Association) -> Docs {
+    pub fn new(owner: &Ident, a: &Association) -> Docs {
         let name = &a.name;
         let owner_snake = names::snake(owner);
         Docs {

@@ -6,6 +6,7 @@ mod association;
 mod checks;
 mod link;
 mod model;
+mod through;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -15,7 +16,10 @@ use crate::ast::Model;
 /// The whole expansion of one `#[derive(Model)]`.
 pub fn model(m: &Model) -> TokenStream {
     let model = model::expand(m);
-    let associations = m.associations.iter().map(|a| association::expand(m, a));
+    let associations = m.associations.iter().map(|a| match &a.through {
+        None => association::expand(m, a),
+        Some(_) => through::expand(m, a),
+    });
     quote! {
         #[allow(non_camel_case_types, non_snake_case, unused_qualifications)]
         const _: () = {

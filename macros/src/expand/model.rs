@@ -36,30 +36,51 @@ pub fn expand(m: &Model) -> TokenStream {
         }
     });
     let belongs_to = m.belongs_to.iter().map(|b| {
-        let last = &b
-            .parent
-            .segments
-            .last()
-            .expect("a path has a segment")
-            .ident;
-        let n = names::type_name(&names::snake(last), last.span());
+        let last = b.parent_ident();
+        let n = names::type_name(&b.name(), last.span());
         let parent = &b.parent;
         let fk = &b.foreign_key;
+        // `<stem>_id` with a `<stem>_type` field beside it: a polymorphic belongs_to,
+        // usable with `source_type`.
+        let polymorphic = fk
+            .to_string()
+            .strip_suffix("_id")
+            .map(|stem| names::ident(&format!("{stem}_type"), fk.span()))
+            .filter(|ty| m.field_of(ty).is_some())
+            .map(|ty| {
+                quote! {
+                    #[automatically_derived]
+                    impl _rt::through::PolymorphicSource<#n> for #ident {
+                        type TypeColumn = #table::#ty;
+                    }
+                }
+            });
         quote! {
             #[automatically_derived]
             impl _rt::__private::BelongsTo<#n> for #ident {
                 type Parent = #parent;
                 type Column = #table::#fk;
             }
+
+            #[automatically_derived]
+            impl _rt::through::Source<#n> for #ident {
+                type Target = #parent;
+                type Out = #table::#fk;
+                type Kind = _rt::through::BelongsToSource;
+            }
+
+            #polymorphic
         }
     });
 
-    let markers: Vec<_> = m
-        .associations
+    // `through` associations have no dependent (a compile error) and no statements of
+    // their own.
+    let direct: Vec<_> = m.associations.iter().filter(|a| a.through.is_none()).collect();
+    let markers: Vec<_> = direct
         .iter()
         .map(|a| format_ident!("__HasOne_{}", a.name))
         .collect();
-    let targets = m.associations.iter().map(|a| &a.target);
+    let targets = direct.iter().map(|a| &a.target);
     // Through `run_destroy_hook`'s `fn` pointer parameter, so a hook with another signature
     // is one error on the user's path naming the expected `DestroyHook` type.
     let hook = |path: &Option<syn::Path>| {

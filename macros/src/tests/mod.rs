@@ -2,3 +2,4 @@
 //! sees what a change does to generated code.
 
 mod snapshots;
+mod proptest;

@@ -23,22 +23,105 @@ const CASES: u32 = 3_000;
 
 /// Names the parsers know, plus a few that are close to them.
 const NAMES: &[&str] = &[
-    "has_one", "diesel", "model", "profile", "account", "class_name", "foreign_key",
-    "primary_key", "inverse_of", "dependent", "table_name", "belongs_to", "column_name",
-    "embed", "select_expression", "before_destroy", "after_destroy", "destroy", "nullify",
-    "delete", "through", "touch", "as", "foreign_type", "scope", "strict_loading",
-    "polymorphic_name", "dependant", "class", "id", "user_id", "users", "User", "Profile",
-    "crate", "self", "super", "Self", "fn", "struct", "type", "r", "__", "_1", "x_", "A",
+    "has_one",
+    "diesel",
+    "model",
+    "profile",
+    "account",
+    "class_name",
+    "foreign_key",
+    "primary_key",
+    "inverse_of",
+    "dependent",
+    "table_name",
+    "belongs_to",
+    "column_name",
+    "embed",
+    "select_expression",
+    "before_destroy",
+    "after_destroy",
+    "destroy",
+    "nullify",
+    "delete",
+    "through",
+    "touch",
+    "as",
+    "foreign_type",
+    "scope",
+    "strict_loading",
+    "polymorphic_name",
+    "dependant",
+    "class",
+    "id",
+    "user_id",
+    "users",
+    "User",
+    "Profile",
+    "crate",
+    "self",
+    "super",
+    "Self",
+    "fn",
+    "struct",
+    "type",
+    "r",
+    "__",
+    "_1",
+    "x_",
+    "A",
 ];
 
 /// String contents: empty, option values, paths, quotes, semicolons, unicode, code.
 const STRINGS: &[&str] = &[
-    "", " ", "destroy", "delete", "nullify", "restrict_with_exception", "restrict_with_error",
-    "destroy_async", "Destroy", "user_id", "id", "user", "handle", "Profile",
-    "crate::models::Profile", "::Profile", "super::Profile", "self", "crate", "Self",
-    "Vec<Profile>", "a b", "1abc", "__", "_1", "r#type", "type", "fn", "user-id", "a::",
-    "::", "\"", "'", "\\", "\";", "'; DROP TABLE users; --", ";", "}{", "][", ")(", "#",
-    "ünïcødé", "🦀", "中文", "e\u{301}", "\u{202e}", "\0", "\n\t", "x=y, z=w",
+    "",
+    " ",
+    "destroy",
+    "delete",
+    "nullify",
+    "restrict_with_exception",
+    "restrict_with_error",
+    "destroy_async",
+    "Destroy",
+    "user_id",
+    "id",
+    "user",
+    "handle",
+    "Profile",
+    "crate::models::Profile",
+    "::Profile",
+    "super::Profile",
+    "self",
+    "crate",
+    "Self",
+    "Vec<Profile>",
+    "a b",
+    "1abc",
+    "__",
+    "_1",
+    "r#type",
+    "type",
+    "fn",
+    "user-id",
+    "a::",
+    "::",
+    "\"",
+    "'",
+    "\\",
+    "\";",
+    "'; DROP TABLE users; --",
+    ";",
+    "}{",
+    "][",
+    ")(",
+    "#",
+    "ünïcødé",
+    "🦀",
+    "中文",
+    "e\u{301}",
+    "\u{202e}",
+    "\0",
+    "\n\t",
+    "x=y, z=w",
 ];
 
 fn ident() -> impl Strategy<Value = Ident> {
@@ -71,16 +154,27 @@ fn literal() -> impl Strategy<Value = Literal> {
 }
 
 fn punct() -> impl Strategy<Value = TokenStream> {
-    prop::sample::select(&["=", ",", ",", "::", ":", "#", "-", ".", ";", "<", ">", "&", "!", "'", "@"][..])
-        .prop_map(|p| match p {
-            "'" => TokenTree::Punct(Punct::new('\'', Spacing::Joint)).into(),
-            p => p.parse().unwrap(),
-        })
+    prop::sample::select(
+        &[
+            "=", ",", ",", "::", ":", "#", "-", ".", ";", "<", ">", "&", "!", "'", "@",
+        ][..],
+    )
+    .prop_map(|p| match p {
+        "'" => TokenTree::Punct(Punct::new('\'', Spacing::Joint)).into(),
+        p => p.parse().unwrap(),
+    })
 }
 
 fn group(inner: TokenStream) -> impl Strategy<Value = TokenStream> {
-    prop::sample::select(&[Delimiter::Parenthesis, Delimiter::Bracket, Delimiter::Brace, Delimiter::None][..])
-        .prop_map(move |d| TokenTree::Group(Group::new(d, inner.clone())).into())
+    prop::sample::select(
+        &[
+            Delimiter::Parenthesis,
+            Delimiter::Bracket,
+            Delimiter::Brace,
+            Delimiter::None,
+        ][..],
+    )
+    .prop_map(move |d| TokenTree::Group(Group::new(d, inner.clone())).into())
 }
 
 /// Random token soup with random nesting.
@@ -187,8 +281,18 @@ fn list(items: Vec<TokenStream>, mutation: u8) -> TokenStream {
 }
 
 const HAS_ONE_KEYS: &[&str] = &[
-    "class_name", "foreign_key", "primary_key", "inverse_of", "dependent", "scope", "as",
-    "foreign_type", "strict_loading", "through", "autosave", "dependant",
+    "class_name",
+    "foreign_key",
+    "primary_key",
+    "inverse_of",
+    "dependent",
+    "scope",
+    "as",
+    "foreign_type",
+    "strict_loading",
+    "through",
+    "autosave",
+    "dependant",
 ];
 
 /// `#[has_one(name, option = "value", …)]`, mostly well-formed.
@@ -199,7 +303,11 @@ fn has_one() -> impl Strategy<Value = TokenStream> {
         1 => Just(TokenStream::new()),
         1 => option(HAS_ONE_KEYS),
     ];
-    (head, prop::collection::vec(option(HAS_ONE_KEYS), 0..5), 0..8u8)
+    (
+        head,
+        prop::collection::vec(option(HAS_ONE_KEYS), 0..5),
+        0..8u8,
+    )
         .prop_flat_map(|(head, options, mutation)| {
             let mut items = vec![head];
             items.extend(options);
@@ -235,13 +343,21 @@ fn diesel() -> impl Strategy<Value = TokenStream> {
 
 /// `#[model(before_destroy = path, after_destroy = path)]`.
 fn model() -> impl Strategy<Value = TokenStream> {
-    let keys: &'static [&'static str] = &["before_destroy", "after_destroy", "polymorphic_name", "before_save"];
+    let keys: &'static [&'static str] = &[
+        "before_destroy",
+        "after_destroy",
+        "polymorphic_name",
+        "before_save",
+    ];
     (prop::collection::vec(option(keys), 0..4), 0..8u8)
         .prop_flat_map(|(items, mutation)| attribute("model", list(items, mutation)))
 }
 
 fn soup_attribute() -> impl Strategy<Value = TokenStream> {
-    (prop::sample::select(&["has_one", "diesel", "model"][..]), soup())
+    (
+        prop::sample::select(&["has_one", "diesel", "model"][..]),
+        soup(),
+    )
         .prop_flat_map(|(name, tokens)| attribute(name, tokens))
 }
 
@@ -255,27 +371,49 @@ fn field() -> impl Strategy<Value = TokenStream> {
         1 => Just(quote!(#[diesel(select_expression = users::id + 1)])),
         1 => soup().prop_flat_map(|s| attribute("diesel", s)),
     ];
-    let ty = prop::sample::select(&["i32", "String", "Option<i32>", "Option<String>", "Vec<u8>"][..])
-        .prop_map(|t| t.parse::<TokenStream>().unwrap());
+    let ty =
+        prop::sample::select(&["i32", "String", "Option<i32>", "Option<String>", "Vec<u8>"][..])
+            .prop_map(|t| t.parse::<TokenStream>().unwrap());
     (attr, ident(), ty).prop_map(|(attr, name, ty)| quote!(#attr pub #name: #ty))
 }
 
 /// A struct deriving `Model` with the attributes `attrs` (in a random order).
 fn item(attrs: Vec<TokenStream>, fields: Vec<TokenStream>, shape: u8) -> TokenStream {
     let body = match shape {
-        0 => quote!(struct Owner(i32, String);),
-        1 => quote!(enum Owner { A, B }),
-        2 => quote!(struct Owner<T> { pub id: i32, pub t: T }),
-        3 => quote!(struct Owner;),
+        0 => quote!(
+            struct Owner(i32, String);
+        ),
+        1 => quote!(
+            enum Owner {
+                A,
+                B,
+            }
+        ),
+        2 => quote!(
+            struct Owner<T> {
+                pub id: i32,
+                pub t: T,
+            }
+        ),
+        3 => quote!(
+            struct Owner;
+        ),
         4 => quote!(struct r#User { pub id: i32, #(#fields,)* }),
         5 => quote!(struct __ { pub id: i32, #(#fields,)* }),
+        6 => quote!(struct _1 { pub id: i32, #(#fields,)* }),
         _ => quote!(pub struct User { pub id: i32, pub name: String, #(#fields,)* }),
     };
     quote!(#(#attrs)* #body)
 }
 
-fn struct_with(attrs: impl Strategy<Value = Vec<TokenStream>>) -> impl Strategy<Value = TokenStream> {
-    (attrs, prop::collection::vec(field(), 0..3), prop_oneof![8 => Just(9u8), 1 => 0..9u8])
+fn struct_with(
+    attrs: impl Strategy<Value = Vec<TokenStream>>,
+) -> impl Strategy<Value = TokenStream> {
+    (
+        attrs,
+        prop::collection::vec(field(), 0..3),
+        prop_oneof![8 => Just(9u8), 1 => 0..9u8],
+    )
         .prop_map(|(attrs, fields, shape)| item(attrs, fields, shape))
 }
 
@@ -295,6 +433,7 @@ fn check(family: &str, strategy: impl Strategy<Value = TokenStream>) -> Outcomes
     let config = Config {
         cases: CASES,
         failure_persistence: None,
+        max_shrink_iters: 256,
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);
@@ -302,13 +441,23 @@ fn check(family: &str, strategy: impl Strategy<Value = TokenStream>) -> Outcomes
         let output = catch_unwind(AssertUnwindSafe(|| crate::derive(input.clone())))
             .map_err(|_| TestCaseError::fail(format!("the derive panicked on: {input}")))?;
         let file: syn::File = syn::parse2(output.clone()).map_err(|e| {
-            TestCaseError::fail(format!("output is not Rust ({e}): {output}\ninput: {input}"))
+            TestCaseError::fail(format!(
+                "output is not Rust ({e}): {output}\ninput: {input}"
+            ))
         })?;
         let errors: Vec<&syn::ItemMacro> = file
             .items
             .iter()
             .filter_map(|item| match item {
-                syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "compile_error") => Some(m),
+                syn::Item::Macro(m)
+                    if m.mac
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "compile_error") =>
+                {
+                    Some(m)
+                }
                 _ => None,
             })
             .collect();
@@ -317,14 +466,20 @@ fn check(family: &str, strategy: impl Strategy<Value = TokenStream>) -> Outcomes
             return Ok(());
         }
         if errors.len() != file.items.len() {
-            return Err(TestCaseError::fail(format!("compile_error! mixed with an expansion: {output}\ninput: {input}")));
+            return Err(TestCaseError::fail(format!(
+                "compile_error! mixed with an expansion: {output}\ninput: {input}"
+            )));
         }
         for e in errors {
             let message: syn::LitStr = e.mac.parse_body().map_err(|_| {
-                TestCaseError::fail(format!("compile_error! without a message: {output}\ninput: {input}"))
+                TestCaseError::fail(format!(
+                    "compile_error! without a message: {output}\ninput: {input}"
+                ))
             })?;
             if message.value().trim().is_empty() {
-                return Err(TestCaseError::fail(format!("empty compile_error!: {output}\ninput: {input}")));
+                return Err(TestCaseError::fail(format!(
+                    "empty compile_error!: {output}\ninput: {input}"
+                )));
             }
         }
         outcomes.errors.set(outcomes.errors.get() + 1);
@@ -354,7 +509,11 @@ fn token_soup_in_every_attribute() {
 
 #[test]
 fn near_valid_has_one() {
-    let attrs = (has_one(), prop::collection::vec(has_one(), 0..2), prop::option::of(diesel()))
+    let attrs = (
+        has_one(),
+        prop::collection::vec(has_one(), 0..2),
+        prop::option::of(diesel()),
+    )
         .prop_map(|(first, more, diesel)| {
             let mut attrs: Vec<TokenStream> = diesel.into_iter().collect();
             attrs.push(first);
@@ -362,7 +521,10 @@ fn near_valid_has_one() {
             attrs
         });
     let outcomes = check("has_one", struct_with(attrs));
-    assert!(outcomes.expanded.get() > 0, "no input got past the parser: {outcomes:?}");
+    assert!(
+        outcomes.expanded.get() > 0,
+        "no input got past the parser: {outcomes:?}"
+    );
 }
 
 #[test]
@@ -372,7 +534,12 @@ fn near_valid_diesel_and_model() {
         prop::collection::vec(model(), 0..3),
         prop::option::of(has_one()),
     )
-        .prop_map(|(diesel, model, has_one)| diesel.into_iter().chain(model).chain(has_one).collect());
+        .prop_map(|(diesel, model, has_one)| {
+            diesel.into_iter().chain(model).chain(has_one).collect()
+        });
     let outcomes = check("diesel + model", struct_with(attrs));
-    assert!(outcomes.expanded.get() > 0, "no input got past the parser: {outcomes:?}");
+    assert!(
+        outcomes.expanded.get() > 0,
+        "no input got past the parser: {outcomes:?}"
+    );
 }
