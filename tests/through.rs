@@ -165,7 +165,18 @@ backend_tests! {
         assert_eq!(log.queries().len(), 2);
         assert_eq!(loaded, [None, Some(ada.clone())]);
         let eager: Vec<(Comment, Option<Author>)> = Comment::eager_load_author(comments::table.order(comments::id)).load(conn).unwrap();
-        assert_eq!(eager, [(c1, Some(ada)), (orphan, None)]);
+        assert_eq!(eager, [(c1.clone(), Some(ada.clone())), (orphan.clone(), None)]);
+
+        // write: the post (the join row) gets the new author, as in Rails
+        let bea = insert!(conn, authors, Author, authors::name.eq("Bea"));
+        c1.set_author(conn, Some(&bea)).unwrap();
+        assert_eq!(rows!(conn, posts, Post), [Post { id: post.id, author_id: Some(bea.id), title: "Hello".into() }]);
+        assert_eq!(c1.author(conn).unwrap(), Some(bea.clone()));
+        // no post to write through: a typed error, nothing written
+        let err = orphan.set_author(conn, Some(&bea)).unwrap_err();
+        assert!(matches!(err, diesel_has_one::Error::NotFound { model: "Post" }), "{err:?}");
+        assert_eq!(rows!(conn, posts, Post).len(), 1);
+        assert_eq!(rows!(conn, authors, Author), [ada, bea]);
     }
 
     fn nested_chain_reads(conn, backend) {

@@ -75,12 +75,11 @@ pub struct HasOneSource<Fk, K>(std::marker::PhantomData<(Fk, K)>);
 pub trait WritableThrough<C> {}
 impl<C> WritableThrough<C> for BelongsToSource {}
 
-/// Writing a nested `through` chain or a chain through a `belongs_to` of the owner. Never
-/// implemented: see the message.
+/// Writing a nested `through` chain. Never implemented: see the message.
 #[diagnostic::on_unimplemented(
-    message = "this `through` association is read-only",
-    label = "no writer for this chain",
-    note = "nested chains are read-only in Rails too (HasManyThroughNestedAssociationsAreReadonly); a chain through a `belongs_to` of the owner would change the row every owner of it shares, so write the join model directly"
+    message = "this nested `through` association is read-only",
+    label = "no writer for a nested chain",
+    note = "Rails raises HasManyThroughNestedAssociationsAreReadonly for this write at run time; write the associations of the chain one by one"
 )]
 pub trait ReadOnlyThrough<A> {
     /// Never called.

@@ -531,8 +531,8 @@ fn preload(
     }
 }
 
-/// The writer, when Rails allows one: through a plain `has_one` of the owner to a
-/// `belongs_to` source, not nested. Otherwise a method whose call is a compile error.
+/// The writer, when Rails allows one: a `belongs_to` source, not nested. Otherwise a
+/// method whose call is a compile error.
 fn writer(
     m: &Model,
     a: &Association,
@@ -546,7 +546,7 @@ fn writer(
         "Links `target` through the join row (updated, or inserted when missing), or destroys the join row (`None`), in one transaction. Rails: `{} = record`.",
         a.name
     );
-    let (First::HasOne(through), 2) = (&chain.first, chain.hops.len()) else {
+    if chain.hops.len() != 2 {
         return quote! {
             #[doc = #doc]
             pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
@@ -556,7 +556,7 @@ fn writer(
                 <__C as _rt::through::ReadOnlyThrough<#marker>>::unavailable()
             }
         };
-    };
+    }
     let t = a.through.as_ref().expect("a through association");
     let join = &chain.hops[0].model;
     let n = names::type_name(&t.source.to_string(), t.source.span());
@@ -567,28 +567,71 @@ fn writer(
     let target_key = quote!(<#target as _rt::Model>::Key);
     let join_fk = &chain.hops[0].input;
     let owner_key = &chain.hops[0].value;
+    let start = &chain.start;
+    let (existing, existing_bounds, insert) = match &chain.first {
+        First::HasOne(through) => (
+            quote!(<#through as _rt::Statements<__C>>::first(self, conn)?),
+            quote! {
+                #through: _rt::Statements<__C>,
+                diesel::dsl::Eq<#join_fk, #owner_key>: _rt::__private::InsertWithKey<
+                    __C,
+                    <#join as diesel::associations::HasTable>::Table,
+                    diesel::dsl::Eq<#out, #target_key>,
+                >,
+            },
+            quote! {
+                _rt::__private::InsertWithKey::insert_with_key(
+                    <#join_fk as ::core::default::Default>::default().eq(<#through as _rt::HasOne>::owner_key(owner)),
+                    <#join as diesel::associations::HasTable>::table(),
+                    <#out as ::core::default::Default>::default().eq(_rt::Model::primary_key_value(target)),
+                    conn,
+                )?;
+                ::core::result::Result::Ok(())
+            },
+        ),
+        // Through the owner's belongs_to: the join row is the parent the owner points at.
+        // Without one there is nothing to write through (Rails would create the parent).
+        First::BelongsTo => (
+            quote! {
+                <#join as diesel::associations::HasTable>::table()
+                    .filter(<#join_fk as ::core::default::Default>::default().nullable().eq(_rt::through::start_value::<#owner_key, _>(&#start)))
+                    .select(<#join>::as_select())
+                    .first::<#join>(conn)
+                    .optional()?
+            },
+            quote! {
+                for<'__q> diesel::dsl::Limit<diesel::dsl::Select<
+                    diesel::dsl::Filter<
+                        <#join as diesel::associations::HasTable>::Table,
+                        diesel::dsl::Eq<diesel::dsl::Nullable<#join_fk>, _rt::through::StartValue<#owner_key>>,
+                    >,
+                    diesel::dsl::AsSelect<#join, <__C as _rt::Conn>::DB>,
+                >>: diesel::query_dsl::LoadQuery<'__q, __C, #join>,
+            },
+            quote! {
+                let _ = (owner, target);
+                ::core::result::Result::Err(_rt::Error::NotFound { model: <#join as _rt::Model>::NAME })
+            },
+        ),
+    };
     quote! {
         #[doc = #doc]
         pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
         where
             __C: _rt::Conn,
             #source::Kind: _rt::through::WritableThrough<__C>,
-            #through: _rt::Statements<__C>,
+            #existing_bounds
             #owner: _rt::Persist<__C>,
             #join: _rt::Persist<__C>,
             diesel::dsl::Update<
                 diesel::dsl::Filter<<#join as diesel::associations::HasTable>::Table, diesel::dsl::Eq<#join_pk, #join_key>>,
                 diesel::dsl::Eq<#out, #target_key>,
             >: diesel::query_dsl::methods::ExecuteDsl<__C>,
-            diesel::dsl::Eq<#join_fk, #owner_key>: _rt::__private::InsertWithKey<
-                __C,
-                <#join as diesel::associations::HasTable>::Table,
-                diesel::dsl::Eq<#out, #target_key>,
-            >,
         {
             _rt::connection::write_transaction(conn, |conn| {
                 _rt::Persist::lock_row(self, conn)?;
-                let existing = <#through as _rt::Statements<__C>>::first(self, conn)?;
+                let owner = self;
+                let existing = #existing;
                 match (existing, target) {
                     (::core::option::Option::Some(row), ::core::option::Option::Some(target)) => {
                         let updated = diesel::update(
@@ -601,14 +644,7 @@ fn writer(
                         ::core::result::Result::Ok(())
                     }
                     (::core::option::Option::None, ::core::option::Option::Some(target)) => {
-                        let owner = self;
-                        _rt::__private::InsertWithKey::insert_with_key(
-                            <#join_fk as ::core::default::Default>::default().eq(<#through as _rt::HasOne>::owner_key(owner)),
-                            <#join as diesel::associations::HasTable>::table(),
-                            <#out as ::core::default::Default>::default().eq(_rt::Model::primary_key_value(target)),
-                            conn,
-                        )?;
-                        ::core::result::Result::Ok(())
+                        #insert
                     }
                     (::core::option::Option::Some(row), ::core::option::Option::None) => _rt::Persist::destroy_in(&row, conn),
                     (::core::option::Option::None, ::core::option::Option::None) => ::core::result::Result::Ok(()),
