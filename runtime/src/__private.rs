@@ -21,7 +21,7 @@ pub struct Ch<const C: char>;
 /// The model's field for the column named `Name` (a tuple of [`Ch`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no field for this foreign key column",
-    label = "no field of `{Self}` maps to this column (by default the foreign key is the owner's name in snake case + `_id`)",
+    label = "no field of `{Self}` maps to this column (the default foreign key is the owner's name in snake case + `_id`, or `<as>_id` with `as = \"…\"`)",
     note = "the foreign key is a column of the target's table with a field on `{Self}` (which derives `Model`); name the column with `foreign_key = \"…\"`"
 )]
 pub trait Column<Name> {
@@ -62,8 +62,8 @@ impl<T> SameParent<T> for T {}
 
 /// `dependent = "nullify"` check: the foreign key column is nullable.
 #[diagnostic::on_unimplemented(
-    message = "`dependent = \"nullify\"` needs a nullable foreign key, but its SQL type is `{Self}` (NOT NULL)",
-    label = "the foreign key column is NOT NULL",
+    message = "`dependent = \"nullify\"` needs nullable columns, but one has the SQL type `{Self}` (NOT NULL)",
+    label = "nullify sets the foreign key (and, with `as = \"…\"`, the type column) to NULL",
     note = "use `dependent = \"destroy\"` or `\"delete\"`, or make the column `Nullable<…>` in `table!` and the database"
 )]
 pub trait NullableColumn {}
@@ -196,6 +196,8 @@ pub fn describe<A: crate::association::HasOne>() -> crate::association::Declarat
         foreign_key: A::FOREIGN_KEY,
         foreign_key_nullable: A::FOREIGN_KEY_NULLABLE,
         dependent: A::DEPENDENT,
+        foreign_type: A::FOREIGN_TYPE,
+        scoped: A::SCOPED,
     }
 }
 
@@ -214,8 +216,10 @@ pub trait StrictLoading<A> {
 /// `eager_load_…`. A runtime trait for the same reason as [`InsertWithKey`]: its bounds are
 /// proven where the owner query type is known.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be joined with this association's table",
-    note = "pass an owner query (`users::table`, `users::table.filter(…).order(…)`) and declare `diesel::allow_tables_to_appear_in_same_query!(owners, targets)`"
+    message = "`{Self}` cannot be `LEFT JOIN`ed with this association's table",
+    label = "not a query of the owner's table that can join the association's table",
+    note = "declare both tables together once: `diesel::allow_tables_to_appear_in_same_query!(owners, targets);`",
+    note = "pass a query of the owner's table: `owners::table`, `owners::table.filter(…).order(…)`"
 )]
 pub trait EagerLoad<Rhs, Selection>: Sized {
     /// The joined, selecting query.
@@ -225,15 +229,23 @@ pub trait EagerLoad<Rhs, Selection>: Sized {
     fn eager_load(self, rhs: Rhs, selection: Selection) -> Self::Output;
 }
 
+// Without `do_not_recommend`, rustc reports the innermost failed Diesel bound (a page of
+// join types) instead of this trait's message.
+#[diagnostic::do_not_recommend]
 impl<Q, Rhs, Selection> EagerLoad<Rhs, Selection> for Q
 where
     Selection: Expression,
     Q: diesel::query_dsl::JoinWithImplicitOnClause<Rhs, diesel::internal::table_macro::LeftOuter>,
-    <Q as diesel::query_dsl::JoinWithImplicitOnClause<Rhs, diesel::internal::table_macro::LeftOuter>>::Output:
-        diesel::query_dsl::methods::SelectDsl<Selection>,
+    <Q as diesel::query_dsl::JoinWithImplicitOnClause<
+        Rhs,
+        diesel::internal::table_macro::LeftOuter,
+    >>::Output: diesel::query_dsl::methods::SelectDsl<Selection>,
 {
     type Output = diesel::dsl::Select<
-        <Q as diesel::query_dsl::JoinWithImplicitOnClause<Rhs, diesel::internal::table_macro::LeftOuter>>::Output,
+        <Q as diesel::query_dsl::JoinWithImplicitOnClause<
+            Rhs,
+            diesel::internal::table_macro::LeftOuter,
+        >>::Output,
         Selection,
     >;
 

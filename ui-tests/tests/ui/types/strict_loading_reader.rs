@@ -1,0 +1,28 @@
+// Calling the lazy reader of a `strict_loading` association.
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[has_one(profile, strict_loading = true)]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = profiles)]
+pub struct Profile {
+    pub id: i32,
+    pub user_id: Option<i32>,
+    pub bio: String,
+}
+
+fn read(user: &User, conn: &mut SqliteConnection) -> QueryResult<Option<Profile>> {
+    user.profile(conn)
+}
+
+fn main() {}
