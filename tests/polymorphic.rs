@@ -19,7 +19,12 @@ diesel::allow_tables_to_appear_in_same_query!(users, badges);
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = users)]
 #[has_one(picture, as = "imageable", dependent = "nullify")]
-#[has_one(badge, as = "owner", foreign_type = "owner_kind", strict_loading = true)]
+#[has_one(
+    badge,
+    as = "owner",
+    foreign_type = "owner_kind",
+    strict_loading = true
+)]
 pub struct User {
     pub id: i32,
     pub name: String,
@@ -121,6 +126,20 @@ backend_tests! {
             rows!(conn, pictures, Picture),
             [other, picture(mine.id, None, "ann.png"), picture(newer.id, None, "ann2.png")]
         );
+    }
+
+    fn audit_expects_a_unique_index_on_id_and_type_and_no_foreign_key(conn, backend) {
+        let report = diesel_has_one::audit::audit_where(conn, |d| d.target_table == "pictures").unwrap();
+        assert!(report.is_clean(), "{report}");
+        diesel::sql_query("DROP INDEX pictures_imageable ON pictures")
+            .execute(conn)
+            .or_else(|_| diesel::sql_query("DROP INDEX pictures_imageable").execute(conn))
+            .unwrap();
+        let report = diesel_has_one::audit::audit_where(conn, |d| d.target_table == "pictures").unwrap();
+        assert!(!report.is_clean());
+        assert!(report.findings.iter().all(|f| f.kind == diesel_has_one::audit::FindingKind::MissingUniqueIndex), "{report}");
+        let text = report.to_string();
+        assert!(text.contains("imageable_id, imageable_type"), "{text}");
     }
 
     fn set_writes_both_columns(conn, backend) {

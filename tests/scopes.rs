@@ -14,7 +14,9 @@ diesel::allow_tables_to_appear_in_same_query!(blogs, posts);
 /// Rails: `has_one :top_post, -> { where("score > 0").order(score: :desc) }, class_name: "Post"`
 #[diesel::dsl::auto_type]
 fn top(posts: posts::table) -> _ {
-    posts.filter(posts::score.gt(0_i32)).order(posts::score.desc())
+    posts
+        .filter(posts::score.gt(0_i32))
+        .order(posts::score.desc())
 }
 
 /// Rails: `has_one :qualifying_post, ->(blog) { where("score >= ?", blog.min_score) }`
@@ -26,9 +28,21 @@ fn qualifying(posts: posts::table, blog: &Blog) -> _ {
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = blogs)]
-#[has_one(top_post, class_name = "Post", foreign_key = "blog_id", scope = "top", dependent = "destroy")]
+#[has_one(
+    top_post,
+    class_name = "Post",
+    foreign_key = "blog_id",
+    scope = "top",
+    dependent = "destroy"
+)]
 #[has_one(first_post, class_name = "Post", foreign_key = "blog_id")]
-#[has_one(qualifying_post, class_name = "Post", foreign_key = "blog_id", scope = "qualifying(owner)", dependent = "nullify")]
+#[has_one(
+    qualifying_post,
+    class_name = "Post",
+    foreign_key = "blog_id",
+    scope = "qualifying(owner)",
+    dependent = "nullify"
+)]
 pub struct Blog {
     pub id: i32,
     pub name: String,
@@ -59,10 +73,19 @@ const SCHEMA: &[&str] = &[
 /// A blog with posts scored 5, 9, 9, 0 (in insertion order): the top post is the first 9.
 macro_rules! blog_with_posts {
     ($conn:expr, $name:expr) => {{
-        let blog = insert!($conn, blogs, Blog, (blogs::name.eq($name), blogs::min_score.eq(6)));
+        let blog = insert!(
+            $conn,
+            blogs,
+            Blog,
+            (blogs::name.eq($name), blogs::min_score.eq(6))
+        );
         for (title, score) in [("five", 5), ("nine a", 9), ("nine b", 9), ("zero", 0)] {
             diesel::insert_into(posts::table)
-                .values((posts::blog_id.eq(blog.id), posts::title.eq(title), posts::score.eq(score)))
+                .values((
+                    posts::blog_id.eq(blog.id),
+                    posts::title.eq(title),
+                    posts::score.eq(score),
+                ))
                 .execute($conn)
                 .unwrap();
         }
@@ -122,6 +145,23 @@ backend_tests! {
         blog.destroy(conn).unwrap();
         // the scoped association destroyed its row ("nine b"); the unscoped one has no dependent
         assert_eq!(titles(&rows!(conn, posts, Post)), ["five", "zero", "low"]);
+    }
+
+    fn audit_asks_a_scoped_association_for_a_plain_index(conn, backend) {
+        use diesel_has_one::audit::FindingKind;
+        let kinds = |conn: &mut _| -> Vec<FindingKind> {
+            diesel_has_one::audit::audit_where(conn, |d| d.owner == "Blog" && d.name == "top_post")
+                .unwrap()
+                .findings
+                .into_iter()
+                .map(|f| f.kind)
+                .collect()
+        };
+        let before = kinds(conn);
+        assert!(before.contains(&FindingKind::MissingIndex), "{before:?}");
+        assert!(!before.contains(&FindingKind::MissingUniqueIndex), "{before:?}");
+        diesel::sql_query("CREATE INDEX posts_blog_id ON posts (blog_id)").execute(conn).unwrap();
+        assert!(!kinds(conn).contains(&FindingKind::MissingIndex));
     }
 
     fn a_scope_that_takes_the_owner(conn, backend) {

@@ -125,6 +125,8 @@ fn declarations_are_registered_at_link_time() {
             foreign_key: "user_id",
             foreign_key_nullable: true,
             dependent: diesel_has_one::Dependent::Destroy,
+            foreign_type: None,
+            scoped: false,
         }
     );
 }

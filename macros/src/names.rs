@@ -24,7 +24,11 @@ pub fn ident(text: &str, span: Span) -> Ident {
 
 /// `profile` → `Profile` (Rails' class name of an association).
 pub fn class_of(association: &Ident) -> syn::Path {
-    ident(&association.to_string().to_upper_camel_case(), association.span()).into()
+    ident(
+        &association.to_string().to_upper_camel_case(),
+        association.span(),
+    )
+    .into()
 }
 
 /// `User` → `user` (Rails' name of a `belongs_to`, and the stem of a foreign key).

@@ -77,7 +77,9 @@ fn through_chains(model: &Model, cx: &mut Ctxt) {
             } else if b.polymorphic.is_some() {
                 Some("cannot go through a polymorphic association (Rails: HasOneThroughCantAssociateThroughPolymorphic… at class load)")
             } else if b.scope.is_some() {
-                Some("going through a scoped `has_one` is not supported: its scope would be dropped")
+                Some(
+                    "going through a scoped `has_one` is not supported: its scope would be dropped",
+                )
             } else if chain_len(model, b, 0).is_none() {
                 Some("the `through` chain loops back on itself")
             } else {
@@ -86,11 +88,7 @@ fn through_chains(model: &Model, cx: &mut Ctxt) {
             if let Some(problem) = problem {
                 cx.error(&t.via, format!("`through = \"{}\"`: {problem}", t.via));
             }
-        } else if !model
-            .belongs_to
-            .iter()
-            .any(|b| t.via == b.name())
-        {
+        } else if !model.belongs_to.iter().any(|b| t.via == b.name()) {
             cx.error(
                 &t.via,
                 format!(

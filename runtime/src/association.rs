@@ -47,6 +47,10 @@ pub trait HasOne: 'static {
     const FOREIGN_KEY: &'static str;
     /// The owner's key column's name (`primary_key`, default the primary key).
     const OWNER_KEY: &'static str;
+    /// The polymorphic type column's name (`as`), if any.
+    const FOREIGN_TYPE: Option<&'static str> = None;
+    /// Whether the association has a scope (several rows per owner are then expected).
+    const SCOPED: bool = false;
 
     /// The owner's key value (primary key, or the column named by `primary_key`).
     fn owner_key(owner: &Self::Owner) -> Self::Key;
@@ -126,6 +130,11 @@ pub struct Declaration {
     pub foreign_key_nullable: bool,
     /// The declared `dependent`.
     pub dependent: Dependent,
+    /// The polymorphic type column (`as`), if any.
+    pub foreign_type: Option<&'static str>,
+    /// Whether a scope selects among several linked rows (the audit then asks for a
+    /// plain index, not a unique one).
+    pub scoped: bool,
 }
 
 /// Every `has_one` declared in the program (all linked crates), sorted by owner and name.

@@ -1,8 +1,8 @@
 //! `#[has_one(name, option = "value", …)]`.
 
 use proc_macro2::Span;
-use syn::parse::{ParseStream, Parser};
 use quote::ToTokens;
+use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Path, Token};
 
 use crate::ast::{Association, Dependent, Polymorphic, Scope, Through};
@@ -220,7 +220,10 @@ fn parse_one(
     } else {
         ONLY_WITH_THROUGH
     };
-    for key in seen.iter().filter(|k| conflicting.contains(&k.to_string().as_str())) {
+    for key in seen
+        .iter()
+        .filter(|k| conflicting.contains(&k.to_string().as_str()))
+    {
         let message = match (opts.through.is_some(), key.to_string().as_str()) {
             (true, "dependent") => "`dependent` has no effect with `through` (Rails ignores it silently): declare it on the join model's association instead".to_owned(),
             (true, k) => format!("`{k}` is not used with `through`: the source association on the join model decides (Rails ignores it silently); remove it"),
@@ -317,11 +320,7 @@ fn scope(value: &LitStr) -> syn::Result<Scope> {
 }
 
 /// The value of a flag option (`strict_loading = true`).
-fn flag_value(
-    input: ParseStream,
-    key: &Ident,
-    cx: &mut Ctxt,
-) -> syn::Result<Option<syn::LitBool>> {
+fn flag_value(input: ParseStream, key: &Ident, cx: &mut Ctxt) -> syn::Result<Option<syn::LitBool>> {
     if !input.peek(Token![=]) {
         cx.error(key, format!("`{key}` needs a value: write `{key} = true`"));
         return Ok(None);
@@ -335,7 +334,11 @@ fn flag_value(
         tokens.extend([input.parse::<proc_macro2::TokenTree>()?]);
     }
     cx.error(
-        if tokens.is_empty() { key.to_token_stream() } else { tokens },
+        if tokens.is_empty() {
+            key.to_token_stream()
+        } else {
+            tokens
+        },
         format!("`{key}` takes `true` or `false`, without quotes: write `{key} = true`"),
     );
     Ok(None)

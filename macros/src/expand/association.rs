@@ -53,7 +53,9 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let name = &a.name;
     let name_str = name.to_string();
     let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
-    let key_field = m.field_of(key_column).expect("validated: the owner key has a field");
+    let key_field = m
+        .field_of(key_column)
+        .expect("validated: the owner key has a field");
     let key_ty = &key_field.ty;
     let key_ident = &key_field.ident;
     let fk_name = names::type_name(&a.foreign_key.to_string(), a.foreign_key.span());
@@ -102,10 +104,17 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
     // The query every statement starts from: the table, or the scope's refinement of it.
     let (base_ty, base_fn_body, static_base) = match &a.scope {
-        None => (quote!(#table), target_table.clone(), Some(target_table.clone())),
+        None => (
+            quote!(#table),
+            target_table.clone(),
+            Some(target_table.clone()),
+        ),
         Some(scope) => {
             let path = &scope.path;
-            let span = path.segments.last().map_or_else(|| a.name.span(), |s| s.ident.span());
+            let span = path
+                .segments
+                .last()
+                .map_or_else(|| a.name.span(), |s| s.ident.span());
             let call = if scope.takes_owner {
                 quote_spanned!(span=> #path(#target_table, owner))
             } else {
@@ -117,7 +126,8 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     };
     // With a scope, replace and destroy act on the first row only (Rails' loaded target).
     let first_only = a.scope.as_ref().map(|_| quote!(.limit(1)));
-    let by_keys = quote!(diesel::dsl::Filter<#table, diesel::dsl::EqAny<#pk, ::std::vec::Vec<#target_key>>>);
+    let by_keys =
+        quote!(diesel::dsl::Filter<#table, diesel::dsl::EqAny<#pk, ::std::vec::Vec<#target_key>>>);
     let (removal_ty, removal) = match &a.scope {
         None => (quote!(#linked), quote!(#linked_fn(owner))),
         Some(_) => (
@@ -126,9 +136,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         ),
     };
 
-    let load = |query: TokenStream, out: TokenStream| {
-        quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>)
-    };
+    let load = |query: TokenStream, out: TokenStream| quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>);
     let execute = |query: TokenStream| quote!(#query: diesel::query_dsl::methods::ExecuteDsl<__C>);
     let as_select = quote!(diesel::dsl::AsSelect<#target, <__C as _rt::Conn>::DB>);
     let first_only_ty = |q: TokenStream| match &a.scope {
@@ -158,10 +166,19 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         ),
     };
     let bounds = [
-        load(quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>), quote!(#target)),
+        load(
+            quote!(diesel::dsl::Limit<diesel::dsl::Select<#ordered, #as_select>>),
+            quote!(#target),
+        ),
         load(created_ty, quote!(#target)),
-        load(first_only_ty(quote!(diesel::dsl::Select<#ordered, #as_select>)), quote!(#target)),
-        load(first_only_ty(quote!(diesel::dsl::Select<#ordered, #pk>)), quote!(#target_key)),
+        load(
+            first_only_ty(quote!(diesel::dsl::Select<#ordered, #as_select>)),
+            quote!(#target),
+        ),
+        load(
+            first_only_ty(quote!(diesel::dsl::Select<#ordered, #pk>)),
+            quote!(#target_key),
+        ),
         execute(quote!(diesel::dsl::delete<#removal_ty>)),
         execute(quote!(diesel::dsl::Update<#removal_ty, #unset_ty>)),
         execute(quote!(diesel::dsl::Update<
@@ -188,6 +205,14 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         diesel::dsl::AsSelect<::core::option::Option<#target>, __DB>,
     ));
 
+    let foreign_type_name = match &a.polymorphic {
+        Some(p) => {
+            let n = names::type_name(&p.foreign_type.to_string(), p.foreign_type.span());
+            quote!(::core::option::Option::Some(<<#target as _rt::__private::Column<#n>>::Column as diesel::Column>::NAME))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let scoped = a.scope.is_some();
     // A plain has_one can be the `source` of another model's `through` chain.
     let source = (a.polymorphic.is_none()
         && a.scope.is_none()
@@ -371,6 +396,8 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             const FOREIGN_KEY_NULLABLE: bool = #nullable;
             const FOREIGN_KEY: &'static str = <#fk as diesel::Column>::NAME;
             const OWNER_KEY: &'static str = <#owner_table::#key_column as diesel::Column>::NAME;
+            const FOREIGN_TYPE: ::core::option::Option<&'static str> = #foreign_type_name;
+            const SCOPED: bool = #scoped;
 
             #[inline]
             fn owner_key(owner: &#owner) -> #key_ty {

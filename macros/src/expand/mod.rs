@@ -27,7 +27,8 @@ pub fn model(m: &Model) -> TokenStream {
             use _rt::__private::diesel;
             #[allow(unused_imports)]
             use diesel::{
-                ExpressionMethods as _, NullableExpressionMethods as _, OptionalExtension as _,
+                BoolExpressionMethods as _, ExpressionMethods as _, NullableExpressionMethods as _,
+                OptionalExtension as _,
                 QueryDsl as _, RunQueryDsl as _, SelectableHelper as _,
             };
             #model

@@ -75,7 +75,11 @@ pub fn expand(m: &Model) -> TokenStream {
 
     // `through` associations have no dependent (a compile error) and no statements of
     // their own.
-    let direct: Vec<_> = m.associations.iter().filter(|a| a.through.is_none()).collect();
+    let direct: Vec<_> = m
+        .associations
+        .iter()
+        .filter(|a| a.through.is_none())
+        .collect();
     let markers: Vec<_> = direct
         .iter()
         .map(|a| format_ident!("__HasOne_{}", a.name))

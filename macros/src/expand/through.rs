@@ -230,7 +230,8 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let reader = reader(a, &chain, &docs, target, &ordered_fn, &marker);
     let preload = preload(&chain, target, &preload_fn, &docs.preload, start);
     let writer = writer(m, a, &chain, target, &set_fn);
-    let eager_rhs = quote!(diesel::dsl::On<<#target as diesel::associations::HasTable>::Table, #join_on>);
+    let eager_rhs =
+        quote!(diesel::dsl::On<<#target as diesel::associations::HasTable>::Table, #join_on>);
     let eager_select = quote!((
         diesel::dsl::AsSelect<#owner, __DB>,
         diesel::dsl::AsSelect<::core::option::Option<#target>, __DB>,
@@ -302,9 +303,7 @@ fn reader(
 ) -> TokenStream {
     let name = &a.name;
     let t = a.through.as_ref().expect("a through association");
-    let load = |query: TokenStream, out: TokenStream| {
-        quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>)
-    };
+    let load = |query: TokenStream, out: TokenStream| quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>);
     let as_select = quote!(diesel::dsl::AsSelect<#target, <__C as _rt::Conn>::DB>);
     let pk = chain.hops.last().expect("a chain has a hop").pk();
     if let Some(span) = a.strict_loading {
@@ -366,7 +365,10 @@ fn reader(
         let next = chain.hops.get(i + 1);
         match next {
             Some(next) => {
-                let out = next.out_prev.as_ref().expect("every hop after the first has a source");
+                let out = next
+                    .out_prev
+                    .as_ref()
+                    .expect("every hop after the first has a source");
                 let out_v = quote!(<#out as ::core::default::Default>::default());
                 let next_value = &next.value;
                 let (base_ty, base) = match &next.type_filter {
@@ -432,9 +434,7 @@ fn preload(
     doc: &str,
     start: &TokenStream,
 ) -> TokenStream {
-    let load = |query: TokenStream, out: TokenStream| {
-        quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>)
-    };
+    let load = |query: TokenStream, out: TokenStream| quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>);
     let as_select = quote!(diesel::dsl::AsSelect<#target, <__C as _rt::Conn>::DB>);
     let mut bounds = Vec::new();
     let mut steps = Vec::new();
@@ -456,7 +456,10 @@ fn preload(
         let base = quote!(#table_v.filter(_rt::key_set::KeyIn::new(#input_v, #keys)));
         match chain.hops.get(i + 1) {
             Some(next) => {
-                let out = next.out_prev.as_ref().expect("every hop after the first has a source");
+                let out = next
+                    .out_prev
+                    .as_ref()
+                    .expect("every hop after the first has a source");
                 let out_v = quote!(<#out as ::core::default::Default>::default());
                 let next_value = &next.value;
                 let (base_ty, base) = match &next.type_filter {
@@ -504,8 +507,12 @@ fn preload(
             }
         }
     }
-    let maps: Vec<Ident> = (0..chain.hops.len()).map(|i| format_ident!("__hop{}", i)).collect();
-    let follow = maps.iter().map(|m| quote!(.and_then(|k| #m.get(&k).cloned())));
+    let maps: Vec<Ident> = (0..chain.hops.len())
+        .map(|i| format_ident!("__hop{}", i))
+        .collect();
+    let follow = maps
+        .iter()
+        .map(|m| quote!(.and_then(|k| #m.get(&k).cloned())));
     quote! {
         #[doc = #doc]
         pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>

@@ -1,5 +1,5 @@
 //! Expansion snapshots (insta + prettyplease over the derive's inner function): a reviewer
 //! sees what a change does to generated code.
 
-mod snapshots;
 mod proptest;
+mod snapshots;

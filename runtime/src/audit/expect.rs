@@ -62,22 +62,34 @@ pub(crate) fn on_delete_rule(dependent: Dependent) -> (&'static [OnDelete], OnDe
 /// The requirements of `decl`.
 pub(crate) fn requirements(decl: &Declaration) -> Requirements {
     let (accepted, preferred) = on_delete_rule(decl.dependent);
+    let mut columns = vec![
+        (decl.owner_table, decl.owner_key),
+        (decl.target_table, decl.foreign_key),
+    ];
+    let mut index_columns = vec![decl.foreign_key];
+    if let Some(foreign_type) = decl.foreign_type {
+        columns.push((decl.target_table, foreign_type));
+        index_columns.push(foreign_type);
+    }
     Requirements {
-        columns: vec![
-            (decl.owner_table, decl.owner_key),
-            (decl.target_table, decl.foreign_key),
-        ],
+        columns,
+        // A polymorphic association is unique on (id, type); a scoped one picks among
+        // several rows, so a plain index serves its reads.
         index: IndexRequirement {
-            columns: vec![decl.foreign_key],
-            unique: true,
+            columns: index_columns,
+            unique: !decl.scoped,
         },
-        foreign_key: Some(ForeignKeyRequirement {
-            column: decl.foreign_key,
-            referenced: decl.owner_table,
-            referenced_column: decl.owner_key,
-            accepted,
-            preferred,
-        }),
+        // The id of a polymorphic association points into several tables: no constraint.
+        foreign_key: decl
+            .foreign_type
+            .is_none()
+            .then_some(ForeignKeyRequirement {
+                column: decl.foreign_key,
+                referenced: decl.owner_table,
+                referenced_column: decl.owner_key,
+                accepted,
+                preferred,
+            }),
         nullability: NullabilityRequirement {
             column: decl.foreign_key,
             nullable: decl.foreign_key_nullable,
