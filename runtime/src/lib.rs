@@ -55,12 +55,12 @@ pub mod error;
 pub mod key;
 pub mod key_set;
 pub mod lock;
-pub mod scope;
-pub mod subquery;
-pub mod through;
 pub mod model;
 pub mod preload;
 pub mod replace;
+pub mod scope;
+pub mod subquery;
+pub mod through;
 
 #[doc(hidden)]
 pub mod __private;

@@ -8,7 +8,9 @@
 //! the subquery's own `FROM` and the owner column to the outer query. Every piece is a
 //! typed Diesel node; no SQL text comes from outside.
 
-use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Bool, SqlType};
 use diesel::QueryResult;
@@ -49,7 +51,9 @@ impl<Q, ST> QueryId for Correlated<Q, ST> {
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<Q: QueryFragment<DB>, ST, DB: diesel::backend::Backend> QueryFragment<DB> for Correlated<Q, ST> {
+impl<Q: QueryFragment<DB>, ST, DB: diesel::backend::Backend> QueryFragment<DB>
+    for Correlated<Q, ST>
+{
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.push_sql("(");
         self.query.walk_ast(out.reborrow())?;
