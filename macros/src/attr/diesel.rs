@@ -23,7 +23,9 @@ impl Container {
         for attr in attrs.iter().filter(|a| a.path().is_ident("diesel")) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("table_name") {
-                    out.table_name = Some(meta.value()?.parse()?);
+                    // a module path (`users`, `crate::schema::users`): generic arguments
+                    // (`Vec<T>`) would make `#table::table` invalid Rust
+                    out.table_name = Some(meta.value()?.call(Path::parse_mod_style)?);
                 } else if meta.path.is_ident("primary_key") {
                     let mut columns = Vec::new();
                     meta.parse_nested_meta(|col| {
