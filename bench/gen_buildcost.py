@@ -6,7 +6,9 @@
 Both depend on the same crates (diesel, diesel_has_one), so their dependencies build once
 (shared target dir) and `cargo check -p <crate>` measures the crate itself.
 
-Usage: gen_buildcost.py OUT_DIR [MODELS]
+Usage: gen_buildcost.py OUT_DIR [MODELS] [RUNTIME_DIR]
+(RUNTIME_DIR: the diesel_has_one crate to use, default ../runtime; scripts/bench.sh passes a
+snapshot of the committed tree so that edits in progress do not rebuild it between runs)
 """
 import os
 import shutil
@@ -14,7 +16,9 @@ import sys
 
 out = sys.argv[1]
 models = int(sys.argv[2]) if len(sys.argv) > 2 else 100
-runtime = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "runtime"))
+runtime = os.path.abspath(
+    sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__file__), "..", "runtime")
+)
 here = os.path.dirname(os.path.abspath(__file__))
 
 os.makedirs(out, exist_ok=True)

@@ -13,14 +13,22 @@ BENCH_ARGS=${BENCH_ARGS:---warm-up-time 2 --measurement-time 4 --sample-size 30 
 BUILD_RUNS=${BUILD_RUNS:-3}
 MODELS=${MODELS:-100}
 
-# 1. criterion: groups reader, preload_10000, eager_10000 (benches/reads.rs), replace (benches/writes.rs)
+# 1. criterion: groups reader, preload_10000, eager_10000 (benches/reads.rs), replace
+#    (benches/writes.rs); SKIP_CRITERION=1 keeps the last results in target/criterion
+if [ "${SKIP_CRITERION:-0}" != 1 ]; then
 # shellcheck disable=SC2086
 cargo bench --bench reads --bench writes -- $BENCH_ARGS >&2
+fi
 
-# 2. build cost: cargo check of 100 models with and without the derive
+# 2. build cost: cargo check of 100 models with and without the derive, against a snapshot
+#    of the committed tree (HEAD), so that edits in progress in runtime/ or macros/ cannot
+#    rebuild the dependencies between runs
 out=target/buildcost
 tsv=target/buildcost.tsv
-python3 gen_buildcost.py "$out" "$MODELS"
+snapshot=target/buildcost-src
+rm -rf "$snapshot" && mkdir -p "$snapshot"
+git -C .. archive HEAD | tar -x -C "$snapshot"
+python3 gen_buildcost.py "$out" "$MODELS" "$snapshot/runtime"
 (cd "$out" && cargo check --workspace --quiet) >&2   # warm-up: builds the dependencies
 : > "$tsv"
 for run in $(seq 1 "$BUILD_RUNS"); do
