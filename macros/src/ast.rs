@@ -76,6 +76,8 @@ pub struct Association {
     pub scope: Option<Scope>,
     /// `through = "…"` (+ `source`, `source_type`, `disable_joins`).
     pub through: Option<Through>,
+    /// `ensuring_owner_was = "method"` (with `destroy_async`).
+    pub ensuring_owner_was: Option<Ident>,
 }
 
 /// `has_one :club, through: :membership`.
@@ -115,6 +117,7 @@ pub enum Dependent {
     Nullify,
     RestrictWithException,
     RestrictWithError,
+    DestroyAsync,
 }
 
 impl Dependent {
@@ -125,6 +128,7 @@ impl Dependent {
         ("nullify", Dependent::Nullify),
         ("restrict_with_exception", Dependent::RestrictWithException),
         ("restrict_with_error", Dependent::RestrictWithError),
+        ("destroy_async", Dependent::DestroyAsync),
     ];
 
     /// The runtime's `Dependent` variant.
@@ -135,6 +139,7 @@ impl Dependent {
             Dependent::Nullify => "Nullify",
             Dependent::RestrictWithException => "RestrictWithException",
             Dependent::RestrictWithError => "RestrictWithError",
+            Dependent::DestroyAsync => "DestroyAsync",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Rules checked before anything is generated (the ones that need no types; the rest are
 //! emitted as spanned trait bounds by `expand::checks`).
 
-use crate::ast::Model;
+use crate::ast::{Association, Model};
 use crate::ctxt::Ctxt;
 
 /// Every rule, all errors at once.
@@ -71,29 +71,35 @@ fn owner_keys(model: &Model, cx: &mut Ctxt) {
 fn through_chains(model: &Model, cx: &mut Ctxt) {
     for a in &model.associations {
         let Some(t) = &a.through else { continue };
-        if let Some(b) = model.associations.iter().find(|b| b.name == t.via) {
+        let via = &t.via;
+        if let Some(b) = model.associations.iter().find(|b| b.name == *via) {
             let problem = if b.name == a.name {
-                Some("a `through` association cannot go through itself")
-            } else if b.polymorphic.is_some() {
-                Some("cannot go through a polymorphic association (Rails: HasOneThroughCantAssociateThroughPolymorphic… at class load)")
+                Some(format!(
+                    "an association cannot go through itself; name another `has_one` or a `belongs_to` of `{}`",
+                    model.ident
+                ))
+            } else if let Some(p) = &b.polymorphic {
+                Some(format!(
+                    "going through a polymorphic `has_one` (`as = \"{}\"`) is not supported: the chain would not filter on `{}`; go through a `has_one` without `as`",
+                    p.name, p.foreign_type
+                ))
             } else if b.scope.is_some() {
-                Some(
-                    "going through a scoped `has_one` is not supported: its scope would be dropped",
-                )
-            } else if chain_len(model, b, 0).is_none() {
-                Some("the `through` chain loops back on itself")
+                Some("going through a scoped `has_one` is not supported: the chain would drop its scope; go through a `has_one` without `scope`".to_owned())
             } else {
-                None
+                looping(model, a).map(|path| {
+                    format!(
+                        "the `through` chain loops back on itself ({path}); end it at a plain `has_one` or a `belongs_to`"
+                    )
+                })
             };
             if let Some(problem) = problem {
-                cx.error(&t.via, format!("`through = \"{}\"`: {problem}", t.via));
+                cx.error(via, format!("`through = \"{via}\"`: {problem}"));
             }
-        } else if !model.belongs_to.iter().any(|b| t.via == b.name()) {
+        } else if !model.belongs_to.iter().any(|b| *via == b.name()) {
             cx.error(
-                &t.via,
+                via,
                 format!(
                     "`through = \"{via}\"`: `{owner}` has no `has_one` or `belongs_to` named `{via}`; declare `#[has_one({via})]` or `#[diesel(belongs_to(…))]` on `{owner}` (a `has_one` cannot go through a collection)",
-                    via = t.via,
                     owner = model.ident
                 ),
             );
@@ -101,16 +107,20 @@ fn through_chains(model: &Model, cx: &mut Ctxt) {
     }
 }
 
-/// The number of hops of a chain, `None` when it loops.
-fn chain_len(model: &Model, a: &crate::ast::Association, depth: usize) -> Option<usize> {
-    if depth > model.associations.len() {
-        return None;
+/// The names of a chain that comes back to an association it already went through, as
+/// `a → b → a`; `None` when the chain ends.
+fn looping(model: &Model, a: &Association) -> Option<String> {
+    let mut path = vec![&a.name];
+    let mut current = a;
+    while let Some(t) = &current.through {
+        let next = model.associations.iter().find(|b| b.name == t.via)?;
+        let repeated = path.contains(&&next.name);
+        path.push(&next.name);
+        if repeated {
+            let names: Vec<String> = path.iter().map(|n| n.to_string()).collect();
+            return Some(names.join(" → "));
+        }
+        current = next;
     }
-    match &a.through {
-        None => Some(1),
-        Some(t) => match model.associations.iter().find(|b| b.name == t.via) {
-            Some(b) => chain_len(model, b, depth + 1).map(|n| n + 1),
-            None => Some(2),
-        },
-    }
+    None
 }

@@ -27,6 +27,8 @@ pub enum Dependent {
     RestrictWithException,
     /// `restrict_with_error`: [`Error::Invalid`](crate::Error::Invalid) with a `base` error.
     RestrictWithError,
+    /// `destroy_async`: a durable job row in the owner's transaction (see [`jobs`](crate::jobs)).
+    DestroyAsync,
 }
 
 /// The declared facts of one `has_one`.

@@ -24,6 +24,14 @@ pub trait Backend: DieselBackend + sealed::Sealed {
     /// Appends the row-lock clause to the owner lookup (` FOR UPDATE`), or nothing where
     /// the transaction itself holds the lock.
     fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()>;
+
+    /// Appends the clause with which a worker claims a job row that no other worker holds
+    /// (` FOR UPDATE SKIP LOCKED`), or nothing where the write transaction serializes
+    /// workers (SQLite).
+    fn walk_claim_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()>;
+
+    /// `CREATE TABLE IF NOT EXISTS diesel_has_one_jobs …` in this backend's dialect.
+    const JOBS_DDL: &'static str;
 }
 
 mod sealed {
@@ -35,8 +43,16 @@ impl sealed::Sealed for diesel::sqlite::Sqlite {}
 #[cfg(feature = "sqlite")]
 impl Backend for diesel::sqlite::Sqlite {
     const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+    const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
+        id INTEGER PRIMARY KEY AUTOINCREMENT, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
+        target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
+        created_at BIGINT NOT NULL, run_after BIGINT NOT NULL, done_at BIGINT)";
 
     fn walk_row_lock(_out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        Ok(())
+    }
+
+    fn walk_claim_lock(_out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
         Ok(())
     }
 }
@@ -46,9 +62,18 @@ impl sealed::Sealed for diesel::pg::Pg {}
 #[cfg(feature = "postgres")]
 impl Backend for diesel::pg::Pg {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
+        id SERIAL PRIMARY KEY, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
+        target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
+        created_at BIGINT NOT NULL, run_after BIGINT NOT NULL, done_at BIGINT)";
 
     fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
         out.push_sql(" FOR UPDATE");
+        Ok(())
+    }
+
+    fn walk_claim_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        out.push_sql(" FOR UPDATE SKIP LOCKED");
         Ok(())
     }
 }
@@ -58,9 +83,18 @@ impl sealed::Sealed for diesel::mysql::Mysql {}
 #[cfg(feature = "mysql")]
 impl Backend for diesel::mysql::Mysql {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
+        id INTEGER PRIMARY KEY AUTO_INCREMENT, association VARCHAR(255) NOT NULL, \
+        owner_key TEXT NOT NULL, target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, \
+        last_error TEXT, created_at BIGINT NOT NULL, run_after BIGINT NOT NULL, done_at BIGINT)";
 
     fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
         out.push_sql(" FOR UPDATE");
+        Ok(())
+    }
+
+    fn walk_claim_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
+        out.push_sql(" FOR UPDATE SKIP LOCKED");
         Ok(())
     }
 }

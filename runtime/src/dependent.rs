@@ -3,17 +3,31 @@
 use crate::association::{Dependent, Statements};
 use crate::connection::Conn;
 use crate::error::{Error, Errors};
+use crate::jobs::JobStore;
+use crate::key::to_json_array;
 use crate::model::{Model, Persist};
 
 /// Runs association `A`'s `dependent` for `owner`, as part of destroying it (inside its transaction).
 pub fn on_destroy<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
 where
-    C: Conn,
+    C: Conn + JobStore,
     A: Statements<C>,
     A::Target: Persist<C>,
 {
     match A::DEPENDENT {
         Dependent::None => Ok(()),
+        Dependent::DestroyAsync => {
+            let keys = A::linked_keys(owner, conn)?;
+            if !keys.is_empty() {
+                conn.insert_job(
+                    &format!("{}.{}", <A::Owner as Model>::NAME, A::NAME),
+                    &to_json_array(&[A::owner_key(owner)]),
+                    &to_json_array(&keys),
+                    crate::jobs::now(),
+                )?;
+            }
+            Ok(())
+        }
         Dependent::Destroy => destroy_linked::<A, C>(owner, conn),
         Dependent::Delete => A::delete_linked(owner, conn).map(drop).map_err(Error::from),
         Dependent::Nullify => unlink::<A, C>(owner, conn),
@@ -47,7 +61,7 @@ where
 
 /// Removes the rows linked to `owner` before a new one is linked (replace): destroyed with
 /// `destroy`, deleted with `delete`, otherwise unlinked (Rails nullifies for every other
-/// `dependent`).
+/// `dependent`, `destroy_async` included: no job is written on replace).
 pub fn on_replace<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
@@ -58,6 +72,7 @@ where
         Dependent::Destroy => destroy_linked::<A, C>(owner, conn),
         Dependent::Delete => A::delete_linked(owner, conn).map(drop).map_err(Error::from),
         Dependent::None
+        | Dependent::DestroyAsync
         | Dependent::Nullify
         | Dependent::RestrictWithException
         | Dependent::RestrictWithError => unlink::<A, C>(owner, conn),

@@ -49,6 +49,21 @@ pub enum Error {
         association: &'static str,
     },
 
+    /// `ensuring_owner_was`: the owner of a `destroy_async` job still exists and its method
+    /// returned false, so the targets were kept; the job stays for inspection (Rails'
+    /// `DestroyAssociationAsyncError`).
+    #[error("owner {model} of {association} still exists and was not destroyed; the destroy_async job stays")]
+    OwnerNotDestroyed {
+        /// The owner's type name.
+        model: &'static str,
+        /// The association whose job waits.
+        association: &'static str,
+    },
+
+    /// A durable job could not run (no handler for its association, unreadable keys).
+    #[error("destroy_async job: {0}")]
+    Job(String),
+
     /// The row the call works on is gone (the owner of a replace, the record of a destroy).
     #[error("{model} not found: the row was deleted or never saved")]
     NotFound {

@@ -21,6 +21,54 @@ pub trait Key: Clone + Eq + Hash + 'static {
 
     /// Appends the key as a JSON value.
     fn write_json(&self, out: &mut String);
+
+    /// Reads one JSON value written by [`write_json`](Key::write_json); `None` if it is
+    /// not one. Used by durable jobs, which store keys as JSON arrays.
+    fn read_json(text: &str) -> Option<Self>;
+}
+
+/// `[k1,k2,…]` as JSON.
+pub fn to_json_array<K: Key>(keys: &[K]) -> String {
+    let mut out = String::from("[");
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        k.write_json(&mut out);
+    }
+    out.push(']');
+    out
+}
+
+/// The keys of a JSON array written by [`to_json_array`]; `None` if it is not one.
+pub fn from_json_array<K: Key>(text: &str) -> Option<Vec<K>> {
+    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+    if inner.is_empty() {
+        return Some(Vec::new());
+    }
+    split_json_values(inner)
+        .iter()
+        .map(|v| K::read_json(v.trim()))
+        .collect()
+}
+
+/// Splits the top level of a JSON array's contents at commas outside strings.
+fn split_json_values(inner: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut in_string, mut escaped) = (Vec::new(), 0, false, false);
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            ',' if !in_string => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    parts
 }
 
 /// The owner's key type `Self` fits the foreign key column's SQL type `ST`.
@@ -40,6 +88,10 @@ macro_rules! integer_keys {
             fn write_json(&self, out: &mut String) {
                 use std::fmt::Write;
                 let _ = write!(out, "{self}");
+            }
+
+            fn read_json(text: &str) -> Option<Self> {
+                text.parse().ok()
             }
         }
         impl KeyFits<$sql> for $rust {}
@@ -72,6 +124,32 @@ impl Key for String {
         }
         out.push('"');
     }
+
+    fn read_json(text: &str) -> Option<Self> {
+        let body = text.strip_prefix('"')?.strip_suffix('"')?;
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next()? {
+                '"' => out.push('"'),
+                '\\' => out.push('\\'),
+                '/' => out.push('/'),
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => out.push('\r'),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
 }
 impl KeyFits<Text> for String {}
 impl KeyFits<Nullable<Text>> for String {}
@@ -87,6 +165,23 @@ mod tests {
             out.push(',');
         }
         out
+    }
+
+    #[test]
+    fn json_arrays_round_trip() {
+        let keys = vec![
+            "a\"b\\c\n,]'; drop table x;--".to_string(),
+            String::new(),
+            "ü".into(),
+        ];
+        let text = super::to_json_array(&keys);
+        assert_eq!(super::from_json_array::<String>(&text), Some(keys));
+        assert_eq!(
+            super::from_json_array::<i64>("[1,-2, 3]"),
+            Some(vec![1, -2, 3])
+        );
+        assert_eq!(super::from_json_array::<i32>("[]"), Some(vec![]));
+        assert_eq!(super::from_json_array::<i32>("[1,x]"), None);
     }
 
     #[test]

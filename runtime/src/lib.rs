@@ -52,6 +52,7 @@ pub mod build;
 pub mod connection;
 pub mod dependent;
 pub mod error;
+pub mod jobs;
 pub mod key;
 pub mod key_set;
 pub mod lock;
@@ -64,6 +65,41 @@ pub mod through;
 
 #[doc(hidden)]
 pub mod __private;
+
+/// Expands its input only when the runtime is built with the `sqlite` feature (the
+/// expansion of a derive cannot see the runtime's features).
+#[cfg(feature = "sqlite")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_sqlite { ($($t:tt)*) => { $($t)* }; }
+#[cfg(not(feature = "sqlite"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_sqlite {
+    ($($t:tt)*) => {};
+}
+/// See [`__if_sqlite!`].
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_postgres { ($($t:tt)*) => { $($t)* }; }
+#[cfg(not(feature = "postgres"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_postgres {
+    ($($t:tt)*) => {};
+}
+/// See [`__if_sqlite!`].
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_mysql { ($($t:tt)*) => { $($t)* }; }
+#[cfg(not(feature = "mysql"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_mysql {
+    ($($t:tt)*) => {};
+}
 
 pub use association::{declarations, Declaration, Dependent, HasOne, Insert, Preload, Statements};
 pub use build::Built;

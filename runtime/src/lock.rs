@@ -35,3 +35,30 @@ impl<Q: QueryId> QueryId for Locked<Q> {
 }
 
 impl<Q, C> RunQueryDsl<C> for Locked<Q> {}
+
+/// A query that claims rows no other transaction holds (` FOR UPDATE SKIP LOCKED` on
+/// PostgreSQL and MySQL; unchanged on SQLite, whose write transaction serializes workers).
+#[derive(Debug, Clone, Copy)]
+pub struct Claimed<Q>(pub Q);
+
+impl<Q: Query> Query for Claimed<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q, DB> QueryFragment<DB> for Claimed<Q>
+where
+    DB: Backend,
+    Q: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out.reborrow())?;
+        DB::walk_claim_lock(&mut out)
+    }
+}
+
+impl<Q: QueryId> QueryId for Claimed<Q> {
+    type QueryId = Claimed<Q::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID;
+}
+
+impl<Q, C> RunQueryDsl<C> for Claimed<Q> {}

@@ -51,7 +51,8 @@ impl<T, Fk, K> SourceKind<T> for HasOneSource<Fk, K> {
 /// foreign key `<stem>_id`), for `source_type`.
 #[diagnostic::on_unimplemented(
     message = "`source_type` needs a polymorphic `belongs_to` on `{Self}`: a `<name>_type` column beside its `<name>_id` foreign key",
-    label = "the source has no type column"
+    label = "the source has no type column",
+    note = "a `belongs_to` is polymorphic when the join model has a `<name>_type` field beside its `<name>_id` foreign key (`taggable_type` for `belongs_to(Club, foreign_key = taggable_id)`): add that field and column, or remove `source_type`"
 )]
 pub trait PolymorphicSource<Name> {
     /// The type column.

@@ -109,11 +109,11 @@ pub fn sqlite_file(test: &str, schema: &[&str]) -> (String, TestDb<SqliteConnect
     )
 }
 
-/// Another connection to a SQLite file, waiting up to 10 s for the write lock.
+/// Another connection to a SQLite file, waiting up to 60 s for the write lock.
 #[cfg(feature = "sqlite")]
 pub fn sqlite_connect(path: &str) -> SqliteConnection {
     let mut conn = SqliteConnection::establish(path).expect("SQLite file");
-    conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+    conn.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;")
         .unwrap();
     conn
 }

@@ -24,6 +24,7 @@ const OPTIONS: &[&str] = &[
     "source",
     "source_type",
     "disable_joins",
+    "ensuring_owner_was",
 ];
 
 /// Options the `through` chain's source association decides (Rails ignores them with
@@ -87,6 +88,7 @@ struct Options {
     source: Option<Ident>,
     source_type: Option<LitStr>,
     disable_joins: bool,
+    ensuring_owner_was: Option<Ident>,
 }
 
 fn parse_one(
@@ -175,6 +177,9 @@ fn parse_one(
             "through" => opts.through = cx.ok(column(&key, &value, "membership")),
             "source" => opts.source = cx.ok(column(&key, &value, "club")),
             "source_type" => opts.source_type = Some(value),
+            "ensuring_owner_was" => {
+                opts.ensuring_owner_was = cx.ok(column(&key, &value, "discarded"))
+            }
             "foreign_type" => {
                 opts.foreign_type = cx
                     .ok(column(&key, &value, "imageable_type"))
@@ -226,10 +231,20 @@ fn parse_one(
     {
         let message = match (opts.through.is_some(), key.to_string().as_str()) {
             (true, "dependent") => "`dependent` has no effect with `through` (Rails ignores it silently): declare it on the join model's association instead".to_owned(),
+            (true, "scope") => format!("`scope` is not supported with `through`: remove it and refine the chain's query, `owner.{name}_query().filter(…)`"),
+            (true, "as") => "`as` is not used with `through`: a `through` association is never polymorphic itself (the source association on the join model decides; Rails ignores it silently); remove it".to_owned(),
             (true, k) => format!("`{k}` is not used with `through`: the source association on the join model decides (Rails ignores it silently); remove it"),
             (false, k) => format!("`{k}` belongs to a `through` association: add `through = \"…\"` or remove `{k}`"),
         };
         cx.error(key, message);
+    }
+    if let Some(method) = &opts.ensuring_owner_was {
+        if !matches!(opts.dependent, Some((Dependent::DestroyAsync, _))) {
+            cx.error(
+                method,
+                "`ensuring_owner_was` only applies to `dependent = \"destroy_async\"`: add it or remove `ensuring_owner_was`",
+            );
+        }
     }
     let through = opts.through.map(|via| Through {
         via,
@@ -238,6 +253,7 @@ fn parse_one(
         disable_joins: opts.disable_joins,
     });
     let association = Association {
+        ensuring_owner_was: opts.ensuring_owner_was,
         through,
         target: opts.class_name.unwrap_or_else(|| names::class_of(&name)),
         foreign_key: opts.foreign_key.unwrap_or(default_foreign_key),
@@ -346,7 +362,6 @@ fn flag_value(input: ParseStream, key: &Ident, cx: &mut Ctxt) -> syn::Result<Opt
 
 const RAILS_UNSUPPORTED: &[&str] = &[
     "autosave",
-    "ensuring_owner_was",
     "query_constraints",
     "required",
     "touch",
@@ -408,15 +423,10 @@ fn dependent(value: &LitStr) -> syn::Result<Dependent> {
         .map(|(_, d)| *d)
         .ok_or_else(|| {
             let names: Vec<&str> = Dependent::ALL.iter().map(|(n, _)| *n).collect();
-            let hint = if text == "destroy_async" {
-                " (`destroy_async` is not supported yet)"
-            } else {
-                ""
-            };
             syn::Error::new(
                 value.span(),
                 format!(
-                    "unknown `dependent` value \"{text}\"{hint}; valid values are {}",
+                    "unknown `dependent` value \"{text}\"; valid values are {}",
                     list(&names)
                 ),
             )

@@ -213,6 +213,63 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let scoped = a.scope.is_some();
+    let destroy_async = matches!(a.dependent, Some((crate::ast::Dependent::DestroyAsync, _)))
+        .then(|| {
+            let job_name = format!("{owner}.{name}");
+            let owner_allows = match &a.ensuring_owner_was {
+                None => (quote!(), quote!(::core::result::Result::Ok(true))),
+                Some(method) => (
+                    load(
+                        quote!(diesel::dsl::Limit<diesel::dsl::Select<
+                            diesel::dsl::Filter<#owner_table::table, diesel::dsl::Eq<#owner_table::#key_column, #key_ty>>,
+                            diesel::dsl::AsSelect<#owner, <__C as _rt::Conn>::DB>,
+                        >>),
+                        quote!(#owner),
+                    ),
+                    quote_spanned! {method.span()=>
+                        let owner = #owner_table::table
+                            .filter(#owner_table::#key_column.eq(::core::clone::Clone::clone(key)))
+                            .select(<#owner>::as_select())
+                            .limit(1)
+                            .get_result::<#owner>(conn)
+                            .optional()?;
+                        ::core::result::Result::Ok(owner.map_or(true, |owner| owner.#method()))
+                    },
+                ),
+            };
+            let (owner_bound, owner_body) = owner_allows;
+            let targets_bound = load(
+                quote!(diesel::dsl::Select<
+                    diesel::dsl::Filter<#table, diesel::dsl::EqAny<#pk, ::std::vec::Vec<#target_key>>>,
+                    #as_select,
+                >),
+                quote!(#target),
+            );
+            let owner_bound = (!owner_bound.is_empty()).then_some(owner_bound);
+            quote! {
+                #[automatically_derived]
+                impl<__C> _rt::jobs::AsyncDestroy<__C> for #marker
+                where
+                    __C: _rt::Conn,
+                    #targets_bound,
+                    #owner_bound
+                {
+                    fn load_targets(
+                        keys: ::std::vec::Vec<#target_key>,
+                        conn: &mut __C,
+                    ) -> diesel::QueryResult<::std::vec::Vec<#target>> {
+                        #target_table.filter(#pk_v.eq_any(keys)).select(<#target>::as_select()).load(conn)
+                    }
+
+                    fn owner_allows(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<bool> {
+                        let _ = (&key, &conn);
+                        #owner_body
+                    }
+                }
+
+                _rt::__register_destroy_async!(#marker, #job_name);
+            }
+        });
     // A plain has_one can be the `source` of another model's `through` chain.
     let source = (a.polymorphic.is_none()
         && a.scope.is_none()
@@ -463,6 +520,8 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         }
 
         #many
+
+        #destroy_async
 
         #[automatically_derived]
         impl #owner {

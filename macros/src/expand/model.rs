@@ -127,7 +127,7 @@ pub fn expand(m: &Model) -> TokenStream {
         #[automatically_derived]
         impl<__C> _rt::Persist<__C> for #ident
         where
-            __C: _rt::Conn,
+            __C: _rt::Conn + _rt::jobs::JobStore,
             for<'__q> _rt::lock::Locked<diesel::dsl::Select<#owner_row, #table::#pk>>:
                 diesel::query_dsl::LoadQuery<'__q, __C, #key_ty>,
             diesel::dsl::delete<#owner_row>: diesel::query_dsl::methods::ExecuteDsl<__C>,

@@ -327,6 +327,9 @@ fn declared_effect(dependent: Dependent, table: &str) -> String {
         Dependent::RestrictWithException | Dependent::RestrictWithError => format!(
             "`dependent = \"restrict_…\"`, which refuses to delete an owner that has a {table} row"
         ),
+        Dependent::DestroyAsync => format!(
+            "`dependent = \"destroy_async\"`, which deletes the owner first and destroys the {table} row later in a job"
+        ),
     }
 }
 

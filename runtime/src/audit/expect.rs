@@ -52,6 +52,9 @@ pub(crate) fn on_delete_rule(dependent: Dependent) -> (&'static [OnDelete], OnDe
     match dependent {
         Dependent::Delete => (&[NoAction, Restrict, Cascade], Cascade),
         Dependent::Nullify => (&[NoAction, Restrict, SetNull], SetNull),
+        // The owner row goes before its targets (the job destroys them later by primary
+        // key): a constraint must let it go without touching them, as Rails warns.
+        Dependent::DestroyAsync => (&[SetNull], SetNull),
         Dependent::None
         | Dependent::Destroy
         | Dependent::RestrictWithException

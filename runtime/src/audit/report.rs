@@ -130,6 +130,7 @@ fn dependent_name(dependent: Dependent) -> &'static str {
         Dependent::Nullify => "nullify",
         Dependent::RestrictWithException => "restrict_with_exception",
         Dependent::RestrictWithError => "restrict_with_error",
+        Dependent::DestroyAsync => "destroy_async",
     }
 }
 

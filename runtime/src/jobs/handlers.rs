@@ -1,0 +1,99 @@
+//! Which code destroys the targets of a job: every `destroy_async` association registers a
+//! handler per enabled backend at link time (the derive emits the registration through
+//! [`__register_destroy_async!`](crate::__register_destroy_async)).
+
+use diesel::QueryResult;
+
+use super::schema::Job;
+use crate::association::HasOne;
+use crate::connection::Conn;
+use crate::error::Error;
+use crate::model::Model;
+
+/// The statements a `destroy_async` job runs, generated for the association.
+pub trait AsyncDestroy<C: Conn>: HasOne {
+    /// The target rows with these primary keys (those still there).
+    fn load_targets(
+        keys: Vec<<Self::Target as Model>::Key>,
+        conn: &mut C,
+    ) -> QueryResult<Vec<Self::Target>>;
+
+    /// `ensuring_owner_was`: whether the job may run for the owner with this key (true
+    /// when the owner row is gone or its method returns true; always true without the
+    /// option).
+    fn owner_allows(key: &Self::Key, conn: &mut C) -> QueryResult<bool>;
+}
+
+/// A registered job handler for connection type `C`.
+pub struct Handler<C: 'static> {
+    /// `Owner.association`.
+    pub association: &'static str,
+    /// Destroys the job's targets (inside the job's transaction).
+    pub run: fn(&mut C, &Job) -> Result<(), Error>,
+}
+
+/// Finds the handler of a job for this connection type.
+pub trait Handlers: Sized + 'static {
+    /// The handler registered for `association`.
+    fn handler(association: &str) -> Option<fn(&mut Self, &Job) -> Result<(), Error>>;
+}
+
+macro_rules! handlers {
+    ($($feature:literal => $conn:ty, $alias:ident;)*) => {$(
+        #[cfg(feature = $feature)]
+        #[doc(hidden)]
+        pub type $alias = Handler<$conn>;
+
+        #[cfg(feature = $feature)]
+        inventory::collect!($alias);
+
+        #[cfg(feature = $feature)]
+        impl Handlers for $conn {
+            fn handler(association: &str) -> Option<fn(&mut Self, &Job) -> Result<(), Error>> {
+                inventory::iter::<$alias>
+                    .into_iter()
+                    .find(|h| h.association == association)
+                    .map(|h| h.run)
+            }
+        }
+    )*};
+}
+
+handlers! {
+    "sqlite" => diesel::sqlite::SqliteConnection, SqliteHandler;
+    "postgres" => diesel::pg::PgConnection, PgHandler;
+    "mysql" => diesel::mysql::MysqlConnection, MysqlHandler;
+}
+
+/// Registers the job handler of `destroy_async` association `$marker` (named `$name`)
+/// for every backend the runtime was built with. Used by the derive's expansion.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register_destroy_async {
+    ($marker:ty, $name:expr) => {
+        $crate::__if_sqlite! {
+            $crate::__private::inventory::submit! {
+                $crate::jobs::SqliteHandler {
+                    association: $name,
+                    run: $crate::jobs::run::<$marker, $crate::__private::diesel::sqlite::SqliteConnection>,
+                }
+            }
+        }
+        $crate::__if_postgres! {
+            $crate::__private::inventory::submit! {
+                $crate::jobs::PgHandler {
+                    association: $name,
+                    run: $crate::jobs::run::<$marker, $crate::__private::diesel::pg::PgConnection>,
+                }
+            }
+        }
+        $crate::__if_mysql! {
+            $crate::__private::inventory::submit! {
+                $crate::jobs::MysqlHandler {
+                    association: $name,
+                    run: $crate::jobs::run::<$marker, $crate::__private::diesel::mysql::MysqlConnection>,
+                }
+            }
+        }
+    };
+}

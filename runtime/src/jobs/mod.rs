@@ -1,0 +1,71 @@
+//! Durable `dependent = "destroy_async"`: destroying an owner writes a job row in the
+//! *same* transaction, in a table of the same database; a worker destroys the targets
+//! later (with their hooks and dependents), one transaction per job.
+//!
+//! Rails enqueues the job after commit, so a crash between the two loses it; here the job
+//! commits or rolls back with the owner's delete, so it is never lost and never runs for
+//! an owner whose destroy rolled back. A failing job stays, with its attempt count and last
+//! error, and is retried later; two workers never run the same job (PostgreSQL and MySQL
+//! claim jobs with `FOR UPDATE SKIP LOCKED`; on SQLite the write transaction serializes
+//! them).
+//!
+//! ```ignore
+//! diesel_has_one::jobs::create_table(conn)?;          // once, e.g. in a migration
+//! user.destroy(conn)?;                                // profile: a job row
+//! let summary = diesel_has_one::jobs::run_pending(conn, 100)?;
+//! ```
+//!
+//! On replace Rails only nullifies the old row for `destroy_async` (no job); so does this
+//! crate. `ensuring_owner_was = "method"` makes the job run only if the owner row is gone or
+//! `owner.method()` returns true (soft deletes); otherwise the job fails with
+//! [`Error::OwnerNotDestroyed`](crate::Error::OwnerNotDestroyed) and stays for inspection.
+
+mod handlers;
+mod run;
+mod schema;
+mod store;
+mod worker;
+
+pub use handlers::{AsyncDestroy, Handlers};
+pub use run::run;
+pub use schema::{diesel_has_one_jobs, Job};
+pub use store::JobStore;
+pub use worker::{run_pending, Summary, Worker};
+
+#[doc(hidden)]
+pub use handlers::Handler;
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+pub use handlers::MysqlHandler;
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+pub use handlers::PgHandler;
+#[cfg(feature = "sqlite")]
+#[doc(hidden)]
+pub use handlers::SqliteHandler;
+
+use diesel::QueryResult;
+
+/// Creates the jobs table if it does not exist (`CREATE TABLE IF NOT EXISTS
+/// diesel_has_one_jobs …` for the connection's backend; see [`JobStore::DDL`] to put it in
+/// a migration instead).
+pub fn create_table<C: JobStore>(conn: &mut C) -> QueryResult<()> {
+    conn.batch_execute(<C::DB as crate::backend::Backend>::JOBS_DDL)
+}
+
+/// The jobs not done yet, oldest first: what an operator inspects after failures.
+pub fn pending<C: JobStore>(conn: &mut C) -> QueryResult<Vec<Job>> {
+    conn.pending_jobs()
+}
+
+/// Makes every pending job due now (after fixing what made them fail).
+pub fn retry_now<C: JobStore>(conn: &mut C) -> QueryResult<usize> {
+    conn.make_due(now())
+}
+
+/// Seconds since the Unix epoch: the jobs table's clock.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

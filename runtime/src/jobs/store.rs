@@ -1,0 +1,116 @@
+//! The statements on the jobs table, for each connection type (one body, instantiated per
+//! backend by a macro: the types are concrete, so no bounds are needed).
+
+use diesel::prelude::*;
+use diesel::QueryResult;
+
+use super::schema::{diesel_has_one_jobs as jobs, Job};
+use crate::connection::Conn;
+
+/// A connection that can hold durable jobs: `SqliteConnection`, `PgConnection`,
+/// `MysqlConnection`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot store diesel_has_one jobs",
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`"
+)]
+pub trait JobStore: Conn + diesel::connection::SimpleConnection + super::Handlers {
+    /// The jobs table's DDL for this backend, for a migration.
+    const DDL: &'static str;
+
+    /// Writes one job row (inside the owner's transaction).
+    fn insert_job(
+        &mut self,
+        association: &str,
+        owner_key: &str,
+        target_keys: &str,
+        now: i64,
+    ) -> QueryResult<()>;
+
+    /// Claims the oldest due job no other worker holds, locked until the transaction ends.
+    fn claim_job(&mut self, now: i64) -> QueryResult<Option<Job>>;
+
+    /// Marks a job done.
+    fn finish_job(&mut self, id: i32, now: i64) -> QueryResult<()>;
+
+    /// Records a failed run: attempts, error, next run.
+    fn fail_job(&mut self, id: i32, attempts: i32, error: &str, run_after: i64) -> QueryResult<()>;
+
+    /// The pending jobs, oldest first.
+    fn pending_jobs(&mut self) -> QueryResult<Vec<Job>>;
+
+    /// Makes every pending job due at `now`.
+    fn make_due(&mut self, now: i64) -> QueryResult<usize>;
+}
+
+macro_rules! job_store {
+    ($($feature:literal => $conn:ty, $db:ty;)*) => {$(
+        #[cfg(feature = $feature)]
+        impl JobStore for $conn {
+            const DDL: &'static str = <$db as crate::backend::Backend>::JOBS_DDL;
+
+            fn insert_job(&mut self, association: &str, owner_key: &str, target_keys: &str, now: i64) -> QueryResult<()> {
+                diesel::insert_into(jobs::table)
+                    .values((
+                        jobs::association.eq(association),
+                        jobs::owner_key.eq(owner_key),
+                        jobs::target_keys.eq(target_keys),
+                        jobs::attempts.eq(0),
+                        jobs::created_at.eq(now),
+                        jobs::run_after.eq(now),
+                    ))
+                    .execute(self)
+                    .map(drop)
+            }
+
+            fn claim_job(&mut self, now: i64) -> QueryResult<Option<Job>> {
+                crate::lock::Claimed(
+                    jobs::table
+                        .filter(jobs::done_at.is_null().and(jobs::run_after.le(now)))
+                        .order(jobs::id.asc())
+                        .limit(1)
+                        .select(Job::as_select()),
+                )
+                .get_result(self)
+                .optional()
+            }
+
+            fn finish_job(&mut self, id: i32, now: i64) -> QueryResult<()> {
+                diesel::update(jobs::table.filter(jobs::id.eq(id)))
+                    .set(jobs::done_at.eq(Some(now)))
+                    .execute(self)
+                    .map(drop)
+            }
+
+            fn fail_job(&mut self, id: i32, attempts: i32, error: &str, run_after: i64) -> QueryResult<()> {
+                diesel::update(jobs::table.filter(jobs::id.eq(id)))
+                    .set((
+                        jobs::attempts.eq(attempts),
+                        jobs::last_error.eq(Some(error)),
+                        jobs::run_after.eq(run_after),
+                    ))
+                    .execute(self)
+                    .map(drop)
+            }
+
+            fn pending_jobs(&mut self) -> QueryResult<Vec<Job>> {
+                jobs::table
+                    .filter(jobs::done_at.is_null())
+                    .order(jobs::id.asc())
+                    .select(Job::as_select())
+                    .load(self)
+            }
+
+            fn make_due(&mut self, now: i64) -> QueryResult<usize> {
+                diesel::update(jobs::table.filter(jobs::done_at.is_null()))
+                    .set(jobs::run_after.eq(now))
+                    .execute(self)
+            }
+        }
+    )*};
+}
+
+job_store! {
+    "sqlite" => diesel::sqlite::SqliteConnection, diesel::sqlite::Sqlite;
+    "postgres" => diesel::pg::PgConnection, diesel::pg::Pg;
+    "mysql" => diesel::mysql::MysqlConnection, diesel::mysql::Mysql;
+}
