@@ -78,6 +78,14 @@ pub struct Association {
     pub through: Option<Through>,
     /// `ensuring_owner_was = "method"` (with `destroy_async`).
     pub ensuring_owner_was: Option<Ident>,
+    /// `autosave = true | false` (`None`: Rails' default, new rows only).
+    pub autosave: Option<bool>,
+    /// `validate = true`.
+    pub validate: bool,
+    /// `required = true`.
+    pub required: bool,
+    /// `touch = true` (`updated_at`) or `touch = "column"`.
+    pub touch: Option<Ident>,
 }
 
 /// `has_one :club, through: :membership`.

@@ -32,6 +32,9 @@ pub trait Backend: DieselBackend + sealed::Sealed {
 
     /// `CREATE TABLE IF NOT EXISTS diesel_has_one_jobs …` in this backend's dialect.
     const JOBS_DDL: &'static str;
+
+    /// The function giving the key the connection's last `INSERT` generated.
+    const LAST_INSERT_ID: &'static str;
 }
 
 mod sealed {
@@ -43,6 +46,7 @@ impl sealed::Sealed for diesel::sqlite::Sqlite {}
 #[cfg(feature = "sqlite")]
 impl Backend for diesel::sqlite::Sqlite {
     const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+    const LAST_INSERT_ID: &'static str = "last_insert_rowid()";
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTOINCREMENT, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
         target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
@@ -62,6 +66,7 @@ impl sealed::Sealed for diesel::pg::Pg {}
 #[cfg(feature = "postgres")]
 impl Backend for diesel::pg::Pg {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const LAST_INSERT_ID: &'static str = "lastval()";
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id SERIAL PRIMARY KEY, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
         target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
@@ -83,6 +88,7 @@ impl sealed::Sealed for diesel::mysql::Mysql {}
 #[cfg(feature = "mysql")]
 impl Backend for diesel::mysql::Mysql {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const LAST_INSERT_ID: &'static str = "LAST_INSERT_ID()";
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTO_INCREMENT, association VARCHAR(255) NOT NULL, \
         owner_key TEXT NOT NULL, target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, \

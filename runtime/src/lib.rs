@@ -47,6 +47,7 @@ extern crate self as diesel_has_one;
 
 pub mod association;
 pub mod audit;
+pub mod autosave;
 pub mod backend;
 pub mod build;
 pub mod connection;
@@ -55,6 +56,7 @@ pub mod error;
 pub mod jobs;
 pub mod key;
 pub mod key_set;
+pub mod last_insert;
 pub mod lock;
 pub mod model;
 pub mod preload;
@@ -62,6 +64,7 @@ pub mod replace;
 pub mod scope;
 pub mod subquery;
 pub mod through;
+pub mod validate;
 
 #[doc(hidden)]
 pub mod __private;
@@ -106,6 +109,7 @@ pub use build::Built;
 pub use connection::Conn;
 pub use error::{Error, Errors, FieldError};
 pub use model::{Model, Persist};
+pub use validate::Validate;
 
 /// Derives [`Model`] and the methods of every `#[has_one(…)]` on the struct.
 ///

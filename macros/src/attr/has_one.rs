@@ -25,6 +25,20 @@ const OPTIONS: &[&str] = &[
     "source_type",
     "disable_joins",
     "ensuring_owner_was",
+    "autosave",
+    "validate",
+    "required",
+    "touch",
+];
+
+/// Options whose value is `true` or `false`.
+const FLAGS: &[&str] = &[
+    "strict_loading",
+    "disable_joins",
+    "autosave",
+    "validate",
+    "required",
+    "touch",
 ];
 
 /// Options the `through` chain's source association decides (Rails ignores them with
@@ -38,6 +52,11 @@ const NOT_WITH_THROUGH: &[&str] = &[
     "as",
     "foreign_type",
     "scope",
+    "autosave",
+    "validate",
+    "required",
+    "touch",
+    "ensuring_owner_was",
 ];
 
 /// Options that only mean something with `through`.
@@ -89,6 +108,10 @@ struct Options {
     source_type: Option<LitStr>,
     disable_joins: bool,
     ensuring_owner_was: Option<Ident>,
+    autosave: Option<bool>,
+    validate: bool,
+    required: bool,
+    touch: Option<Ident>,
 }
 
 fn parse_one(
@@ -147,7 +170,9 @@ fn parse_one(
             )
         })?;
         previous = format!("{key} = …");
-        if key == "strict_loading" || key == "disable_joins" {
+        // `touch` is a flag or a column name (`touch = "touched_at"`).
+        let touch_column = key == "touch" && input.peek2(LitStr);
+        if !touch_column && FLAGS.contains(&key.to_string().as_str()) {
             let Some(flag) = flag_value(input, &key, cx)? else {
                 continue;
             };
@@ -156,10 +181,13 @@ fn parse_one(
                 continue;
             }
             seen.push(key.clone());
-            if key == "strict_loading" {
-                opts.strict_loading = flag.value.then_some(key.span());
-            } else {
-                opts.disable_joins = flag.value;
+            match key.to_string().as_str() {
+                "strict_loading" => opts.strict_loading = flag.value.then_some(key.span()),
+                "disable_joins" => opts.disable_joins = flag.value,
+                "autosave" => opts.autosave = Some(flag.value),
+                "validate" => opts.validate = flag.value,
+                "required" => opts.required = flag.value,
+                _ => opts.touch = flag.value.then(|| names::ident("updated_at", key.span())),
             }
             continue;
         }
@@ -177,6 +205,7 @@ fn parse_one(
             "through" => opts.through = cx.ok(column(&key, &value, "membership")),
             "source" => opts.source = cx.ok(column(&key, &value, "club")),
             "source_type" => opts.source_type = Some(value),
+            "touch" => opts.touch = cx.ok(column(&key, &value, "updated_at")),
             "ensuring_owner_was" => {
                 opts.ensuring_owner_was = cx.ok(column(&key, &value, "discarded"))
             }
@@ -254,6 +283,10 @@ fn parse_one(
     });
     let association = Association {
         ensuring_owner_was: opts.ensuring_owner_was,
+        autosave: opts.autosave,
+        validate: opts.validate,
+        required: opts.required,
+        touch: opts.touch,
         through,
         target: opts.class_name.unwrap_or_else(|| names::class_of(&name)),
         foreign_key: opts.foreign_key.unwrap_or(default_foreign_key),
@@ -360,13 +393,7 @@ fn flag_value(input: ParseStream, key: &Ident, cx: &mut Ctxt) -> syn::Result<Opt
     Ok(None)
 }
 
-const RAILS_UNSUPPORTED: &[&str] = &[
-    "autosave",
-    "query_constraints",
-    "required",
-    "touch",
-    "validate",
-];
+const RAILS_UNSUPPORTED: &[&str] = &["query_constraints"];
 
 fn unknown_option(key: &Ident) -> String {
     let text = key.to_string();

@@ -213,6 +213,40 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let scoped = a.scope.is_some();
+    let autosave = match a.autosave {
+        None => quote!(::core::option::Option::None),
+        Some(b) => quote!(::core::option::Option::Some(#b)),
+    };
+    let required = a.required;
+    let validation = if a.validate || a.autosave == Some(true) {
+        format_ident!("Validated")
+    } else {
+        format_ident!("NotValidated")
+    };
+    let save_with_fn = format_ident!("save_with_{}", name);
+    let insert_with_fn = format_ident!("insert_with_{}", name);
+    let save_doc = format!("Saves this owner with its `{name}` in one transaction: say what to write with `.update_owner(changes)`, `.new_row(values)`, `.update_row(&row, changes)`, `.destroy_row(&row)`, then `.save(conn)`; `autosave`, `validate` and `required` decide what is validated and written (see `diesel_has_one::autosave`). Rails: `owner.save` with `autosave`.");
+    let insert_doc = format!("Inserts an owner from `values` together with its `{name}` (`.new_row(values)`), in one transaction; see `save_with_{name}`. Needs an auto-increment integer primary key.");
+    let (touch_bound, touch_fn) = match &a.touch {
+        None => (None, None),
+        Some(column) => {
+            let n = names::type_name(&column.to_string(), column.span());
+            let col =
+                quote_spanned!(column.span()=> <#target as _rt::__private::Column<#n>>::Column);
+            (
+                Some(execute(
+                    quote!(diesel::dsl::Update<#removal_ty, diesel::dsl::Eq<#col, diesel::dsl::now>>),
+                )),
+                Some(quote! {
+                    fn touch(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<usize> {
+                        diesel::update(#removal)
+                            .set(<#col as ::core::default::Default>::default().eq(diesel::dsl::now))
+                            .execute(conn)
+                    }
+                }),
+            )
+        }
+    };
     let destroy_async = matches!(a.dependent, Some((crate::ast::Dependent::DestroyAsync, _)))
         .then(|| {
             let job_name = format!("{owner}.{name}");
@@ -473,7 +507,10 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         where
             __C: _rt::Conn,
             #(#bounds,)*
+            #touch_bound
         {
+            #touch_fn
+
             fn first(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> {
                 #ordered_fn(owner).select(<#target>::as_select()).limit(1).get_result(conn).optional()
             }
@@ -524,6 +561,13 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         #destroy_async
 
         #[automatically_derived]
+        impl _rt::autosave::AutosaveOptions for #marker {
+            const AUTOSAVE: ::core::option::Option<bool> = #autosave;
+            const REQUIRED: bool = #required;
+            type Validation = _rt::autosave::#validation;
+        }
+
+        #[automatically_derived]
         impl #owner {
             #reader
 
@@ -552,6 +596,16 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
                 #writes
             {
                 _rt::replace::set::<#marker, __C>(self, target, conn)
+            }
+
+            #[doc = #save_doc]
+            pub fn #save_with_fn(&self) -> _rt::autosave::Save<#marker, _rt::autosave::KeepOwner<'_, Self>, _rt::autosave::KeepRow> {
+                _rt::autosave::Save::keep(self)
+            }
+
+            #[doc = #insert_doc]
+            pub fn #insert_with_fn<__I>(values: __I) -> _rt::autosave::Save<#marker, _rt::autosave::InsertOwner<__I>, _rt::autosave::KeepRow> {
+                _rt::autosave::Save::insert(values)
             }
         }
     }

@@ -125,6 +125,51 @@ pub fn expand(m: &Model) -> TokenStream {
         #(#belongs_to)*
 
         #[automatically_derived]
+        impl<__C, __I> _rt::autosave::InsertModel<__C, __I> for #ident
+        where
+            __C: _rt::Conn,
+            __I: _rt::autosave::InsertRow<__C, #table::table>,
+            for<'__q> diesel::dsl::Limit<diesel::dsl::Select<
+                diesel::dsl::Filter<
+                    #table::table,
+                    diesel::dsl::Eq<#table::#pk, _rt::last_insert::LastInsertId<<#table::#pk as diesel::Expression>::SqlType>>,
+                >,
+                diesel::dsl::AsSelect<#ident, <__C as _rt::Conn>::DB>,
+            >>: diesel::query_dsl::LoadQuery<'__q, __C, #ident>,
+        {
+            fn insert_model(values: __I, conn: &mut __C) -> ::core::result::Result<Self, _rt::Error> {
+                _rt::autosave::InsertRow::insert_row(values, #table::table, conn)?;
+                #table::table
+                    .filter(#table::#pk.eq(_rt::last_insert::LastInsertId::default()))
+                    .select(<#ident>::as_select())
+                    .limit(1)
+                    .get_result(conn)
+                    .optional()?
+                    .ok_or(_rt::Error::NotFound { model: #name })
+            }
+        }
+
+        #[automatically_derived]
+        impl<__C, __U> _rt::autosave::UpdateModel<__C, __U> for #ident
+        where
+            __C: _rt::Conn,
+            __U: _rt::autosave::ChangeRow<__C, #owner_row>,
+            for<'__q> diesel::dsl::Limit<diesel::dsl::Select<#owner_row, diesel::dsl::AsSelect<#ident, <__C as _rt::Conn>::DB>>>:
+                diesel::query_dsl::LoadQuery<'__q, __C, #ident>,
+        {
+            fn update_model(&self, changes: __U, conn: &mut __C) -> ::core::result::Result<Self, _rt::Error> {
+                let row = || #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self)));
+                _rt::autosave::ChangeRow::change_row(changes, row(), conn)?;
+                row()
+                    .select(<#ident>::as_select())
+                    .limit(1)
+                    .get_result(conn)
+                    .optional()?
+                    .ok_or(_rt::Error::NotFound { model: #name })
+            }
+        }
+
+        #[automatically_derived]
         impl<__C> _rt::Persist<__C> for #ident
         where
             __C: _rt::Conn + _rt::jobs::JobStore,
@@ -150,6 +195,7 @@ pub fn expand(m: &Model) -> TokenStream {
                 #before
                 #(
                     _rt::dependent::on_destroy::<#markers, __C>(self, conn)?;
+                    <#markers as _rt::Statements<__C>>::touch(self, conn)?;
                 )*
                 let deleted = diesel::delete(
                     #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self))),

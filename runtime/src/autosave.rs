@@ -1,0 +1,385 @@
+//! Saving an owner together with its `has_one` in one transaction: Rails' `autosave`,
+//! `validate` and `required`.
+//!
+//! `user.save_with_profile()` (owner kept) or `User::insert_with_profile(values)` start a
+//! [`Save`]; `.update_owner(changes)`, `.new_row(values)`, `.update_row(&row, changes)` and
+//! `.destroy_row(&row)` say what to write; `.save(conn)` validates first and writes
+//! nothing when anything is invalid, then writes the owner, then the associated row with
+//! the owner's key, all in one transaction:
+//!
+//! | association option | new row | changed row | row marked for destruction |
+//! |---|---|---|---|
+//! | (default) | inserted (replacing the old one per `dependent`) | not written | not destroyed |
+//! | `autosave = true` | inserted | updated | destroyed |
+//! | `autosave = false` | not written | not written | not destroyed |
+//!
+//! `validate = true` (default false, like Rails; implied by `autosave = true`) runs
+//! [`Validate`](crate::Validate) on the new or changed row before any write. `required = true`
+//! fails the save when, after it, no associated row would exist.
+
+use std::marker::PhantomData;
+
+use diesel::QueryResult;
+
+use crate::association::{HasOne, Insert, Statements};
+use crate::connection::{write_transaction, Conn};
+use crate::dependent;
+use crate::error::{Error, Errors};
+use crate::model::{Model, Persist};
+use crate::validate::Validate;
+
+/// Inserting an owner from `values` and reloading it (generated per model: needs an
+/// auto-increment integer primary key, read back with the backend's last-insert-id
+/// function).
+pub trait InsertModel<C: Conn, I>: Model {
+    /// `INSERT` + reload.
+    fn insert_model(values: I, conn: &mut C) -> Result<Self, Error>;
+}
+
+/// Updating a row with a changeset and reloading it (generated per model).
+pub trait UpdateModel<C: Conn, U>: Model {
+    /// `UPDATE … WHERE pk = …` + reload.
+    fn update_model(&self, changes: U, conn: &mut C) -> Result<Self, Error>;
+}
+
+/// Whether an association validates its rows: [`Validated`] or [`NotValidated`].
+pub trait Validation {
+    /// Validates `value` into `errors`, or does nothing.
+    fn check<V: ?Sized>(value: &V, errors: &mut Errors)
+    where
+        Self: ValidateWith<V>,
+    {
+        <Self as ValidateWith<V>>::check_with(value, errors)
+    }
+}
+
+/// `validate = true` or `autosave = true`.
+#[derive(Debug)]
+pub struct Validated;
+/// Neither.
+#[derive(Debug)]
+pub struct NotValidated;
+impl Validation for Validated {}
+impl Validation for NotValidated {}
+
+/// Validation of a value of type `V` under a [`Validation`] mode.
+pub trait ValidateWith<V: ?Sized> {
+    /// Adds `value`'s errors (or none).
+    fn check_with(value: &V, errors: &mut Errors);
+}
+impl<V: Validate + ?Sized> ValidateWith<V> for Validated {
+    fn check_with(value: &V, errors: &mut Errors) {
+        value.validate(errors)
+    }
+}
+impl<V: ?Sized> ValidateWith<V> for NotValidated {
+    fn check_with(_value: &V, _errors: &mut Errors) {}
+}
+
+/// The autosave options of an association (generated).
+pub trait AutosaveOptions: HasOne {
+    /// `autosave`: `None` (Rails' default), `Some(true)`, `Some(false)`.
+    const AUTOSAVE: Option<bool>;
+    /// `required = true`.
+    const REQUIRED: bool;
+    /// [`Validated`] when `validate = true` or `autosave = true`.
+    type Validation: Validation;
+}
+
+/// What [`Save`] does with the owner.
+pub trait OwnerAction<A: HasOne, C: Conn> {
+    /// Whether the owner row exists before the save (an update or a kept owner).
+    const EXISTS: bool;
+    /// Writes (or locks) the owner and returns its row.
+    fn write(self, conn: &mut C) -> Result<A::Owner, Error>;
+}
+
+/// What [`Save`] does with the associated row.
+pub trait RowAction<A: AutosaveOptions, C: Conn> {
+    /// Adds the validation errors of the values (per the association's options).
+    fn validate(&self, errors: &mut Errors);
+    /// `Some(present)` when the action alone decides whether a row exists after the save;
+    /// `None` when the database decides (nothing given).
+    fn present_after(&self) -> Option<bool>;
+    /// Writes per the association's `autosave` and returns the row linked afterwards.
+    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error>;
+}
+
+/// The owner is kept as it is (locked for the transaction).
+pub struct KeepOwner<'a, O>(&'a O);
+/// The owner is inserted from these values.
+pub struct InsertOwner<I>(I);
+/// The owner is updated with this changeset.
+pub struct UpdateOwner<'a, O, U>(&'a O, U);
+
+/// No associated row given.
+pub struct KeepRow;
+/// A new associated row from these values.
+pub struct NewRow<V>(V);
+/// The associated row with this changeset.
+pub struct UpdateRow<'a, T, U>(&'a T, U);
+/// The associated row, marked for destruction.
+pub struct DestroyRow<'a, T>(&'a T);
+
+/// An owner and its `has_one` `A`, to be saved together; see the module docs.
+#[must_use = "nothing is written until `.save(conn)`"]
+pub struct Save<A, O, R> {
+    owner: O,
+    row: R,
+    association: PhantomData<A>,
+}
+
+impl<'a, A: HasOne> Save<A, KeepOwner<'a, A::Owner>, KeepRow> {
+    #[doc(hidden)]
+    pub fn keep(owner: &'a A::Owner) -> Self {
+        Save {
+            owner: KeepOwner(owner),
+            row: KeepRow,
+            association: PhantomData,
+        }
+    }
+
+    /// Updates the owner with `changes` (an `AsChangeset`) as part of the save.
+    pub fn update_owner<U>(self, changes: U) -> Save<A, UpdateOwner<'a, A::Owner, U>, KeepRow> {
+        Save {
+            owner: UpdateOwner(self.owner.0, changes),
+            row: KeepRow,
+            association: PhantomData,
+        }
+    }
+}
+
+impl<A: HasOne, I> Save<A, InsertOwner<I>, KeepRow> {
+    #[doc(hidden)]
+    pub fn insert(values: I) -> Self {
+        Save {
+            owner: InsertOwner(values),
+            row: KeepRow,
+            association: PhantomData,
+        }
+    }
+}
+
+impl<A: HasOne, O> Save<A, O, KeepRow> {
+    /// A new associated row from `values` (without the foreign key).
+    pub fn new_row<V>(self, values: V) -> Save<A, O, NewRow<V>> {
+        Save {
+            owner: self.owner,
+            row: NewRow(values),
+            association: PhantomData,
+        }
+    }
+
+    /// Changes for the existing associated row `row`.
+    pub fn update_row<U>(
+        self,
+        row: &A::Target,
+        changes: U,
+    ) -> Save<A, O, UpdateRow<'_, A::Target, U>> {
+        Save {
+            owner: self.owner,
+            row: UpdateRow(row, changes),
+            association: PhantomData,
+        }
+    }
+
+    /// Marks the associated row `row` for destruction (Rails' `mark_for_destruction`).
+    pub fn destroy_row(self, row: &A::Target) -> Save<A, O, DestroyRow<'_, A::Target>> {
+        Save {
+            owner: self.owner,
+            row: DestroyRow(row),
+            association: PhantomData,
+        }
+    }
+}
+
+impl<A: AutosaveOptions, O, R> Save<A, O, R> {
+    /// Validates, then writes the owner and the associated row in one transaction.
+    /// Returns the owner's row and the associated row linked afterwards. Nothing is
+    /// written when a validation fails ([`Error::Invalid`]).
+    pub fn save<C>(self, conn: &mut C) -> Result<(A::Owner, Option<A::Target>), Error>
+    where
+        C: Conn,
+        O: OwnerAction<A, C>,
+        R: RowAction<A, C>,
+        A: Statements<C>,
+    {
+        let mut errors = Errors::new();
+        self.row.validate(&mut errors);
+        if A::REQUIRED && self.row.present_after() == Some(false)
+            || A::REQUIRED && !O::EXISTS && self.row.present_after().is_none()
+        {
+            errors.add(A::NAME, "must exist");
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        write_transaction(conn, |conn| {
+            let owner = self.owner.write(conn)?;
+            if A::REQUIRED
+                && self.row.present_after().is_none()
+                && A::first(&owner, conn)?.is_none()
+            {
+                let mut errors = Errors::new();
+                errors.add(A::NAME, "must exist");
+                return Err(Error::Invalid(errors));
+            }
+            let row = self.row.write(&owner, conn)?;
+            A::touch(&owner, conn)?;
+            Ok((owner, row))
+        })
+    }
+}
+
+impl<'a, A: HasOne, C: Conn> OwnerAction<A, C> for KeepOwner<'a, A::Owner>
+where
+    A::Owner: Persist<C> + Clone,
+{
+    const EXISTS: bool = true;
+    fn write(self, conn: &mut C) -> Result<A::Owner, Error> {
+        self.0.lock_row(conn)?;
+        Ok(self.0.clone())
+    }
+}
+
+impl<A: HasOne, C: Conn, I> OwnerAction<A, C> for InsertOwner<I>
+where
+    A::Owner: InsertModel<C, I>,
+{
+    const EXISTS: bool = false;
+    fn write(self, conn: &mut C) -> Result<A::Owner, Error> {
+        A::Owner::insert_model(self.0, conn)
+    }
+}
+
+impl<'a, A: HasOne, C: Conn, U> OwnerAction<A, C> for UpdateOwner<'a, A::Owner, U>
+where
+    A::Owner: UpdateModel<C, U> + Persist<C>,
+{
+    const EXISTS: bool = true;
+    fn write(self, conn: &mut C) -> Result<A::Owner, Error> {
+        self.0.lock_row(conn)?;
+        self.0.update_model(self.1, conn)
+    }
+}
+
+impl<A: AutosaveOptions + Statements<C>, C: Conn> RowAction<A, C> for KeepRow {
+    fn validate(&self, _errors: &mut Errors) {}
+    fn present_after(&self) -> Option<bool> {
+        None
+    }
+    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+        Ok(A::first(owner, conn)?)
+    }
+}
+
+impl<A, C, V> RowAction<A, C> for NewRow<V>
+where
+    C: Conn,
+    A: AutosaveOptions + Insert<C, V>,
+    A::Validation: ValidateWith<V>,
+    A::Owner: Persist<C>,
+    A::Target: Persist<C>,
+{
+    fn validate(&self, errors: &mut Errors) {
+        <A::Validation as ValidateWith<V>>::check_with(&self.0, errors)
+    }
+    fn present_after(&self) -> Option<bool> {
+        (A::AUTOSAVE != Some(false)).then_some(true)
+    }
+    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+        if A::AUTOSAVE == Some(false) {
+            return Ok(A::first(owner, conn)?);
+        }
+        dependent::on_replace::<A, C>(owner, conn)?;
+        A::insert(owner, self.0, conn)?;
+        Ok(A::created(owner, conn)?)
+    }
+}
+
+impl<'a, A, C, U> RowAction<A, C> for UpdateRow<'a, A::Target, U>
+where
+    C: Conn,
+    A: AutosaveOptions + Statements<C>,
+    A::Validation: ValidateWith<U>,
+    A::Target: UpdateModel<C, U>,
+{
+    fn validate(&self, errors: &mut Errors) {
+        <A::Validation as ValidateWith<U>>::check_with(&self.1, errors)
+    }
+    fn present_after(&self) -> Option<bool> {
+        Some(true)
+    }
+    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+        if A::AUTOSAVE == Some(true) {
+            self.0.update_model(self.1, conn)?;
+        }
+        Ok(A::first(owner, conn)?)
+    }
+}
+
+impl<'a, A, C> RowAction<A, C> for DestroyRow<'a, A::Target>
+where
+    C: Conn,
+    A: AutosaveOptions + Statements<C>,
+    A::Target: Persist<C>,
+{
+    fn validate(&self, _errors: &mut Errors) {}
+    fn present_after(&self) -> Option<bool> {
+        Some(A::AUTOSAVE != Some(true))
+    }
+    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+        if A::AUTOSAVE == Some(true) {
+            self.0.destroy_in(conn)?;
+        }
+        Ok(A::first(owner, conn)?)
+    }
+}
+
+/// `values` inserted into `T` (the owner's `insert_model`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted into this table",
+    note = "pass a value that is `Insertable` into the owner's table"
+)]
+pub trait InsertRow<C, T>: Sized {
+    /// Runs the `INSERT`.
+    fn insert_row(self, table: T, conn: &mut C) -> QueryResult<usize>;
+}
+
+impl<V, C, T> InsertRow<C, T> for V
+where
+    C: diesel::Connection,
+    T: diesel::Table,
+    V: diesel::Insertable<T>,
+    diesel::query_builder::InsertStatement<T, <V as diesel::Insertable<T>>::Values>:
+        diesel::query_dsl::methods::ExecuteDsl<C>,
+{
+    fn insert_row(self, table: T, conn: &mut C) -> QueryResult<usize> {
+        use diesel::RunQueryDsl;
+        diesel::insert_into(table).values(self).execute(conn)
+    }
+}
+
+/// `changes` applied to the rows of `Target` (`update_model`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a changeset for this table",
+    note = "pass an `AsChangeset` value for the model's table"
+)]
+pub trait ChangeRow<C, Target>: Sized {
+    /// Runs the `UPDATE`.
+    fn change_row(self, target: Target, conn: &mut C) -> QueryResult<usize>;
+}
+
+impl<U, C, Target> ChangeRow<C, Target> for U
+where
+    C: diesel::Connection,
+    Target: diesel::query_builder::IntoUpdateTarget,
+    U: diesel::AsChangeset<Target = <Target as diesel::associations::HasTable>::Table>,
+    diesel::dsl::Update<Target, U>:
+        diesel::query_builder::AsQuery + diesel::query_dsl::methods::ExecuteDsl<C>,
+{
+    fn change_row(self, target: Target, conn: &mut C) -> QueryResult<usize> {
+        use diesel::RunQueryDsl;
+        diesel::update(target).set(self).execute(conn)
+    }
+}
