@@ -1,0 +1,30 @@
+// The scope function takes an `i32`, not the target table.
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { blogs (id) { id -> Integer, min_score -> Integer } }
+diesel::table! { posts (id) { id -> Integer, blog_id -> Nullable<Integer>, score -> Integer } }
+diesel::allow_tables_to_appear_in_same_query!(blogs, posts);
+
+#[diesel::dsl::auto_type]
+fn top(limit: i32) -> _ {
+    posts::table.filter(posts::score.gt(limit))
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = blogs)]
+#[has_one(top_post, class_name = "Post", foreign_key = "blog_id", scope = "top")]
+pub struct Blog {
+    pub id: i32,
+    pub min_score: i32,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = posts)]
+pub struct Post {
+    pub id: i32,
+    pub blog_id: Option<i32>,
+    pub score: i32,
+}
+
+fn main() {}

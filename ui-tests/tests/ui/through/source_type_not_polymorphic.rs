@@ -1,0 +1,35 @@
+// `source_type` on a source without a `<name>_type` column: `memberships` has `club_id`
+// but no `club_type`, so `belongs_to(Club)` is not polymorphic.
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { members (id) { id -> Integer, name -> Text } }
+diesel::table! { memberships (id) { id -> Integer, member_id -> Nullable<Integer>, club_id -> Nullable<Integer> } }
+diesel::table! { clubs (id) { id -> Integer, name -> Text } }
+diesel::allow_tables_to_appear_in_same_query!(members, memberships, clubs);
+
+#[derive(Clone, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = members)]
+#[has_one(membership)]
+#[has_one(club, through = "membership", source_type = "Club")]
+pub struct Member {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Clone, Queryable, Selectable, Identifiable, Associations, Model)]
+#[diesel(table_name = memberships, belongs_to(Member), belongs_to(Club))]
+pub struct Membership {
+    pub id: i32,
+    pub member_id: Option<i32>,
+    pub club_id: Option<i32>,
+}
+
+#[derive(Clone, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = clubs)]
+pub struct Club {
+    pub id: i32,
+    pub name: String,
+}
+
+fn main() {}
