@@ -162,7 +162,7 @@ backend_tests! {
             .save(conn)
             .unwrap()
             .0;
-        assert_eq!(rows!(conn, users, NoAutosaveUser), [owner.clone()], "the owner is saved");
+        assert_eq!(rows!(conn, users, NoAutosaveUser), std::slice::from_ref(&owner), "the owner is saved");
         assert!(rows!(conn, profiles, Profile).is_empty(), "the new row is not");
         let existing = owner.create_profile(conn, NewProfile { bio: "kept" }).unwrap();
         owner.save_with_profile().update_row(&existing, ProfileChanges { bio: "changed" }).save(conn).unwrap();
@@ -183,7 +183,7 @@ backend_tests! {
             owner.save_with_profile().update_owner(UserChanges { name: "renamed" }).update_row(&first, ProfileChanges { bio: "" }).save(conn),
         );
         assert!(!errors.is_empty());
-        assert_eq!(rows!(conn, users, AutosaveUser), [owner.clone()]);
+        assert_eq!(rows!(conn, users, AutosaveUser), std::slice::from_ref(&owner));
         assert_eq!(rows!(conn, profiles, Profile), [first]);
 
         // validate defaults to false, like Rails: the same row is written
@@ -199,7 +199,7 @@ backend_tests! {
         let owner = insert!(conn, users, RequiredUser, users::name.eq("Bob"));
         let errors = invalid(owner.save_with_profile().update_owner(UserChanges { name: "renamed" }).save(conn));
         assert_eq!(errors.on("profile").collect::<Vec<_>>(), ["must exist"]);
-        assert_eq!(rows!(conn, users, RequiredUser), [owner.clone()], "owner changes rolled back");
+        assert_eq!(rows!(conn, users, RequiredUser), std::slice::from_ref(&owner), "owner changes rolled back");
 
         let (owner, row) = owner.save_with_profile().new_row(NewProfile { bio: "here" }).save(conn).unwrap();
         assert!(row.is_some());

@@ -169,7 +169,7 @@ backend_tests! {
             "{err:?}"
         );
         assert_eq!(err.to_string(), "cannot delete RestrictUser because of dependent note");
-        assert_eq!(rows!(conn, users, RestrictUser), [user.clone()]);
+        assert_eq!(rows!(conn, users, RestrictUser), std::slice::from_ref(&user));
         assert_eq!(rows!(conn, notes, Note), [note_row]);
         // without a note the owner goes
         user.set_note(conn, None).unwrap();

@@ -126,7 +126,7 @@ shared_backend_tests! {
         let (user, profile) = user_with_profile!(conn, User, "Loves cats");
         user.destroy(conn).unwrap();
         assert!(rows!(conn, users, User).is_empty(), "owner gone");
-        assert_eq!(rows!(conn, profiles, Profile), [profile.clone()], "target still there");
+        assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&profile), "target still there");
         let pending = jobs_table!(conn);
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].association, "User.profile");
@@ -165,7 +165,7 @@ shared_backend_tests! {
         user.destroy(conn).unwrap();
         let summary = jobs::run_pending(conn, 10).unwrap();
         assert_eq!((summary.succeeded, summary.failed), (0, 1));
-        assert_eq!(rows!(conn, profiles, Profile), [profile.clone()], "target intact");
+        assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&profile), "target intact");
         assert_eq!(rows!(conn, avatars, Avatar).len(), 1, "its dependents too");
         let job = &jobs::pending(conn).unwrap()[0];
         assert_eq!(job.attempts, 1);

@@ -1,6 +1,9 @@
 //! Custom keys: `primary_key`/`foreign_key` options (a `String` key), a Diesel primary key
 //! that is not `id`, and two associations to the same target type.
 
+// Two `has_one` attributes naming one `class_name` are two associations, not a duplicate.
+#![allow(clippy::duplicated_attributes)]
+
 mod common;
 
 use diesel::prelude::*;

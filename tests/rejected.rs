@@ -71,7 +71,7 @@ macro_rules! rejected {
             matches!(err, Error::Database(DieselError::DatabaseError($kind, _))),
             "{err:?}"
         );
-        assert_eq!(rows!($conn, profiles, Profile), [old.clone()]);
+        assert_eq!(rows!($conn, profiles, Profile), std::slice::from_ref(&old));
         assert_eq!(user.profile($conn).unwrap(), Some(old));
     }};
 }
@@ -86,7 +86,7 @@ backend_tests! {
         let err = user.create_profile(conn, BioOnly { bio: "Loves dogs" }).unwrap_err();
         // MySQL reports "Field 'lang' doesn't have a default value", which Diesel does not classify
         assert!(matches!(&err, Error::Database(DieselError::DatabaseError(k, _)) if kind(k)), "{err:?}");
-        assert_eq!(rows!(conn, profiles, Profile), [old.clone()]);
+        assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&old));
         assert_eq!(user.profile(conn).unwrap(), Some(old));
     }
 
@@ -102,7 +102,7 @@ backend_tests! {
         let user = insert!(conn, users, User, users::name.eq("Anna"));
         let old = user.create_profile(conn, NewProfile { bio: "Loves cats", lang: "en" }).unwrap();
         let built = user.build_profile(NewProfile { bio: "", lang: "en" });
-        assert_eq!(rows!(conn, profiles, Profile), [old.clone()]);
+        assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&old));
         assert!(built.save(conn).is_err());
         assert_eq!(rows!(conn, profiles, Profile), [old]);
     }

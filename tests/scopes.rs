@@ -2,6 +2,9 @@
 //! match (the scope's order, then the lowest primary key); replace and destroy act on
 //! that row only; a scope may take the owner.
 
+// clippy reads two `has_one` attributes sharing an option as a duplicate.
+#![allow(clippy::duplicated_attributes)]
+
 mod common;
 
 use diesel::prelude::*;

@@ -2,6 +2,9 @@
 //! Post (belongs_to) → Author (belongs_to); nested chains, `source`/`source_type`,
 //! `disable_joins`; reads, writes where Rails allows them, statement counts.
 
+// clippy reads two `has_one` attributes sharing an option as a duplicate.
+#![allow(clippy::duplicated_attributes)]
+
 mod common;
 
 use diesel::prelude::*;

@@ -101,11 +101,11 @@ pub trait Statements<C: Conn>: HasOne {
 pub trait Preload<C: Conn>: HasOne {
     /// Every row linked to any of `keys`, with its foreign key, in the order the reader
     /// prefers (the scope's order, then the primary key).
-    fn preload(
-        keys: Vec<Self::Key>,
-        conn: &mut C,
-    ) -> QueryResult<Vec<(Option<Self::Key>, Self::Target)>>;
+    fn preload(keys: Vec<Self::Key>, conn: &mut C) -> QueryResult<Vec<KeyedRow<Self>>>;
 }
+
+/// A preloaded row with the owner key its foreign key holds.
+pub type KeyedRow<A> = (Option<<A as HasOne>::Key>, <A as HasOne>::Target);
 
 /// Inserting `V` (the target's columns without the foreign key) as the linked row.
 #[diagnostic::on_unimplemented(

@@ -109,17 +109,17 @@ pub fn values<K, V: Clone + Eq + Hash>(map: &HashMap<K, V>) -> Vec<V> {
 /// (`Option<K>`) of a `belongs_to`.
 pub trait IntoStart<K> {
     /// The value, `None` when the owner has no through row.
-    fn into_start(&self) -> Option<K>;
+    fn to_start(&self) -> Option<K>;
 }
 
 impl<K: Clone> IntoStart<K> for K {
-    fn into_start(&self) -> Option<K> {
+    fn to_start(&self) -> Option<K> {
         Some(self.clone())
     }
 }
 
 impl<K: Clone> IntoStart<K> for Option<K> {
-    fn into_start(&self) -> Option<K> {
+    fn to_start(&self) -> Option<K> {
         self.clone()
     }
 }
@@ -129,5 +129,14 @@ pub type StartValue<K> = Option<K>;
 
 /// The owner's start value, as an `Option`.
 pub fn start_value<K, V: IntoStart<K>>(value: &V) -> StartValue<K> {
-    value.into_start()
+    value.to_start()
 }
+
+/// Preloading through a chain clones the target: several owners may share one.
+#[diagnostic::on_unimplemented(
+    message = "preloading `{T}` through a chain needs `{T}: Clone`",
+    label = "several owners may share one target row",
+    note = "derive `Clone` on `{T}`"
+)]
+pub trait CloneTarget<T> {}
+impl<C, T: Clone> CloneTarget<T> for C {}

@@ -116,9 +116,9 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
                 .last()
                 .map_or_else(|| a.name.span(), |s| s.ident.span());
             let call = if scope.takes_owner {
-                quote_spanned!(span=> #path(#target_table, owner))
+                quote_spanned!(span=> #path(<#target as diesel::associations::HasTable>::table(), owner))
             } else {
-                quote_spanned!(span=> #path(#target_table))
+                quote_spanned!(span=> #path(<#target as diesel::associations::HasTable>::table()))
             };
             let static_call = (!scope.takes_owner).then(|| call.clone());
             (quote_spanned!(span=> #path), call, static_call)

@@ -119,6 +119,7 @@ fn chain(m: &Model, a: &Association) -> Chain {
         value: quote!(#kind::Value),
         out_prev: Some(quote!(#source::Out)),
         type_filter: t.source_type.as_ref().map(|lit| {
+            let n = names::type_name(&t.source.to_string(), lit.span());
             (
                 quote_spanned!(lit.span()=> <#join as _rt::through::PolymorphicSource<#n>>::TypeColumn),
                 lit.clone(),
@@ -518,7 +519,7 @@ fn preload(
         pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
         where
             __C: _rt::Conn,
-            #target: ::core::clone::Clone,
+            __C: _rt::through::CloneTarget<#target>,
             #(#bounds,)*
         {
             let starts: ::std::vec::Vec<::core::option::Option<#first_value>> = owners

@@ -24,18 +24,21 @@ pub trait AsyncDestroy<C: Conn>: HasOne {
     fn owner_allows(key: &Self::Key, conn: &mut C) -> QueryResult<bool>;
 }
 
+/// The function a job handler runs: destroys the job's targets inside its transaction.
+pub type RunJob<C> = fn(&mut C, &Job) -> Result<(), Error>;
+
 /// A registered job handler for connection type `C`.
 pub struct Handler<C: 'static> {
     /// `Owner.association`.
     pub association: &'static str,
     /// Destroys the job's targets (inside the job's transaction).
-    pub run: fn(&mut C, &Job) -> Result<(), Error>,
+    pub run: RunJob<C>,
 }
 
 /// Finds the handler of a job for this connection type.
 pub trait Handlers: Sized + 'static {
     /// The handler registered for `association`.
-    fn handler(association: &str) -> Option<fn(&mut Self, &Job) -> Result<(), Error>>;
+    fn handler(association: &str) -> Option<RunJob<Self>>;
 }
 
 macro_rules! handlers {
@@ -49,7 +52,7 @@ macro_rules! handlers {
 
         #[cfg(feature = $feature)]
         impl Handlers for $conn {
-            fn handler(association: &str) -> Option<fn(&mut Self, &Job) -> Result<(), Error>> {
+            fn handler(association: &str) -> Option<RunJob<Self>> {
                 inventory::iter::<$alias>
                     .into_iter()
                     .find(|h| h.association == association)
