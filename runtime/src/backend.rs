@@ -5,8 +5,6 @@
 //! database write lock) and in how one bound parameter carries a whole set of keys.
 
 use diesel::backend::Backend as DieselBackend;
-use diesel::query_builder::AstPass;
-use diesel::QueryResult;
 
 /// A Diesel backend the association methods run on.
 ///
@@ -21,14 +19,14 @@ pub trait Backend: DieselBackend + sealed::Sealed {
     /// writers deadlock (SQLite: `BEGIN IMMEDIATE` takes the database write lock up front).
     const BEGIN_WRITE: Option<&'static str>;
 
-    /// Appends the row-lock clause to the owner lookup (` FOR UPDATE`), or nothing where
-    /// the transaction itself holds the lock.
-    fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()>;
+    /// The row-lock clause of the owner lookup (` FOR UPDATE`), or nothing where the
+    /// transaction itself holds the lock.
+    const ROW_LOCK: &'static str;
 
-    /// Appends the clause with which a worker claims a job row that no other worker holds
+    /// The clause with which a worker claims a job row no other worker holds
     /// (` FOR UPDATE SKIP LOCKED`), or nothing where the write transaction serializes
     /// workers (SQLite).
-    fn walk_claim_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()>;
+    const CLAIM_LOCK: &'static str;
 
     /// `CREATE TABLE IF NOT EXISTS diesel_has_one_jobs …` in this backend's dialect.
     const JOBS_DDL: &'static str;
@@ -46,19 +44,13 @@ impl sealed::Sealed for diesel::sqlite::Sqlite {}
 #[cfg(feature = "sqlite")]
 impl Backend for diesel::sqlite::Sqlite {
     const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+    const ROW_LOCK: &'static str = "";
+    const CLAIM_LOCK: &'static str = "";
     const LAST_INSERT_ID: &'static str = "last_insert_rowid()";
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTOINCREMENT, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
         target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
         created_at BIGINT NOT NULL, run_after BIGINT NOT NULL, done_at BIGINT)";
-
-    fn walk_row_lock(_out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
-        Ok(())
-    }
-
-    fn walk_claim_lock(_out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
-        Ok(())
-    }
 }
 
 #[cfg(feature = "postgres")]
@@ -66,21 +58,13 @@ impl sealed::Sealed for diesel::pg::Pg {}
 #[cfg(feature = "postgres")]
 impl Backend for diesel::pg::Pg {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const ROW_LOCK: &'static str = " FOR UPDATE";
+    const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "lastval()";
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id SERIAL PRIMARY KEY, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
         target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
         created_at BIGINT NOT NULL, run_after BIGINT NOT NULL, done_at BIGINT)";
-
-    fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
-        out.push_sql(" FOR UPDATE");
-        Ok(())
-    }
-
-    fn walk_claim_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
-        out.push_sql(" FOR UPDATE SKIP LOCKED");
-        Ok(())
-    }
 }
 
 #[cfg(feature = "mysql")]
@@ -88,19 +72,11 @@ impl sealed::Sealed for diesel::mysql::Mysql {}
 #[cfg(feature = "mysql")]
 impl Backend for diesel::mysql::Mysql {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const ROW_LOCK: &'static str = " FOR UPDATE";
+    const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "LAST_INSERT_ID()";
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTO_INCREMENT, association VARCHAR(255) NOT NULL, \
         owner_key TEXT NOT NULL, target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, \
         last_error TEXT, created_at BIGINT NOT NULL, run_after BIGINT NOT NULL, done_at BIGINT)";
-
-    fn walk_row_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
-        out.push_sql(" FOR UPDATE");
-        Ok(())
-    }
-
-    fn walk_claim_lock(out: &mut AstPass<'_, '_, Self>) -> QueryResult<()> {
-        out.push_sql(" FOR UPDATE SKIP LOCKED");
-        Ok(())
-    }
 }

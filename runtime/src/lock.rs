@@ -1,64 +1,73 @@
-//! `SELECT … FOR UPDATE` that also compiles for SQLite.
+//! `SELECT … FOR UPDATE` (and `… SKIP LOCKED`) that also compiles for SQLite.
+
+use std::marker::PhantomData;
 
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
 use crate::backend::Backend;
 
-/// A query that locks the rows it reads until the transaction ends.
+/// A query that locks the rows it reads until the transaction ends, in mode `M`:
+/// [`RowLock`] (the owner lookup of a write) or [`Claim`] (a worker claiming a job).
 ///
-/// PostgreSQL and MySQL get ` FOR UPDATE`; SQLite gets the query unchanged because the
-/// [write transaction](crate::connection::write_transaction) already holds the database
-/// write lock. Diesel's own `.for_update()` does not exist for SQLite, so generic code
-/// could not use it.
+/// PostgreSQL and MySQL get the locking clause; SQLite gets the query unchanged because
+/// the [write transaction](crate::connection::write_transaction) already holds the
+/// database write lock. Diesel's own `.for_update()` does not exist for SQLite, so generic
+/// code could not use it.
 #[derive(Debug, Clone, Copy)]
-pub struct Locked<Q>(pub Q);
+pub struct Locked<Q, M = RowLock>(Q, PhantomData<M>);
 
-impl<Q: Query> Query for Locked<Q> {
-    type SqlType = Q::SqlType;
-}
-
-impl<Q, DB> QueryFragment<DB> for Locked<Q>
-where
-    DB: Backend,
-    Q: QueryFragment<DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(out.reborrow())?;
-        DB::walk_row_lock(&mut out)
+impl<Q, M> Locked<Q, M> {
+    /// Locks the rows `query` reads, in mode `M`.
+    pub fn new(query: Q) -> Self {
+        Locked(query, PhantomData)
     }
 }
 
-impl<Q: QueryId> QueryId for Locked<Q> {
-    type QueryId = Locked<Q::QueryId>;
-    const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID;
+/// How a [`Locked`] query locks.
+pub trait LockMode: 'static {
+    /// The clause for backend `DB`.
+    fn clause<DB: Backend>() -> &'static str;
 }
 
-impl<Q, C> RunQueryDsl<C> for Locked<Q> {}
-
-/// A query that claims rows no other transaction holds (` FOR UPDATE SKIP LOCKED` on
-/// PostgreSQL and MySQL; unchanged on SQLite, whose write transaction serializes workers).
+/// ` FOR UPDATE`: the rows stay locked for this transaction.
 #[derive(Debug, Clone, Copy)]
-pub struct Claimed<Q>(pub Q);
-
-impl<Q: Query> Query for Claimed<Q> {
-    type SqlType = Q::SqlType;
-}
-
-impl<Q, DB> QueryFragment<DB> for Claimed<Q>
-where
-    DB: Backend,
-    Q: QueryFragment<DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(out.reborrow())?;
-        DB::walk_claim_lock(&mut out)
+pub struct RowLock;
+impl LockMode for RowLock {
+    fn clause<DB: Backend>() -> &'static str {
+        DB::ROW_LOCK
     }
 }
 
-impl<Q: QueryId> QueryId for Claimed<Q> {
-    type QueryId = Claimed<Q::QueryId>;
+/// ` FOR UPDATE SKIP LOCKED`: rows other transactions hold are skipped.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim;
+impl LockMode for Claim {
+    fn clause<DB: Backend>() -> &'static str {
+        DB::CLAIM_LOCK
+    }
+}
+
+impl<Q: Query, M> Query for Locked<Q, M> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q, M, DB> QueryFragment<DB> for Locked<Q, M>
+where
+    DB: Backend,
+    Q: QueryFragment<DB>,
+    M: LockMode,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(M::clause::<DB>());
+        Ok(())
+    }
+}
+
+impl<Q: QueryId, M: LockMode> QueryId for Locked<Q, M> {
+    type QueryId = Locked<Q::QueryId, M>;
     const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID;
 }
 
-impl<Q, C> RunQueryDsl<C> for Claimed<Q> {}
+impl<Q, M, C> RunQueryDsl<C> for Locked<Q, M> {}

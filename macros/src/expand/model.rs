@@ -179,7 +179,7 @@ pub fn expand(m: &Model) -> TokenStream {
             #(#markers: _rt::Statements<__C>, #targets: _rt::Persist<__C>,)*
         {
             fn lock_row(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
-                let found: ::std::vec::Vec<#key_ty> = _rt::lock::Locked(
+                let found: ::std::vec::Vec<#key_ty> = _rt::lock::Locked::<_, _rt::lock::RowLock>::new(
                     #table::table
                         .filter(#table::#pk.eq(_rt::Model::primary_key_value(self)))
                         .select(#table::#pk),

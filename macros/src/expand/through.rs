@@ -340,7 +340,6 @@ fn reader(
     // disable_joins: one query per hop, each feeding the next its values.
     let mut bounds = Vec::new();
     let mut steps = Vec::new();
-    let mut values_ty = quote!(());
     let start = &chain.start;
     for (i, hop) in chain.hops.iter().enumerate() {
         let (table, input, model) = (hop.table(), &hop.input, &hop.model);
@@ -358,7 +357,6 @@ fn reader(
                 quote!(#input_v.nullable().eq_any(values)),
             )
         };
-        let _ = values_ty;
         let hop_pk = hop.pk();
         let hop_pk_v = quote!(<#hop_pk as ::core::default::Default>::default());
         let base_ty = quote!(diesel::dsl::Filter<#table, #filter_ty>);
@@ -372,13 +370,16 @@ fn reader(
                     .expect("every hop after the first has a source");
                 let out_v = quote!(<#out as ::core::default::Default>::default());
                 let next_value = &next.value;
-                let (base_ty, base) = match &next.type_filter {
-                    None => (base_ty, base),
-                    Some((column, lit)) => (
-                        quote!(diesel::dsl::Filter<#base_ty, diesel::dsl::Eq<#column, &'static str>>),
-                        quote!(#base.filter(<#column as ::core::default::Default>::default().eq(#lit))),
-                    ),
-                };
+                let Query {
+                    ty: base_ty,
+                    expr: base,
+                } = type_filtered(
+                    Query {
+                        ty: base_ty,
+                        expr: base,
+                    },
+                    next,
+                );
                 bounds.push(load(
                     quote!(diesel::dsl::Select<diesel::dsl::ThenOrderBy<#base_ty, diesel::dsl::Asc<#hop_pk>>, diesel::dsl::Nullable<#out>>),
                     quote!(::core::option::Option<#next_value>),
@@ -395,7 +396,6 @@ fn reader(
                         return ::core::result::Result::Ok(::core::option::Option::None);
                     }
                 });
-                values_ty = quote!(#next_value);
             }
             None => {
                 bounds.push(load(
@@ -463,13 +463,16 @@ fn preload(
                     .expect("every hop after the first has a source");
                 let out_v = quote!(<#out as ::core::default::Default>::default());
                 let next_value = &next.value;
-                let (base_ty, base) = match &next.type_filter {
-                    None => (base_ty, base),
-                    Some((column, lit)) => (
-                        quote!(diesel::dsl::Filter<#base_ty, diesel::dsl::Eq<#column, &'static str>>),
-                        quote!(#base.filter(<#column as ::core::default::Default>::default().eq(#lit))),
-                    ),
-                };
+                let Query {
+                    ty: base_ty,
+                    expr: base,
+                } = type_filtered(
+                    Query {
+                        ty: base_ty,
+                        expr: base,
+                    },
+                    next,
+                );
                 bounds.push(load(
                     quote!(diesel::dsl::Select<
                         diesel::dsl::ThenOrderBy<#base_ty, diesel::dsl::Asc<#hop_pk>>,

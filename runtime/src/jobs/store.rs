@@ -63,7 +63,7 @@ macro_rules! job_store {
             }
 
             fn claim_job(&mut self, now: i64) -> QueryResult<Option<Job>> {
-                crate::lock::Claimed(
+                crate::lock::Locked::<_, crate::lock::Claim>::new(
                     jobs::table
                         .filter(jobs::done_at.is_null().and(jobs::run_after.le(now)))
                         .order(jobs::id.asc())
