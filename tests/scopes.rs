@@ -22,6 +22,13 @@ fn top(posts: posts::table) -> _ {
         .order(posts::score.desc())
 }
 
+/// A scope value full of quotes and semicolons: a bound parameter like every other.
+#[diesel::dsl::auto_type]
+fn hostile(posts: posts::table) -> _ {
+    let title: &'static str = "x'; DROP TABLE posts; --\"";
+    posts.filter(posts::title.ne(title))
+}
+
 /// Rails: `has_one :qualifying_post, ->(blog) { where("score >= ?", blog.min_score) }`
 #[diesel::dsl::auto_type]
 fn qualifying(posts: posts::table, blog: &Blog) -> _ {
@@ -39,6 +46,12 @@ fn qualifying(posts: posts::table, blog: &Blog) -> _ {
     dependent = "destroy"
 )]
 #[has_one(first_post, class_name = "Post", foreign_key = "blog_id")]
+#[has_one(
+    hostile_post,
+    class_name = "Post",
+    foreign_key = "blog_id",
+    scope = "hostile"
+)]
 #[has_one(
     qualifying_post,
     class_name = "Post",
@@ -165,6 +178,19 @@ backend_tests! {
         assert!(!before.contains(&FindingKind::MissingUniqueIndex), "{before:?}");
         diesel::sql_query("CREATE INDEX posts_blog_id ON posts (blog_id)").execute(conn).unwrap();
         assert!(!kinds(conn).contains(&FindingKind::MissingIndex));
+    }
+
+    fn scope_values_are_bound_parameters(conn, backend) {
+        let blog = blog_with_posts!(conn, "a");
+        diesel::update(posts::table.filter(posts::title.eq("five")))
+            .set(posts::title.eq("x'; DROP TABLE posts; --\""))
+            .execute(conn)
+            .unwrap();
+        assert_eq!(blog.hostile_post(conn).unwrap().unwrap().title, "nine a");
+        assert_eq!(Blog::preload_hostile_post(std::slice::from_ref(&blog), conn).unwrap()[0].as_ref().unwrap().title, "nine a");
+        let eager: Vec<(Blog, Option<Post>)> = Blog::eager_load_hostile_post(blogs::table).load(conn).unwrap();
+        assert_eq!(eager[0].1.as_ref().unwrap().title, "nine a");
+        assert_eq!(rows!(conn, posts, Post).len(), 4, "the table is intact");
     }
 
     fn a_scope_that_takes_the_owner(conn, backend) {

@@ -196,6 +196,28 @@ backend_tests! {
         assert_eq!(rows!(conn, authors, Author), [ada, bea]);
     }
 
+    fn preload_statements_do_not_grow_with_the_owners(conn, backend) {
+        let golf = insert!(conn, clubs, Club, clubs::name.eq("Golf"));
+        let mut members = Vec::new();
+        for i in 0..50 {
+            let m = insert!(conn, members, Member, members::name.eq(format!("m{i}")));
+            if i % 2 == 0 {
+                m.set_club(conn, Some(&golf)).unwrap();
+            }
+            members.push(m);
+        }
+        let log = common::Statements::record(conn);
+        for n in [1, 10, 50] {
+            log.clear();
+            let loaded = Member::preload_club(&members[..n], conn).unwrap();
+            assert_eq!(loaded.iter().flatten().count(), n.div_ceil(2));
+            assert_eq!(log.queries().len(), 2, "N = {n}: one query per hop");
+            log.clear();
+            Member::preload_president(&members[..n], conn).unwrap();
+            assert_eq!(log.queries().len(), 3, "N = {n}: three hops");
+        }
+    }
+
     fn nested_chain_reads(conn, backend) {
         let ann = insert!(conn, members, Member, members::name.eq("Ann"));
         let pres = insert!(conn, presidents, President, presidents::name.eq("Pia"));
