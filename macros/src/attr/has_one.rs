@@ -267,7 +267,8 @@ fn parse_one(
         };
         cx.error(key, message);
     }
-    if let Some(method) = &opts.ensuring_owner_was {
+    // With `through`, `ensuring_owner_was` is already reported above (as `dependent` is).
+    if let (Some(method), None) = (&opts.ensuring_owner_was, &opts.through) {
         if !matches!(opts.dependent, Some((Dependent::DestroyAsync, _))) {
             cx.error(
                 method,

@@ -7,7 +7,7 @@ diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bi
 
 #[derive(Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = users)]
-#[has_one(profile, autosave = "true")]
+#[has_one(profile, query_constraints = "user_id")]
 pub struct User {
     pub id: i32,
     pub name: String,

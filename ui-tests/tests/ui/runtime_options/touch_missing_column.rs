@@ -1,16 +1,17 @@
-// Rails' `destroy_async` is not supported (yet).
+// `touch = "column"` names a column the target's table does not have.
 use diesel::prelude::*;
 use diesel_has_one::Model;
 
-diesel::table! { users (id) { id -> Integer, name -> Text } }
-diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+diesel::table! { users (id) { id -> Integer, name -> Text, discarded -> Integer } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text, updated_at -> Nullable<Timestamp> } }
 
 #[derive(Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = users)]
-#[has_one(profile, dependent = "destroy_async")]
+#[has_one(profile, touch = "touched_at")]
 pub struct User {
     pub id: i32,
     pub name: String,
+    pub discarded: i32,
 }
 
 #[derive(Queryable, Selectable, Identifiable, Model)]
@@ -19,6 +20,7 @@ pub struct Profile {
     pub id: i32,
     pub user_id: Option<i32>,
     pub bio: String,
+    pub updated_at: Option<String>,
 }
 
 fn main() {}
