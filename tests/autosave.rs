@@ -211,8 +211,9 @@ backend_tests! {
         let owner = insert!(conn, users, TouchUser, users::name.eq("Anna"));
         owner.create_profile(conn, NewProfile { bio: "b" }).unwrap();
         assert_eq!(rows!(conn, profiles, Profile)[0].updated_at, None);
-        owner.save_with_profile().update_owner(UserChanges { name: "Anna B." }).save(conn).unwrap();
+        let (_, row) = owner.save_with_profile().update_owner(UserChanges { name: "Anna B." }).save(conn).unwrap();
         assert!(rows!(conn, profiles, Profile)[0].updated_at.is_some(), "touched on save");
+        assert_eq!(row.unwrap().updated_at, rows!(conn, profiles, Profile)[0].updated_at, "save returns the touched row");
 
         diesel::update(profiles::table).set(profiles::updated_at.eq(None::<chrono::NaiveDateTime>)).execute(conn).unwrap();
         owner.destroy(conn).unwrap();

@@ -20,9 +20,9 @@ pub struct Ch<const C: char>;
 
 /// The model's field for the column named `Name` (a tuple of [`Ch`]).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` has no field for this foreign key column",
-    label = "no field of `{Self}` maps to this column (the default foreign key is the owner's name in snake case + `_id`, or `<as>_id` with `as = \"…\"`)",
-    note = "the foreign key is a column of the target's table with a field on `{Self}` (which derives `Model`); name the column with `foreign_key = \"…\"`"
+    message = "`{Self}` has no field for the column this `has_one` names here",
+    label = "no field of `{Self}` maps to this column",
+    note = "the columns a `has_one` names are columns of the target's table with a field on `{Self}` (which derives `Model`): the foreign key (`foreign_key = \"…\"`; default the owner's name in snake case + `_id`, or `<as>_id` with `as`), the polymorphic type column (`foreign_type`, default `<as>_type`) and the `touch` column (`touch = \"…\"`, default `updated_at`)"
 )]
 pub trait Column<Name> {
     /// The Diesel column.

@@ -225,7 +225,12 @@ impl<A: AutosaveOptions, O, R> Save<A, O, R> {
                 return Err(Error::Invalid(errors));
             }
             let row = self.row.write(&owner, conn)?;
-            A::touch(&owner, conn)?;
+            // `touch` changes the row just read: read it again so the caller sees the new
+            // timestamp.
+            let row = match A::touch(&owner, conn)? {
+                0 => row,
+                _ => A::first(&owner, conn)?,
+            };
             Ok((owner, row))
         })
     }

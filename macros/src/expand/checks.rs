@@ -61,6 +61,13 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             >();
         }
     });
+    // `ensuring_owner_was` names `fn(&Owner) -> bool`.
+    let ensuring = a.ensuring_owner_was.as_ref().map(|method| {
+        let owner = syn::Ident::new(&owner.to_string(), method.span());
+        quote_spanned! {method.span()=>
+            let _: fn(&#owner) -> bool = #owner::#method;
+        }
+    });
     quote_spanned! {a.name.span()=>
         #[allow(dead_code)]
         fn #fn_name() {
@@ -68,6 +75,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #key_fits
             #nullify
             #inverse
+            #ensuring
         }
     }
 }
