@@ -5,7 +5,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{sql_query, MysqlConnection, QueryResult, QueryableByName, RunQueryDsl};
 
 use super::fix::Dialect;
-use super::schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
+use super::schema::{Column, ForeignKeyRow, Index, OnDelete, Table, EXPRESSION};
 use super::{sealed, Introspect};
 
 #[derive(QueryableByName)]
@@ -28,22 +28,6 @@ struct IndexRow {
     column_name: Option<String>,
     #[diesel(sql_type = Nullable<BigInt>)]
     sub_part: Option<i64>,
-}
-
-#[derive(QueryableByName)]
-struct ForeignKeyRow {
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    column_name: String,
-    #[diesel(sql_type = Text)]
-    referenced_table: String,
-    #[diesel(sql_type = Text)]
-    referenced_column: String,
-    #[diesel(sql_type = Text)]
-    on_delete: String,
-    #[diesel(sql_type = BigInt)]
-    ord: i64,
 }
 
 const COLUMNS: &str = "\
@@ -120,22 +104,9 @@ impl Introspect for MysqlConnection {
 
         let fk_rows: Vec<ForeignKeyRow> =
             sql_query(FOREIGN_KEYS).bind::<Text, _>(name).load(self)?;
-        let mut foreign_keys: Vec<ForeignKey> = Vec::new();
-        for row in fk_rows {
-            match foreign_keys.last_mut() {
-                Some(fk) if row.ord > 1 && fk.name.as_deref() == Some(row.name.as_str()) => {
-                    fk.columns.push(row.column_name);
-                    fk.referenced_columns.push(row.referenced_column);
-                }
-                _ => foreign_keys.push(ForeignKey {
-                    name: Some(row.name),
-                    columns: vec![row.column_name],
-                    referenced_table: row.referenced_table,
-                    referenced_columns: vec![row.referenced_column],
-                    on_delete: OnDelete::parse(&row.on_delete).unwrap_or(OnDelete::NoAction),
-                }),
-            }
-        }
+        let foreign_keys = ForeignKeyRow::group(fk_rows, |action| {
+            OnDelete::parse(action).unwrap_or(OnDelete::NoAction)
+        });
 
         Ok(Some(Table {
             name: name.to_owned(),

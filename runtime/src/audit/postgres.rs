@@ -2,11 +2,11 @@
 //! `current_schema()` (the first schema of the `search_path`, where unqualified names
 //! resolve).
 
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use diesel::sql_types::{Bool, Nullable, Text};
 use diesel::{sql_query, PgConnection, QueryResult, QueryableByName, RunQueryDsl};
 
 use super::fix::Dialect;
-use super::schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
+use super::schema::{Column, ForeignKeyRow, Index, OnDelete, Table, EXPRESSION};
 use super::{sealed, Introspect};
 
 #[derive(QueryableByName)]
@@ -31,22 +31,6 @@ struct IndexRow {
     is_partial: bool,
     #[diesel(sql_type = Nullable<Text>)]
     column_name: Option<String>,
-}
-
-#[derive(QueryableByName)]
-struct ForeignKeyRow {
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    column_name: String,
-    #[diesel(sql_type = Text)]
-    referenced_table: String,
-    #[diesel(sql_type = Text)]
-    referenced_column: String,
-    #[diesel(sql_type = Text)]
-    on_delete: String,
-    #[diesel(sql_type = BigInt)]
-    ord: i64,
 }
 
 const COLUMNS: &str = "\
@@ -140,22 +124,7 @@ impl Introspect for PgConnection {
 
         let fk_rows: Vec<ForeignKeyRow> =
             sql_query(FOREIGN_KEYS).bind::<Text, _>(name).load(self)?;
-        let mut foreign_keys: Vec<ForeignKey> = Vec::new();
-        for row in fk_rows {
-            match foreign_keys.last_mut() {
-                Some(fk) if row.ord > 1 && fk.name.as_deref() == Some(row.name.as_str()) => {
-                    fk.columns.push(row.column_name);
-                    fk.referenced_columns.push(row.referenced_column);
-                }
-                _ => foreign_keys.push(ForeignKey {
-                    name: Some(row.name),
-                    columns: vec![row.column_name],
-                    referenced_table: row.referenced_table,
-                    referenced_columns: vec![row.referenced_column],
-                    on_delete: on_delete(&row.on_delete),
-                }),
-            }
-        }
+        let foreign_keys = ForeignKeyRow::group(fk_rows, on_delete);
 
         Ok(Some(Table {
             name: name.to_owned(),

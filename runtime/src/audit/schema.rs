@@ -143,3 +143,48 @@ impl fmt::Display for OnDelete {
         f.write_str(self.sql())
     }
 }
+
+/// One column of a foreign key as `information_schema` (MySQL) and `pg_catalog`
+/// (PostgreSQL) list it: a row per column, `ord` counting from 1 within the constraint.
+#[derive(diesel::QueryableByName)]
+pub(super) struct ForeignKeyRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    referenced_table: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    referenced_column: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    on_delete: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    ord: i64,
+}
+
+impl ForeignKeyRow {
+    /// The constraints of these rows (ordered by constraint, then `ord`), reading each
+    /// backend's spelling of the `ON DELETE` action with `on_delete`.
+    pub(super) fn group(
+        rows: Vec<ForeignKeyRow>,
+        on_delete: impl Fn(&str) -> OnDelete,
+    ) -> Vec<ForeignKey> {
+        let mut foreign_keys: Vec<ForeignKey> = Vec::new();
+        for row in rows {
+            match foreign_keys.last_mut() {
+                Some(fk) if row.ord > 1 && fk.name.as_deref() == Some(row.name.as_str()) => {
+                    fk.columns.push(row.column_name);
+                    fk.referenced_columns.push(row.referenced_column);
+                }
+                _ => foreign_keys.push(ForeignKey {
+                    name: Some(row.name),
+                    columns: vec![row.column_name],
+                    referenced_table: row.referenced_table,
+                    referenced_columns: vec![row.referenced_column],
+                    on_delete: on_delete(&row.on_delete),
+                }),
+            }
+        }
+        foreign_keys
+    }
+}
