@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks (bench/, its own workspace, never built by the main workspace or the tests):
 # criterion reads and writes (generated vs hand-written Diesel vs SeaORM, SQLite), the
-# build cost of 100 has_one models, then the Markdown results table on stdout.
+# build cost of 100 has_one models, callgrind instruction counts (needs valgrind), then the
+# Markdown results table on stdout.
 #
 #   scripts/bench.sh                       # defaults below
 #   BENCH_ARGS="--sample-size 50" scripts/bench.sh
 #   BUILD_RUNS=5 MODELS=100 scripts/bench.sh
+#   SKIP_CRITERION=1 CALLGRIND=0 scripts/bench.sh   # reuse the last timings and counts
 set -euo pipefail
 cd "$(dirname "$0")/../bench"
 
@@ -43,5 +45,11 @@ for run in $(seq 1 "$BUILD_RUNS"); do
     done
 done
 
-# 3. the table
+# 3. instructions per operation under callgrind (bench/callgrind.sh, target/callgrind.tsv);
+#    CALLGRIND=0 keeps the last counts
+if [ "${CALLGRIND:-1}" != 0 ]; then
+    ./callgrind.sh
+fi
+
+# 4. the table
 cargo run --release --quiet --bin report

@@ -65,6 +65,9 @@ fn reads(c: &mut Criterion) {
     group.bench_function("hand_written", |b| {
         b.iter(|| black_box(hand::eager(conn).unwrap()))
     });
+    group.bench_function("hand_written_left_join", |b| {
+        b.iter(|| black_box(hand::left_join(conn).unwrap()))
+    });
     group.bench_function("seaorm", |b| {
         b.to_async(&rt)
             .iter(|| async { black_box(seaorm::eager(&db).await.unwrap()) })

@@ -65,8 +65,32 @@ pub fn preload_json_each(
         .collect())
 }
 
-/// Eager load in one statement: `users LEFT JOIN profiles`, by user id.
+/// Eager load by hand, the same work as `User::eager_load_profile`: `users LEFT JOIN
+/// profiles` on the foreign key and on the lowest-key row of each owner, picked by a
+/// correlated subquery over an alias of `profiles`.
 pub fn eager(conn: &mut SqliteConnection) -> QueryResult<Vec<(User, Option<Profile>)>> {
+    let inner = diesel::alias!(profiles as first_profile);
+    let first = inner
+        .filter(inner.field(profiles::user_id).eq(users::id.nullable()))
+        .select(inner.field(profiles::id))
+        .order(inner.field(profiles::id))
+        .limit(1)
+        .single_value();
+    users::table
+        .left_join(
+            profiles::table.on(profiles::user_id
+                .eq(users::id.nullable())
+                .and(profiles::id.nullable().eq(first))),
+        )
+        .order(users::id)
+        .select((User::as_select(), Option::<Profile>::as_select()))
+        .load(conn)
+}
+
+/// The plain `users LEFT JOIN profiles ON profiles.user_id = users.id`: less work than
+/// the eager load (no subquery), and one row per matching profile, so an owner with
+/// several profiles comes back several times.
+pub fn left_join(conn: &mut SqliteConnection) -> QueryResult<Vec<(User, Option<Profile>)>> {
     users::table
         .left_join(profiles::table)
         .order(users::id)

@@ -116,18 +116,10 @@ pub fn read_owner(conn: &mut SqliteConnection) -> User {
         .expect("read owner")
 }
 
-/// The generated eager load: the owners, then `preload_profile` (two queries).
+/// The generated eager load: `User::eager_load_profile` on all users by primary key, one
+/// `LEFT JOIN` query whose correlated subquery joins each owner's lowest-key profile.
 pub fn generated_eager(conn: &mut SqliteConnection) -> QueryResult<Vec<(User, Option<Profile>)>> {
-    let owners = all_users_query(conn)?;
-    let loaded = User::preload_profile(&owners, conn)?;
-    Ok(owners.into_iter().zip(loaded).collect())
-}
-
-fn all_users_query(conn: &mut SqliteConnection) -> QueryResult<Vec<User>> {
-    users::table
-        .order(users::id)
-        .select(User::as_select())
-        .load(conn)
+    User::eager_load_profile(users::table.order(users::id)).load::<(User, Option<Profile>)>(conn)
 }
 
 /// Records the SQL text of every statement a Diesel connection starts, transaction

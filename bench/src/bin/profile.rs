@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Operations: `reader`, `preload`, `eager`, `replace`; contenders: `generated`,
-//! `hand_written`, `hand_written_json_each` (preload only). Run it with two iteration
+//! `hand_written`, `hand_written_json_each` (preload only), `hand_written_left_join`
+//! (eager only: the plain `LEFT JOIN`, without the lowest-key subquery). Run it with two iteration
 //! counts and divide the difference to leave out the seeding.
 
 use std::hint::black_box;
@@ -22,7 +23,7 @@ fn main() {
         std::process::exit(2);
     };
     let n: usize = n.parse().expect("ITERATIONS is a number");
-    let conn = &mut seed(&db_path(&format!("profile-{op}-{contender}")));
+    let conn = &mut seed(&db_path(&format!("profile-{op}-{contender}-{n}")));
     let owner = read_owner(conn);
     let owners = all_users(conn);
     for _ in 0..n {
@@ -38,6 +39,7 @@ fn main() {
             }
             ("eager", "generated") => drop(black_box(generated_eager(conn).unwrap())),
             ("eager", "hand_written") => drop(black_box(hand::eager(conn).unwrap())),
+            ("eager", "hand_written_left_join") => drop(black_box(hand::left_join(conn).unwrap())),
             ("replace", "generated") => drop(black_box(
                 owner
                     .create_profile(conn, NewProfile { bio: "replaced" })

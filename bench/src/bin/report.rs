@@ -26,6 +26,8 @@ struct Counted {
 struct Row {
     operation: &'static str,
     group: &'static str,
+    /// The operation's name for `profile` (callgrind).
+    op: &'static str,
     hand_written: &'static str,
     seaorm: Option<&'static str>,
     counted: Counted,
@@ -47,6 +49,8 @@ fn main() {
             .and_then(|name| median(&criterion, row.group, name));
         let same = if sql_only(&row.counted.generated) == sql_only(&row.counted.hand_written) {
             "yes"
+        } else if unaliased(&row.counted.generated) == unaliased(&row.counted.hand_written) {
+            "yes, but the alias"
         } else {
             "no"
         };
@@ -67,6 +71,11 @@ fn main() {
         );
     }
 
+    instructions(
+        &rows,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("target/callgrind.tsv"),
+    );
+
     println!("\n### Statements\n");
     for row in &rows {
         println!("**{}**\n", row.operation);
@@ -81,6 +90,7 @@ fn main() {
         println!();
     }
 
+    query_plans(&rows);
     build_cost(&Path::new(env!("CARGO_MANIFEST_DIR")).join("target/buildcost.tsv"));
     machine();
 }
@@ -138,15 +148,25 @@ fn count_statements() -> Vec<Row> {
         seaorm: None,
     };
 
-    generated_eager(conn).unwrap();
+    let eager_rows = generated_eager(conn).unwrap();
     let generated = log.take();
-    hand::eager(conn).unwrap();
+    let hand_rows = hand::eager(conn).unwrap();
+    assert_eq!(
+        eager_rows, hand_rows,
+        "generated and hand-written eager load differ"
+    );
     let eager = Counted {
-        generated,
+        generated: generated.clone(),
         hand_written: log.take(),
         seaorm: sea(&|db| {
             rt.block_on(seaorm::eager(db)).unwrap();
         }),
+    };
+    hand::left_join(conn).unwrap();
+    let eager_plain = Counted {
+        generated,
+        hand_written: log.take(),
+        seaorm: None,
     };
 
     owner
@@ -164,6 +184,7 @@ fn count_statements() -> Vec<Row> {
         Row {
             operation: "reader `user.profile(conn)`",
             group: "reader",
+            op: "reader",
             hand_written: "hand_written",
             seaorm: Some("seaorm"),
             counted: reader,
@@ -171,6 +192,7 @@ fn count_statements() -> Vec<Row> {
         Row {
             operation: "preload 10,000 owners vs `belonging_to` + `grouped_by`",
             group: "preload_10000",
+            op: "preload",
             hand_written: "hand_written",
             seaorm: Some("seaorm"),
             counted: preload,
@@ -178,25 +200,136 @@ fn count_statements() -> Vec<Row> {
         Row {
             operation: "preload 10,000 owners vs hand-written `json_each` (same key set) + `grouped_by`",
             group: "preload_10000",
+            op: "preload",
             hand_written: "hand_written_json_each",
             seaorm: None,
             counted: preload_json,
         },
         Row {
-            operation: "eager load 10,000 owners: owners + `preload_profile` (2 queries) vs `LEFT JOIN` (SeaORM: `find_also_related`)",
+            operation: "eager load 10,000 owners `eager_load_profile` vs hand-written `LEFT JOIN` + lowest-key subquery (alias) (SeaORM: `find_also_related`)",
             group: "eager_10000",
+            op: "eager",
             hand_written: "hand_written",
             seaorm: Some("seaorm"),
             counted: eager,
         },
         Row {
+            operation: "eager load 10,000 owners `eager_load_profile` vs plain `users.left_join(profiles)` (no subquery; duplicates owners with several profiles)",
+            group: "eager_10000",
+            op: "eager",
+            hand_written: "hand_written_left_join",
+            seaorm: None,
+            counted: eager_plain,
+        },
+        Row {
             operation: "replace `create_profile` (destroy old row, insert, reselect)",
             group: "replace",
+            op: "replace",
             hand_written: "hand_written",
             seaorm: None,
             counted: replace,
         },
     ]
+}
+
+/// The instructions-per-operation table from `callgrind.sh`'s
+/// `op<TAB>contender<TAB>instructions` lines.
+fn instructions(rows: &[Row], file: &Path) {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return;
+    };
+    let count = |op: &str, contender: &str| -> Option<f64> {
+        text.lines().find_map(|line| {
+            let mut cols = line.split('\t');
+            (cols.next() == Some(op) && cols.next() == Some(contender))
+                .then(|| cols.next()?.trim().parse().ok())
+                .flatten()
+        })
+    };
+    println!("\n### Instructions per operation (callgrind)\n");
+    println!("`valgrind --tool=callgrind target/release/profile OP CONTENDER N` at two N (1 and 2001 for reader and replace, 1 and 3 for preload and eager); per operation = difference / ΔN, so the seeding is left out. Repeatable whatever else runs on the machine.\n");
+    println!("| operation | generated | hand-written Diesel | ratio |");
+    println!("|---|---:|---:|---:|");
+    for row in rows {
+        let generated = count(row.op, "generated");
+        let hand = count(row.op, row.hand_written);
+        println!(
+            "| {} | {} | {} | {} |",
+            row.operation,
+            instr(generated),
+            instr(hand),
+            ratio(generated, hand)
+        );
+    }
+}
+
+/// An instruction count: thousands separated below ten million, else in millions.
+fn instr(n: Option<f64>) -> String {
+    match n {
+        None => "–".into(),
+        Some(n) if n >= 1e7 => format!("{:.2} M", n / 1e6),
+        Some(n) => {
+            let digits = format!("{n:.0}");
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        }
+    }
+}
+
+/// One row of SQLite's `EXPLAIN QUERY PLAN`.
+#[derive(QueryableByName)]
+struct PlanRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    parent: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    detail: String,
+}
+
+/// `EXPLAIN QUERY PLAN` (bundled SQLite, on the seeded file) of the eager-load
+/// statements: the generated query and the two hand-written ones.
+fn query_plans(rows: &[Row]) {
+    let conn = &mut seed(&db_path("plans"));
+    println!("### Query plans (eager load)\n");
+    let mut seen = Vec::new();
+    for row in rows.iter().filter(|r| r.group == "eager_10000") {
+        for (who, statements) in [
+            ("generated", &row.counted.generated),
+            (row.hand_written, &row.counted.hand_written),
+        ] {
+            let Some(statement) = statements.first() else {
+                continue;
+            };
+            let sql = statement.split(" -- binds:").next().unwrap_or(statement);
+            if seen.contains(&who) {
+                continue;
+            }
+            seen.push(who);
+            let plan: Vec<PlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                .load(conn)
+                .expect("query plan");
+            println!("- {who}:");
+            let depth = |mut parent: i32| {
+                let mut d = 0;
+                while let Some(p) = plan.iter().find(|r| r.id == parent) {
+                    d += 1;
+                    parent = p.parent;
+                }
+                d
+            };
+            for step in &plan {
+                println!("  {}- `{}`", "  ".repeat(depth(step.parent)), step.detail);
+            }
+        }
+    }
+    println!();
 }
 
 /// Criterion's median point estimate (ns) of `group/name`, if that benchmark ran.
@@ -215,6 +348,20 @@ fn sql_only(statements: &[String]) -> Vec<String> {
         .map(|s| {
             let sql = s.split(" -- binds:").next().unwrap_or(s);
             sql.replace(" ASC", "")
+        })
+        .collect()
+}
+
+/// [`sql_only`] with the hand-written eager load's alias (`profiles AS first_profile`)
+/// read as the table itself and parentheses dropped: the generated subquery names the
+/// table unaliased, and SQL resolves its columns to the inner `FROM` either way.
+fn unaliased(statements: &[String]) -> Vec<String> {
+    sql_only(statements)
+        .into_iter()
+        .map(|s| {
+            s.replace("profiles` AS `first_profile", "profiles")
+                .replace("first_profile", "profiles")
+                .replace(['(', ')'], "")
         })
         .collect()
 }
@@ -238,12 +385,21 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> String {
     }
 }
 
-/// The SQL text, cut after 160 characters (bind lists of 10,000 owners are long).
-fn shorten(sql: &str) -> String {
-    let sql = sql.replace('`', "");
-    match sql.char_indices().nth(160) {
-        Some((i, _)) => format!("{} …", &sql[..i]),
-        None => sql,
+/// The SQL text cut after 400 characters and its binds after 60 (bind lists of 10,000
+/// owners are long).
+fn shorten(statement: &str) -> String {
+    let statement = statement.replace('`', "");
+    let (sql, binds) = match statement.split_once(" -- binds: ") {
+        Some((sql, binds)) => (sql, Some(binds)),
+        None => (statement.as_str(), None),
+    };
+    let cut = |text: &str, n: usize| match text.char_indices().nth(n) {
+        Some((i, _)) => format!("{} …", &text[..i]),
+        None => text.to_string(),
+    };
+    match binds {
+        Some(binds) => format!("{} -- binds: {}", cut(sql, 400), cut(binds, 60)),
+        None => cut(sql, 400),
     }
 }
 
