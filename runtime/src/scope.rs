@@ -7,7 +7,7 @@
 //! owner, `newer_than(posts::table, &Blog) -> …`. The function's return type needs a name of
 //! the same path, which Diesel's `#[diesel::dsl::auto_type]` generates:
 //!
-//! ```ignore
+//! ```text
 //! #[diesel::dsl::auto_type]
 //! fn latest(posts: posts::table) -> _ {
 //!     posts.filter(posts::published.eq(true)).order(posts::created_at.desc())

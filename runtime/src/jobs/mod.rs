@@ -9,7 +9,7 @@
 //! claim jobs with `FOR UPDATE SKIP LOCKED`; on SQLite the write transaction serializes
 //! them).
 //!
-//! ```ignore
+//! ```text
 //! diesel_has_one::jobs::create_table(conn)?;          // once, e.g. in a migration
 //! user.destroy(conn)?;                                // profile: a job row
 //! let summary = diesel_has_one::jobs::run_pending(conn, 100)?;
