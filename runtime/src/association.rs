@@ -87,13 +87,14 @@ pub trait Statements<C: Conn>: HasOne {
         target: &<Self::Target as Model>::Key,
         conn: &mut C,
     ) -> QueryResult<usize>;
+}
 
-    /// `touch`: sets the timestamp column of the linked row to now (when the owner is
-    /// saved or destroyed through the library); nothing without the option.
-    fn touch(owner: &Self::Owner, conn: &mut C) -> QueryResult<usize> {
-        let _ = (owner, conn);
-        Ok(0)
-    }
+/// `touch`: sets the timestamp column of the linked row to now when the owner is saved or
+/// destroyed through the library; does nothing without the option. Generated for every
+/// association, apart from [`Statements`] so a wrong `touch` column is reported alone.
+pub trait Touch<C: Conn>: HasOne {
+    /// The `UPDATE`; the number of rows touched.
+    fn touch(owner: &Self::Owner, conn: &mut C) -> QueryResult<usize>;
 }
 
 /// Loading the rows of many owners in one query (not available for a scope that takes

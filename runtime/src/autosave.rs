@@ -21,7 +21,7 @@ use std::marker::PhantomData;
 
 use diesel::QueryResult;
 
-use crate::association::{HasOne, Insert, Statements};
+use crate::association::{HasOne, Insert, Statements, Touch};
 use crate::connection::{write_transaction, Conn};
 use crate::dependent;
 use crate::error::{Error, Errors};
@@ -202,7 +202,7 @@ impl<A: AutosaveOptions, O, R> Save<A, O, R> {
         C: Conn,
         O: OwnerAction<A, C>,
         R: RowAction<A, C>,
-        A: Statements<C>,
+        A: Statements<C> + Touch<C>,
     {
         let mut errors = Errors::new();
         self.row.validate(&mut errors);

@@ -104,7 +104,9 @@ macro_rules! __if_mysql {
     ($($t:tt)*) => {};
 }
 
-pub use association::{declarations, Declaration, Dependent, HasOne, Insert, Preload, Statements};
+pub use association::{
+    declarations, Declaration, Dependent, HasOne, Insert, Preload, Statements, Touch,
+};
 pub use build::Built;
 pub use connection::Conn;
 pub use error::{Error, Errors, FieldError};

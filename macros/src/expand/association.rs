@@ -227,26 +227,33 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let insert_with_fn = format_ident!("insert_with_{}", name);
     let save_doc = format!("Saves this owner with its `{name}` in one transaction: say what to write with `.update_owner(changes)`, `.new_row(values)`, `.update_row(&row, changes)`, `.destroy_row(&row)`, then `.save(conn)`; `autosave`, `validate` and `required` decide what is validated and written (see `diesel_has_one::autosave`). Rails: `owner.save` with `autosave`.");
     let insert_doc = format!("Inserts an owner from `values` together with its `{name}` (`.new_row(values)`), in one transaction; see `save_with_{name}`. Needs an auto-increment integer primary key.");
-    let (touch_bound, touch_fn) = match &a.touch {
-        None => (None, None),
+    let (touch_bound, touch_body) = match &a.touch {
+        None => (
+            None,
+            quote!(let _ = (owner, conn); ::core::result::Result::Ok(0)),
+        ),
         Some(column) => {
             let n = names::type_name(&column.to_string(), column.span());
             let col =
                 quote_spanned!(column.span()=> <#target as _rt::__private::Column<#n>>::Column);
             (
-                Some(execute(
-                    quote!(diesel::dsl::Update<#removal_ty, diesel::dsl::Eq<#col, diesel::dsl::now>>),
-                )),
-                Some(quote! {
-                    fn touch(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<usize> {
-                        diesel::update(#removal)
-                            .set(<#col as ::core::default::Default>::default().eq(diesel::dsl::now))
-                            .execute(conn)
-                    }
+                Some(quote_spanned! {column.span()=>
+                    diesel::dsl::Update<#removal_ty, diesel::dsl::Eq<#col, diesel::dsl::now>>:
+                        diesel::query_dsl::methods::ExecuteDsl<__C>
                 }),
+                quote! {
+                    diesel::update(#removal)
+                        .set(<#col as ::core::default::Default>::default().eq(diesel::dsl::now))
+                        .execute(conn)
+                },
             )
         }
     };
+    // With a scope the touched row is found by its key, which `Statements` reads.
+    let touch_needs_statements = a
+        .scope
+        .as_ref()
+        .map(|_| quote!(Self: _rt::Statements<__C>,));
     let destroy_async = matches!(a.dependent, Some((crate::ast::Dependent::DestroyAsync, _)))
         .then(|| {
             let job_name = format!("{owner}.{name}");
@@ -507,9 +514,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         where
             __C: _rt::Conn,
             #(#bounds,)*
-            #touch_bound
         {
-            #touch_fn
 
             fn first(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> {
                 #ordered_fn(owner).select(<#target>::as_select()).limit(1).get_result(conn).optional()
@@ -540,6 +545,18 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
                 diesel::update(#target_table.filter(#pk_v.eq(::core::clone::Clone::clone(target))))
                     .set(#set)
                     .execute(conn)
+            }
+        }
+
+        #[automatically_derived]
+        impl<__C> _rt::Touch<__C> for #marker
+        where
+            __C: _rt::Conn,
+            #touch_needs_statements
+            #touch_bound
+        {
+            fn touch(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<usize> {
+                #touch_body
             }
         }
 

@@ -30,6 +30,7 @@ pub fn expand(m: &Model) -> TokenStream {
         let col = &f.column;
         quote! {
             #[automatically_derived]
+            #[diagnostic::do_not_recommend]
             impl _rt::__private::Column<#n> for #ident {
                 type Column = #table::#col;
             }
@@ -176,7 +177,7 @@ pub fn expand(m: &Model) -> TokenStream {
             for<'__q> _rt::lock::Locked<diesel::dsl::Select<#owner_row, #table::#pk>>:
                 diesel::query_dsl::LoadQuery<'__q, __C, #key_ty>,
             diesel::dsl::delete<#owner_row>: diesel::query_dsl::methods::ExecuteDsl<__C>,
-            #(#markers: _rt::Statements<__C>, #targets: _rt::Persist<__C>,)*
+            #(#markers: _rt::Statements<__C> + _rt::Touch<__C>, #targets: _rt::Persist<__C>,)*
         {
             fn lock_row(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
                 let found: ::std::vec::Vec<#key_ty> = _rt::lock::Locked::<_, _rt::lock::RowLock>::new(
@@ -195,7 +196,7 @@ pub fn expand(m: &Model) -> TokenStream {
                 #before
                 #(
                     _rt::dependent::on_destroy::<#markers, __C>(self, conn)?;
-                    <#markers as _rt::Statements<__C>>::touch(self, conn)?;
+                    <#markers as _rt::Touch<__C>>::touch(self, conn)?;
                 )*
                 let deleted = diesel::delete(
                     #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self))),
