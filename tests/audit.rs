@@ -23,6 +23,8 @@ diesel::table! { authors (id) { id -> Integer, name -> Text } }
 diesel::table! { biographies (id) { id -> Integer, author_id -> Integer, body -> Text } }
 diesel::table! { ghosts (id) { id -> Integer } }
 diesel::table! { haunts (id) { id -> Integer, ghost_id -> Integer } }
+diesel::table! { employees (id) { id -> Integer, name -> Nullable<Text> } }
+diesel::table! { images (id) { id -> Integer, imageable_type -> Nullable<Text>, imageable_id -> Nullable<Integer> } }
 
 /// thoughtbot: `has_one :account`, no `dependent`.
 #[derive(Queryable, Selectable, Identifiable, Model)]
@@ -90,6 +92,24 @@ pub struct Haunt {
     pub ghost_id: i32,
 }
 
+/// Rails' polymorphic `has_one :image, as: :imageable`; the schema (SCHEMA) is the one
+/// Rails' migration makes, with the unique index on `(imageable_type, imageable_id)`.
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = employees)]
+#[has_one(image, as = "imageable")]
+pub struct Employee {
+    pub id: i32,
+    pub name: Option<String>,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = images)]
+pub struct Image {
+    pub id: i32,
+    pub imageable_type: Option<String>,
+    pub imageable_id: Option<i32>,
+}
+
 const SCHEMA: &[&str] = &[
     // thoughtbot: `t.belongs_to :supplier, null: false, foreign_key: true` (no unique index)
     "CREATE TABLE suppliers (id {pk}, name {text} NOT NULL)",
@@ -102,7 +122,23 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE authors (id {pk}, name {text} NOT NULL)",
     "CREATE TABLE biographies (id {pk}, author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE, body {text} NOT NULL)",
     "CREATE UNIQUE INDEX index_biographies_on_author_id ON biographies (author_id)",
+    // Rails 6.1+, with integer keys like every table here:
+    //   create_table :employees, id: :integer do |t| t.string :name end
+    //   create_table :images, id: :integer do |t|
+    //     t.references :imageable, type: :integer, polymorphic: true, index: { unique: true }
+    //   end
+    // The type column comes first, then the id; the index is named after the reference.
+    "CREATE TABLE employees (id {pk}, name {text})",
+    "CREATE TABLE images (id {pk}, imageable_type {text}, imageable_id INTEGER)",
+    RAILS_UNIQUE_IMAGES,
 ];
+
+/// Rails' `index: { unique: true }` on the polymorphic reference.
+const RAILS_UNIQUE_IMAGES: &str =
+    "CREATE UNIQUE INDEX index_images_on_imageable ON images (imageable_type, imageable_id)";
+/// Rails' default `index: true` on the polymorphic reference: the same index, not unique.
+const RAILS_PLAIN_IMAGES: &str =
+    "CREATE INDEX index_images_on_imageable ON images (imageable_type, imageable_id)";
 
 const UNIQUE_ACCOUNTS: &str =
     "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id)";
@@ -166,6 +202,66 @@ fn sqlite_rebuild(conn: &mut impl SimpleConnection, table: &str, create: &str, a
     conn.batch_execute(&sql).unwrap();
 }
 
+/// One index as the backend's catalog lists it (the primary key left out).
+#[derive(QueryableByName, Debug, PartialEq)]
+struct IndexRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    is_unique: i64,
+    /// The key columns in order, comma-separated.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    columns: String,
+}
+
+/// The catalog query listing the indexes of `table` as [`IndexRow`]s, by name: read
+/// straight from the backend, not through the audit.
+fn indexes_sql(backend: Backend, table: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT il.name AS name, il.\"unique\" AS is_unique, \
+             (SELECT group_concat(name, ',') FROM \
+               (SELECT ii.name AS name FROM pragma_index_info(il.name) ii ORDER BY ii.seqno)) AS columns \
+             FROM pragma_index_list('{table}') il WHERE il.origin <> 'pk' ORDER BY il.name"
+        ),
+        Backend::Postgres => format!(
+            "SELECT i.relname::text AS name, (CASE WHEN ix.indisunique THEN 1 ELSE 0 END)::bigint AS is_unique, \
+             (SELECT string_agg(a.attname::text, ',' ORDER BY k.ord) \
+               FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) \
+               JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum) AS columns \
+             FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
+             WHERE ix.indrelid = '{table}'::regclass AND NOT ix.indisprimary ORDER BY 1"
+        ),
+        Backend::Mysql => format!(
+            "SELECT INDEX_NAME AS name, CAST(MIN(NON_UNIQUE) = 0 AS SIGNED) AS is_unique, \
+             CAST(GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ',') AS CHAR) AS columns \
+             FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' AND INDEX_NAME <> 'PRIMARY' \
+             GROUP BY INDEX_NAME ORDER BY INDEX_NAME"
+        ),
+    }
+}
+
+/// The index `name` on `columns` (comma-separated).
+fn index_row(name: &str, unique: bool, columns: &str) -> IndexRow {
+    IndexRow {
+        name: name.into(),
+        is_unique: unique.into(),
+        columns: columns.into(),
+    }
+}
+
+/// The statements that fix the thoughtbot schema. MariaDB indexes the foreign key
+/// column itself (a plain index named after it), which the unique index replaces.
+fn thoughtbot_fix(backend: Backend) -> Vec<String> {
+    match backend {
+        Backend::Mysql => vec![
+            "ALTER TABLE accounts DROP INDEX supplier_id, ADD UNIQUE INDEX supplier_id (supplier_id)".into(),
+        ],
+        Backend::Sqlite | Backend::Postgres => vec![UNIQUE_ACCOUNTS.into()],
+    }
+}
+
 fn dialect(backend: Backend) -> Dialect {
     match backend {
         Backend::Sqlite => Dialect::Sqlite,
@@ -187,10 +283,10 @@ backend_tests! {
         );
         let finding = &report.findings[0];
         assert_eq!(finding.association_name(), "Supplier.account");
-        assert_eq!(finding.fix.statements, [UNIQUE_ACCOUNTS]);
+        assert_eq!(finding.fix.statements, thoughtbot_fix(backend));
         if backend == Backend::Mysql {
             // MariaDB indexes a foreign key column itself, with a plain index
-            assert!(finding.message.contains("is not unique"), "{}", finding.message);
+            assert!(finding.message.contains("the index supplier_id on (supplier_id) is not unique"), "{}", finding.message);
         }
         let text = report.to_string();
         for phrase in [
@@ -198,7 +294,7 @@ backend_tests! {
             "Supplier.account (suppliers → accounts.supplier_id, dependent = none): missing unique index",
             "accounts.supplier_id has no unique index",
             "a second accounts row for the same suppliers row",
-            "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id);",
+            &format!("{};", thoughtbot_fix(backend)[0]),
             "HAVING COUNT(*) > 1",
         ] {
             assert!(text.contains(phrase), "missing {phrase:?} in:\n{text}");
@@ -207,7 +303,7 @@ backend_tests! {
 
     fn applying_the_reported_fix_makes_the_thoughtbot_report_clean(conn, backend) {
         let report = audit_owner(conn, "Supplier");
-        assert_eq!(report.fix_sql(), [UNIQUE_ACCOUNTS]);
+        assert_eq!(report.fix_sql(), thoughtbot_fix(backend));
         apply_fixes(conn, &report);
 
         let after = audit_owner(conn, "Supplier");
@@ -247,7 +343,7 @@ backend_tests! {
         let text = panic.downcast_ref::<String>().expect("a formatted panic message");
         assert_eq!(*text, report.to_string());
         for phrase in [
-            "4 has_one associations checked, 5 findings",
+            "5 has_one associations checked, 5 findings",
             "1. Author.biography",
             "ON DELETE inconsistent with dependent",
             "the target table haunts does not exist",
@@ -384,9 +480,25 @@ backend_tests! {
         assert_eq!(report.findings.len(), 1);
         let message = &report.findings[0].message;
         assert!(message.contains("the index plain_supplier on (supplier_id) is not unique"), "{message}");
+        // the unique index replaces the plain one rather than sitting beside it
+        let replace = match backend {
+            Backend::Mysql => vec!["ALTER TABLE accounts DROP INDEX plain_supplier, ADD UNIQUE INDEX plain_supplier (supplier_id)"],
+            Backend::Sqlite | Backend::Postgres => vec![
+                "DROP INDEX plain_supplier",
+                "CREATE UNIQUE INDEX plain_supplier ON accounts (supplier_id)",
+            ],
+        };
+        assert_eq!(report.fix_sql(), replace);
 
         apply_fixes(conn, &report);
         assert!(audit_owner(conn, "Supplier").is_clean());
+        let on_supplier: Vec<IndexRow> = diesel::sql_query(indexes_sql(backend, "accounts"))
+            .load::<IndexRow>(conn)
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.columns == "supplier_id")
+            .collect();
+        assert_eq!(on_supplier, [index_row("plain_supplier", true, "supplier_id")]);
     }
 
     fn unique_column_constraint_counts_and_partial_unique_index_does_not(conn, backend) {
@@ -496,5 +608,77 @@ backend_tests! {
         );
         let message = &report.findings[0].message;
         assert!(message.contains("haunts has no column ghost_id, which Ghost.haunt uses as its foreign key"), "{message}");
+    }
+    fn rails_polymorphic_unique_index_on_type_then_id_is_accepted(conn, backend) {
+        // SCHEMA has the index exactly as Rails makes it: (imageable_type, imageable_id)
+        let indexes = diesel::sql_query(indexes_sql(backend, "images")).load::<IndexRow>(conn).unwrap();
+        assert_eq!(indexes, [index_row("index_images_on_imageable", true, "imageable_type,imageable_id")]);
+        let report = audit_owner(conn, "Employee");
+        assert_eq!(report.checked.len(), 1);
+        assert!(report.is_clean(), "{report}");
+        assert_eq!(report.fix_sql(), Vec::<String>::new());
+
+        // and the other order, as a hand-written migration may have it
+        run(conn, backend, match backend {
+            Backend::Mysql => "DROP INDEX index_images_on_imageable ON images",
+            Backend::Sqlite | Backend::Postgres => "DROP INDEX index_images_on_imageable",
+        });
+        run(conn, backend, "CREATE UNIQUE INDEX images_owner ON images (imageable_id, imageable_type)");
+        let report = audit_owner(conn, "Employee");
+        assert!(report.is_clean(), "{report}");
+
+        // a unique index on only one of the two columns is not what the association needs
+        run(conn, backend, match backend {
+            Backend::Mysql => "DROP INDEX images_owner ON images",
+            Backend::Sqlite | Backend::Postgres => "DROP INDEX images_owner",
+        });
+        run(conn, backend, "CREATE UNIQUE INDEX images_id ON images (imageable_id)");
+        let report = audit_owner(conn, "Employee");
+        assert_eq!(
+            rows(&report),
+            [("Employee", "image", FindingKind::MissingUniqueIndex, "images", None)]
+        );
+    }
+
+    fn fix_replaces_rails_plain_polymorphic_index_with_a_unique_one(conn, backend) {
+        // `t.references :imageable, polymorphic: true` (the default `index: true`)
+        run(conn, backend, match backend {
+            Backend::Mysql => "DROP INDEX index_images_on_imageable ON images",
+            Backend::Sqlite | Backend::Postgres => "DROP INDEX index_images_on_imageable",
+        });
+        run(conn, backend, RAILS_PLAIN_IMAGES);
+        let report = audit_owner(conn, "Employee");
+        assert_eq!(
+            rows(&report),
+            [("Employee", "image", FindingKind::MissingUniqueIndex, "images", None)]
+        );
+        let finding = &report.findings[0];
+        assert!(
+            finding.message.contains("the index index_images_on_imageable on (imageable_type, imageable_id) is not unique"),
+            "{}", finding.message
+        );
+        let expected = match backend {
+            Backend::Mysql => vec![
+                "ALTER TABLE images DROP INDEX index_images_on_imageable, \
+                 ADD UNIQUE INDEX index_images_on_imageable (imageable_type, imageable_id)",
+            ],
+            Backend::Sqlite | Backend::Postgres => vec!["DROP INDEX index_images_on_imageable", RAILS_UNIQUE_IMAGES],
+        };
+        assert_eq!(finding.fix.statements, expected);
+        let note = finding.fix.note.as_deref().unwrap();
+        assert!(note.contains("replaces the non-unique index index_images_on_imageable"), "{note}");
+
+        apply_fixes(conn, &report);
+        // exactly one index on the two columns, and it is unique
+        let indexes = diesel::sql_query(indexes_sql(backend, "images")).load::<IndexRow>(conn).unwrap();
+        assert_eq!(indexes, [index_row("index_images_on_imageable", true, "imageable_type,imageable_id")]);
+        let after = audit_owner(conn, "Employee");
+        assert!(after.is_clean(), "{after}");
+
+        // the database now refuses a second image for one employee
+        run(conn, backend, "INSERT INTO images (imageable_type, imageable_id) VALUES ('Employee', 1)");
+        assert!(conn
+            .batch_execute("INSERT INTO images (imageable_type, imageable_id) VALUES ('Employee', 1)")
+            .is_err());
     }
 }

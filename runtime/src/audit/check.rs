@@ -141,27 +141,26 @@ fn presence(
     findings
 }
 
-/// A unique index exactly on the foreign key (or, for a plain requirement, any index
-/// starting with it). The primary key counts as a unique index.
+/// A unique index on exactly the foreign key's columns (or, for a plain requirement, any
+/// index whose leading columns are they), in any order: uniqueness and equality lookups
+/// do not depend on the order, and Rails' polymorphic `t.references` indexes
+/// `(imageable_type, imageable_id)`. The primary key counts as a unique index.
 fn index(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let req = &cx.req.index;
     let t = cx.target;
     let cols = &req.columns;
     let on = cols.join(", ");
-    let pk_matches = if req.unique {
-        t.primary_key.len() == cols.len() && t.primary_key.iter().zip(cols).all(|(a, b)| a == b)
-    } else {
-        t.primary_key.len() >= cols.len() && t.primary_key.iter().zip(cols).all(|(a, b)| a == b)
+    let serves = |key: &[String]| {
+        if req.unique {
+            same_columns(key, cols)
+        } else {
+            key.len() >= cols.len() && same_columns(&key[..cols.len()], cols)
+        }
     };
-    let satisfied = pk_matches
-        || t.indexes.iter().any(|i| {
-            !i.partial
-                && if req.unique {
-                    i.unique && i.is_on(cols)
-                } else {
-                    i.columns.len() >= cols.len() && i.columns.iter().zip(cols).all(|(a, b)| a == b)
-                }
-        });
+    let satisfied = serves(&t.primary_key)
+        || t.indexes
+            .iter()
+            .any(|i| !i.partial && (i.unique || !req.unique) && serves(&i.columns));
     if satisfied {
         return;
     }
@@ -214,8 +213,30 @@ fn index(cx: &Context<'_>, out: &mut Vec<Finding>) {
         kind,
         cols.first().copied().filter(|_| cols.len() == 1),
         message,
-        fix::index(cx.dialect, t, cols, req.unique),
+        index_fix(cx, cols, req.unique),
     ));
+}
+
+/// Whether `key` consists of exactly `columns`, in any order.
+fn same_columns(key: &[String], columns: &[&str]) -> bool {
+    key.len() == columns.len()
+        && columns.iter().all(|c| key.iter().any(|k| k == c))
+        && key.iter().all(|k| columns.contains(&k.as_str()))
+}
+
+/// Creates the missing index; a unique one replaces a plain index on the same columns
+/// (any order), keeping its name and column order, rather than adding a second index
+/// beside it.
+fn index_fix(cx: &Context<'_>, cols: &[&str], unique: bool) -> fix::Fix {
+    let t = cx.target;
+    let plain = t
+        .indexes
+        .iter()
+        .find(|i| unique && !i.unique && !i.partial && same_columns(&i.columns, cols));
+    match plain {
+        Some(existing) => fix::make_unique(cx.dialect, t, existing),
+        None => fix::index(cx.dialect, t, cols, unique),
+    }
 }
 
 /// A foreign key constraint to the owner's key whose `ON DELETE` agrees with `dependent`.

@@ -21,7 +21,8 @@ pub(crate) struct Requirements {
     pub nullability: NullabilityRequirement,
 }
 
-/// An index exactly on `columns` (unique), or starting with them (plain).
+/// An index on exactly `columns` (unique), or whose leading columns are they (plain), in
+/// any order.
 pub(crate) struct IndexRequirement {
     pub columns: Vec<&'static str>,
     pub unique: bool,

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::schema::{Column, ForeignKey, OnDelete, Table};
+use super::schema::{Column, ForeignKey, Index, OnDelete, Table};
 
 /// The SQL dialect a report's fix statements are written in: the audited connection's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +164,48 @@ pub(crate) fn index(dialect: Dialect, table: &Table, columns: &[&str], unique: b
         )
     });
     Fix::sql(vec![statement], note)
+}
+
+/// Replaces the plain index `existing` with a unique one of the same name and column
+/// order, so that the table does not keep a redundant second index on the same columns.
+/// MySQL does it in one `ALTER TABLE` (atomic, and a foreign key that needs an index on
+/// the columns always has one); SQLite and PostgreSQL drop, then create.
+pub(crate) fn make_unique(dialect: Dialect, table: &Table, existing: &Index) -> Fix {
+    let t = dialect.ident(&table.name);
+    let n = dialect.ident(&existing.name);
+    let c = existing
+        .columns
+        .iter()
+        .map(|c| dialect.ident(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let duplicates = format!(
+        "fails while two rows share a {}; list them with \
+         SELECT {c}, COUNT(*) FROM {t} GROUP BY {c} HAVING COUNT(*) > 1",
+        existing.columns.join(", ")
+    );
+    match dialect {
+        Dialect::Mysql => Fix::sql(
+            vec![format!(
+                "ALTER TABLE {t} DROP INDEX {n}, ADD UNIQUE INDEX {n} ({c})"
+            )],
+            format!(
+                "replaces the non-unique index {}; {duplicates}",
+                existing.name
+            ),
+        ),
+        Dialect::Sqlite | Dialect::Postgres => Fix::sql(
+            vec![
+                format!("DROP INDEX {n}"),
+                format!("CREATE UNIQUE INDEX {n} ON {t} ({c})"),
+            ],
+            format!(
+                "replaces the non-unique index {}; the CREATE {duplicates}: run both in one \
+                 transaction, so that a failure rolls the DROP back",
+                existing.name
+            ),
+        ),
+    }
 }
 
 /// What a foreign key constraint from `table(column)` to `referenced(referenced_column)`
@@ -368,16 +410,49 @@ mod tests {
             name: "accounts".into(),
             ..table
         };
-        table.indexes.push(crate::audit::Index {
+        // the name is taken by an index on other columns
+        table.indexes.push(Index {
             name: "index_accounts_on_supplier_id".into(),
-            columns: vec!["supplier_id".into()],
-            unique: false,
+            columns: vec!["supplier_id".into(), "name".into()],
+            unique: true,
             partial: false,
         });
         let fix = index(Dialect::Sqlite, &table, &["supplier_id"], true);
         assert_eq!(
             fix.statements,
             ["CREATE UNIQUE INDEX index_accounts_on_supplier_id_2 ON accounts (supplier_id)"]
+        );
+    }
+
+    #[test]
+    fn a_plain_index_is_replaced_under_its_name_and_column_order() {
+        let table = Table {
+            name: "images".into(),
+            columns: Vec::new(),
+            primary_key: vec!["id".into()],
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+        };
+        let plain = Index {
+            name: "index_images_on_imageable".into(),
+            columns: vec!["imageable_type".into(), "imageable_id".into()],
+            unique: false,
+            partial: false,
+        };
+        let fix = make_unique(Dialect::Postgres, &table, &plain);
+        assert_eq!(
+            fix.statements,
+            [
+                "DROP INDEX index_images_on_imageable",
+                "CREATE UNIQUE INDEX index_images_on_imageable ON images (imageable_type, imageable_id)",
+            ]
+        );
+        assert!(fix.note.unwrap().contains("one transaction"));
+        let fix = make_unique(Dialect::Mysql, &table, &plain);
+        assert_eq!(
+            fix.statements,
+            ["ALTER TABLE images DROP INDEX index_images_on_imageable, \
+              ADD UNIQUE INDEX index_images_on_imageable (imageable_type, imageable_id)"]
         );
     }
 }

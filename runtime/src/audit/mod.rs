@@ -24,10 +24,14 @@
 //!
 //! # Checks, per association
 //!
-//! 1. **Unique index** exactly on the foreign key column
+//! 1. **Unique index** on exactly the foreign key column (polymorphic: the id and type
+//!    columns, in either order, so Rails' `(imageable_type, imageable_id)` counts)
 //!    ([`FindingKind::MissingUniqueIndex`]). A non-unique index, a unique index on more
 //!    columns (`(supplier_id, name)` is unique only as a pair) or a partial one does not
-//!    count; a primary key on exactly that column does. Fix: `CREATE UNIQUE INDEX`.
+//!    count; a primary key on exactly those columns does. Fix: `CREATE UNIQUE INDEX`; when
+//!    a plain index on the same columns exists, the fix replaces it (same name and column
+//!    order: `DROP INDEX` + `CREATE UNIQUE INDEX`, one `ALTER TABLE` on MySQL) instead of
+//!    adding a second index beside it.
 //! 2. **Foreign key constraint** from `target(foreign_key)` to `owner_table(owner_key)`
 //!    ([`FindingKind::MissingForeignKey`]). Fix: `ALTER TABLE … ADD CONSTRAINT`; SQLite
 //!    cannot add one with `ALTER TABLE`, so the fix there describes the table rebuild.

@@ -9,11 +9,12 @@ use crate::association::{Declaration, Dependent};
 /// What is wrong with the schema of one association.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FindingKind {
-    /// No unique index exactly on the foreign key: the database lets one owner have
-    /// several rows. A non-unique index, a unique index on more columns or a partial one
-    /// does not count.
+    /// No unique index on exactly the foreign key's columns (in any order): the
+    /// database lets one owner have several rows. A non-unique index, a unique index on
+    /// more columns or a partial one does not count.
     MissingUniqueIndex,
-    /// No index (unique or not) starting with the columns the association reads by.
+    /// No index (unique or not) whose leading columns are the ones the association reads
+    /// by (in any order).
     /// For associations that need only a plain index.
     MissingIndex,
     /// No foreign key constraint from the foreign key column to the owner's key.
