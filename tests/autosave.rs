@@ -82,6 +82,13 @@ impl Validate for NewProfile<'_> {
     }
 }
 
+/// `set_profile(Some(&row))` on a validating association validates the linked row.
+impl Validate for Profile {
+    fn validate(&self, errors: &mut Errors) {
+        blank(&self.bio, errors)
+    }
+}
+
 impl Validate for ProfileChanges<'_> {
     fn validate(&self, errors: &mut Errors) {
         blank(self.bio, errors)
@@ -189,6 +196,44 @@ backend_tests! {
         // validate defaults to false, like Rails: the same row is written
         let (_, row) = DefaultUser::insert_with_profile(NewUser { name: "Bob" }).new_row(NewProfile { bio: "" }).save(conn).unwrap();
         assert_eq!(row.unwrap().bio, "");
+    }
+
+    fn every_writer_validates_first(conn, backend) {
+        // validate = true, autosave = true and required = true: create_, build_ + save and
+        // set_ check before any read or write; the tables are byte-identical afterwards.
+        macro_rules! writers_validate {
+            ($ty:ty) => {{
+                let owner = insert!(conn, users, $ty, users::name.eq("Anna"));
+                // without a linked row
+                invalid(owner.create_profile(conn, NewProfile { bio: "" }));
+                invalid(owner.build_profile(NewProfile { bio: "" }).save(conn));
+                assert!(rows!(conn, profiles, Profile).is_empty(), "{}: nothing inserted", stringify!($ty));
+                // with a linked row, and an invalid unlinked row to link
+                let linked = owner.create_profile(conn, NewProfile { bio: "linked" }).unwrap();
+                let stray = insert!(conn, profiles, Profile, profiles::bio.eq(""));
+                let before = (rows!(conn, users, $ty), rows!(conn, profiles, Profile));
+                let errors = invalid(owner.create_profile(conn, NewProfile { bio: "" }));
+                assert_eq!(errors.on("bio").collect::<Vec<_>>(), ["can't be blank"]);
+                invalid(owner.build_profile(NewProfile { bio: "" }).save(conn));
+                invalid(owner.set_profile(conn, Some(&stray)));
+                assert_eq!((rows!(conn, users, $ty), rows!(conn, profiles, Profile)), before, "{}: nothing written", stringify!($ty));
+                assert_eq!(owner.profile(conn).unwrap(), Some(linked));
+                diesel::delete(profiles::table).execute(conn).unwrap();
+            }};
+        }
+        writers_validate!(ValidatingUser);
+        writers_validate!(AutosaveUser);
+        // validate defaults to false: the invalid values are written
+        let owner = insert!(conn, users, DefaultUser, users::name.eq("Bob"));
+        assert_eq!(owner.create_profile(conn, NewProfile { bio: "" }).unwrap().bio, "");
+    }
+
+    fn required_refuses_set_none(conn, backend) {
+        let owner = insert!(conn, users, RequiredUser, users::name.eq("Anna"));
+        let linked = owner.create_profile(conn, NewProfile { bio: "kept" }).unwrap();
+        let errors = invalid(owner.set_profile(conn, None));
+        assert_eq!(errors.on("profile").collect::<Vec<_>>(), ["must exist"]);
+        assert_eq!(rows!(conn, profiles, Profile), [linked]);
     }
 
     fn required_needs_a_row(conn, backend) {

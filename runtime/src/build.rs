@@ -1,6 +1,7 @@
 //! `build_…`: a new associated row that is not written until `save`.
 
 use crate::association::Insert;
+use crate::autosave::{AutosaveOptions, ValidateWith};
 use crate::connection::Conn;
 use crate::error::Error;
 use crate::model::Persist;
@@ -33,11 +34,13 @@ impl<'o, A: crate::association::HasOne, V> Built<'o, A, V> {
         &mut self.values
     }
 
-    /// Runs the replace transaction (as `create_…`) and returns the saved row.
+    /// Validates (per the association's options), then runs the replace transaction (as
+    /// `create_…`) and returns the saved row.
     pub fn save<C>(self, conn: &mut C) -> Result<A::Target, Error>
     where
         C: Conn,
-        A: Insert<C, V>,
+        A: Insert<C, V> + AutosaveOptions,
+        A::Validation: ValidateWith<V>,
         A::Owner: Persist<C>,
         A::Target: Persist<C>,
     {

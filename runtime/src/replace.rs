@@ -1,24 +1,29 @@
 //! The replace transaction: `create_…`, `build_…().save`, `set_…`.
 //!
-//! One transaction: lock the owner row, remove the old row per `dependent`, then write
-//! the new one. Removing before inserting means a unique index on the foreign key never
-//! trips, and any failure — the new row rejected by the database, a hook aborting, a NOT
-//! NULL key that cannot be unlinked — leaves the old row linked and untouched.
+//! Validation first (per the association's `validate`, `autosave` and `required`), before
+//! anything is read or written. Then one transaction: lock the owner row, remove the old
+//! row per `dependent`, then write the new one. Removing before inserting means a unique
+//! index on the foreign key never trips, and any failure — the new row rejected by the
+//! database, a hook aborting, a NOT NULL key that cannot be unlinked — leaves the old row
+//! linked and untouched.
 
 use crate::association::{Insert, Statements};
+use crate::autosave::{AutosaveOptions, ValidateWith};
 use crate::connection::{write_transaction, Conn};
 use crate::dependent;
-use crate::error::Error;
+use crate::error::{Error, Errors};
 use crate::model::{Model, Persist};
 
 /// Replaces the owner's linked row by a new row made of `values`; returns the new row.
 pub fn create<A, C, V>(owner: &A::Owner, values: V, conn: &mut C) -> Result<A::Target, Error>
 where
     C: Conn,
-    A: Insert<C, V>,
+    A: Insert<C, V> + AutosaveOptions,
+    A::Validation: ValidateWith<V>,
     A::Owner: Persist<C>,
     A::Target: Persist<C>,
 {
+    validate::<A, V>(Some(&values))?;
     write_transaction(conn, |conn| {
         owner.lock_row(conn)?;
         dependent::on_replace::<A, C>(owner, conn)?;
@@ -34,10 +39,12 @@ where
 pub fn set<A, C>(owner: &A::Owner, target: Option<&A::Target>, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
-    A: Statements<C>,
+    A: Statements<C> + ValidatesTarget<C>,
+    A::Validation: ValidateWith<A::Target>,
     A::Owner: Persist<C>,
     A::Target: Persist<C>,
 {
+    validate::<A, A::Target>(target)?;
     write_transaction(conn, |conn| {
         owner.lock_row(conn)?;
         let Some(target) = target else {
@@ -55,4 +62,37 @@ where
             _ => Ok(()),
         }
     })
+}
+
+/// `set_…`'s validation bound, stated per connection type so that it is checked where
+/// the method is called (the linked row implements [`Validate`](crate::Validate) when the
+/// association validates).
+pub trait ValidatesTarget<C>: AutosaveOptions {}
+
+impl<A, C> ValidatesTarget<C> for A
+where
+    A: AutosaveOptions,
+    A::Validation: ValidateWith<A::Target>,
+{
+}
+
+/// The checks every writer runs before touching the database: the new row's (or linked
+/// row's) [`Validate`](crate::Validate) when the association validates, and `required`
+/// when the write would leave no row. [`Error::Invalid`] with every message at once.
+pub fn validate<A, V>(row: Option<&V>) -> Result<(), Error>
+where
+    A: AutosaveOptions,
+    A::Validation: ValidateWith<V>,
+{
+    let mut errors = Errors::new();
+    match row {
+        Some(row) => <A::Validation as ValidateWith<V>>::check_with(row, &mut errors),
+        None if A::REQUIRED => errors.add(A::NAME, "must exist"),
+        None => {}
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }

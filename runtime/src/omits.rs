@@ -1,0 +1,53 @@
+//! Compile-time check that the values given to `create_…`/`build_…` leave the columns the
+//! association sets itself (the foreign key, and with `as` the type column) alone.
+//!
+//! Diesel's `table!` states, for every pair of columns of a table, whether they are the
+//! same column (`IsContainedInGroupBy<Other, Output = Yes | No>`); walking the insert
+//! values' columns with it proves "this column is not among them" without specialization.
+
+use diesel::expression::is_contained_in_group_by::No;
+use diesel::expression::IsContainedInGroupBy;
+use diesel::insertable::{ColumnInsertValue, DefaultableColumnInsertValue};
+use diesel::query_builder::ValuesClause;
+use diesel::Insertable;
+
+/// Values for table `T` that do not set the column `Col`, which the association sets.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` sets `{Col}`, a column this association sets itself",
+    label = "these values set `{Col}`",
+    note = "the association writes the foreign key (and, with `as`, the type column) from the owner: remove `{Col}` from the values' struct or tuple"
+)]
+pub trait OmitsColumn<T, Col> {}
+
+#[diagnostic::do_not_recommend]
+impl<V, T, Col> OmitsColumn<T, Col> for V
+where
+    V: Insertable<T>,
+    V::Values: Lacks<Col>,
+{
+}
+
+/// Insert values (Diesel's values clause, its tuples and column values) without `Col`.
+pub trait Lacks<Col> {}
+
+impl<Col, Inner, T> Lacks<Col> for ValuesClause<Inner, T> where Inner: Lacks<Col> {}
+
+impl<Col, Other, Expr> Lacks<Col> for ColumnInsertValue<Other, Expr> where
+    Other: IsContainedInGroupBy<Col, Output = No>
+{
+}
+
+impl<Col, Inner> Lacks<Col> for DefaultableColumnInsertValue<Inner> where Inner: Lacks<Col> {}
+
+macro_rules! lacks_for_tuples {
+    ($first:ident $(, $rest:ident)*) => {
+        impl<Col, $first: Lacks<Col>, $($rest: Lacks<Col>),*> Lacks<Col> for ($first, $($rest,)*) {}
+        lacks_for_tuples!($($rest),*);
+    };
+    () => {};
+}
+
+lacks_for_tuples!(
+    A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, A17, A18, A19, A20,
+    A21, A22, A23, A24, A25, A26, A27, A28, A29, A30, A31
+);
