@@ -4,7 +4,10 @@
 use crate::ast::{Association, Model};
 use crate::ctxt::Ctxt;
 
-/// Every rule, all errors at once.
+/// Every rule, all errors at once. The expansion's `expect`s rest on these rules, so no
+/// input reaches them: `primary_key` (exactly one key column, with a field), `owner_keys`
+/// (every `primary_key = "…"` has a field) and `through_chains` (`through` names a
+/// `has_one` or a `belongs_to`, without a loop).
 pub fn check(model: &Model) -> syn::Result<()> {
     let mut cx = Ctxt::default();
     primary_key(model, &mut cx);
@@ -14,17 +17,38 @@ pub fn check(model: &Model) -> syn::Result<()> {
     cx.finish(())
 }
 
-/// One primary key column, with a field.
+/// One primary key column, with a field. The expansion relies on this: it reads the key's
+/// field for every association.
 fn primary_key(model: &Model, cx: &mut Ctxt) {
-    if let [_, second, ..] = model.primary_key.as_slice() {
+    let pk = match model.primary_key.as_slice() {
+        [pk] => pk,
+        [] => {
+            cx.error(
+                &model.ident,
+                format!(
+                    "`{}` declares no primary key column: name one, e.g. `#[diesel(primary_key(id))]`",
+                    model.ident
+                ),
+            );
+            return;
+        }
+        [_, second, ..] => {
+            cx.error(
+                second,
+                "`Model` supports a single-column primary key; composite keys are not supported",
+            );
+            return;
+        }
+    };
+    if model.fields.is_empty() {
         cx.error(
-            second,
-            "`Model` supports a single-column primary key; composite keys are not supported",
+            pk,
+            format!(
+                "`{}` has no column fields, so nothing holds its primary key column `{pk}`; add the field, e.g. `pub {pk}: i32` (`#[diesel(embed)]` and `select_expression` fields are not columns)",
+                model.ident
+            ),
         );
-        return;
-    }
-    let pk = &model.primary_key[0];
-    if !model.fields.is_empty() && model.field_of(pk).is_none() {
+    } else if model.field_of(pk).is_none() {
         cx.error(
             pk,
             format!(
