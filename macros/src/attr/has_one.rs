@@ -214,17 +214,7 @@ fn parse_one(
                     .ok(column(&key, &value, "imageable_type"))
                     .map(|t| (key.clone(), t))
             }
-            "class_name" => {
-                opts.class_name = cx.ok(value.parse::<Path>().map_err(|_| {
-                    syn::Error::new(
-                        value.span(),
-                        format!(
-                            "`class_name` must be a type path such as `Profile` or `crate::models::Profile`, not `{}`",
-                            value.value()
-                        ),
-                    )
-                }))
-            }
+            "class_name" => opts.class_name = cx.ok(class_name(&value)),
             "foreign_key" => opts.foreign_key = cx.ok(column(&key, &value, "user_id")),
             "primary_key" => opts.primary_key = cx.ok(column(&key, &value, "id")),
             "inverse_of" => opts.inverse_of = cx.ok(column(&key, &value, "user")),
@@ -367,6 +357,26 @@ fn scope(value: &LitStr) -> syn::Result<Scope> {
         },
         _ => Err(wrong()),
     }
+}
+
+/// `class_name = "crate::models::Profile"`, keeping the literal's span. A model is never
+/// generic, so the path has no generic arguments (`Vec<Profile>` would be pasted where a
+/// path to the model goes).
+fn class_name(value: &LitStr) -> syn::Result<Path> {
+    value.parse_with(Path::parse_mod_style).map_err(|_| {
+        let message = if value.parse::<Path>().is_ok() {
+            format!(
+                "`class_name` names a model, which has no generic arguments: write its path alone, e.g. `class_name = \"crate::models::Profile\"`, not `{}`",
+                value.value()
+            )
+        } else {
+            format!(
+                "`class_name` must be a type path such as `Profile` or `crate::models::Profile`, not `{}`",
+                value.value()
+            )
+        };
+        syn::Error::new(value.span(), message)
+    })
 }
 
 /// The value of a flag option (`strict_loading = true`).

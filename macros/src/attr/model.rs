@@ -1,5 +1,10 @@
 //! `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…")]`.
 
+use proc_macro2::{TokenStream, TokenTree};
+use syn::parse::discouraged::Speculative;
+use syn::parse::ParseStream;
+use syn::{Path, Token};
+
 use crate::ast::Hooks;
 use crate::ctxt::Ctxt;
 
@@ -38,26 +43,127 @@ pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
             if slot.is_some() {
                 return Err(meta.error(format!("duplicate `{name}`: give each hook once")));
             }
-            let value = meta.value()?;
-            if value.peek(syn::LitStr) {
-                let lit: syn::LitStr = value.parse()?;
-                return Err(syn::Error::new(
-                    lit.span(),
-                    format!(
-                        "`{name}` takes a function path without quotes: write `{name} = {}`",
-                        lit.value()
-                    ),
-                ));
-            }
-            *slot = Some(value.parse().map_err(|e| {
-                syn::Error::new(
-                    e.span(),
-                    format!("`{name}` takes a function path, e.g. `{name} = check_not_locked`"),
-                )
-            })?);
+            *slot = Some(hook_path(&name, &meta.path, meta.value()?)?);
             Ok(())
         });
         cx.ok(result);
     }
     hooks
+}
+
+/// A hook's value, read as serde reads `serialize_with`: an expression path (`check`,
+/// `crate::hooks::check`, `check::<User>`), since it is pasted where a function value goes.
+/// Anything else (a string, a type such as `check<User>`, a call, a qualified path) is one
+/// error spanned on the whole value that shows what to write.
+fn hook_path(name: &str, key: &Path, value: ParseStream) -> syn::Result<Path> {
+    if value.peek(syn::LitStr) {
+        let lit: syn::LitStr = value.parse()?;
+        return Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "`{name}` takes a function path without quotes: write `{name} = {}`",
+                lit.value()
+            ),
+        ));
+    }
+    let ends = |input: ParseStream| input.is_empty() || input.peek(Token![,]);
+    if ends(value) {
+        return Err(syn::Error::new_spanned(
+            key,
+            format!("`{name}` needs a function path: write `{name} = check_not_locked`"),
+        ));
+    }
+    // Each reading on a fork: generic arguments hold commas (`check::<A, B>`), so the value
+    // ends where a whole path, type or call ends, not at the first comma.
+    let fork = value.fork();
+    if let Ok(p) = fork.parse::<syn::ExprPath>() {
+        if ends(&fork) {
+            value.advance_to(&fork);
+            let message = if p.qself.is_some() {
+                format!(
+                    "`{name}` takes a plain function path, not a qualified path `<T as Trait>::f`: wrap the call in a function and write `{name} = that_function`"
+                )
+            } else if !p.attrs.is_empty() {
+                format!(
+                    "`{name}` takes a function path without attributes, e.g. `{name} = check_not_locked`"
+                )
+            } else {
+                return Ok(p.path);
+            };
+            return Err(syn::Error::new_spanned(p, message));
+        }
+    }
+    let fork = value.fork();
+    if let Ok(mut path) = fork.parse::<Path>() {
+        if ends(&fork) {
+            // A type-style path: a type (`Vec<String>`, by Rust's naming) or a generic
+            // function written without the turbofish (`check<User>`).
+            value.advance_to(&fork);
+            let written = path.clone();
+            let is_type = path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident.to_string().starts_with(char::is_uppercase));
+            let message = if is_type {
+                format!(
+                    "`{name}` takes a function path, not a type like `{}`: name the hook function, e.g. `{name} = check_not_locked` (generic arguments after `::<`, as in `{name} = check::<User>`)",
+                    tidy(&quote::quote!(#written))
+                )
+            } else {
+                for segment in &mut path.segments {
+                    if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                        args.colon2_token.get_or_insert_with(Default::default);
+                    }
+                }
+                format!(
+                    "`{name}` takes a function path; generic arguments need `::<…>` as in an expression: write `{name} = {}`",
+                    tidy(&quote::quote!(#path))
+                )
+            };
+            return Err(syn::Error::new_spanned(written, message));
+        }
+    }
+    let fork = value.fork();
+    if let Ok(call) = fork.parse::<syn::ExprCall>() {
+        if ends(&fork) && matches!(*call.func, syn::Expr::Path(_)) {
+            value.advance_to(&fork);
+            let func = &call.func;
+            return Err(syn::Error::new_spanned(
+                &call,
+                format!(
+                    "`{name}` takes the function itself, not a call: write `{name} = {}`",
+                    tidy(&quote::quote!(#func))
+                ),
+            ));
+        }
+    }
+    let mut tokens = TokenStream::new();
+    while !ends(value) {
+        tokens.extend([value.parse::<TokenTree>()?]);
+    }
+    Err(syn::Error::new_spanned(
+        tokens,
+        format!(
+            "`{name}` takes a function path, e.g. `{name} = check_not_locked` or `{name} = crate::hooks::check::<User>`"
+        ),
+    ))
+}
+
+/// A path as a user writes it: `crate::hooks::check::<User>`, not `crate :: hooks :: check :: < User >`.
+fn tidy(tokens: &TokenStream) -> String {
+    let text = tokens.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let before = out.chars().last();
+            let after = chars.peek().copied();
+            let tight = |ch: Option<char>| matches!(ch, Some(':' | '<' | '>' | '&'));
+            if tight(before) || matches!(after, Some(':' | '<' | '>' | ',')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }

@@ -6,18 +6,149 @@
 //! groups inside `#[has_one …]`, `#[diesel …]`, `#[model …]`), near-valid attributes
 //! (known options and values, mutated: a missing `=` or `,`, a value of the wrong kind,
 //! duplicates, unknown names) that reach the parsers' deep paths, and near-valid structs
-//! (field attributes, generics, tuple structs, enums).
+//! (field attributes, generics, tuple structs, enums, no fields, only `embed` fields).
+//!
+//! The default `cargo test` run is deterministic: every family runs from the committed
+//! [`SEED`], and [`REGRESSIONS`] replays, as an ordinary test, every input a run has ever
+//! failed on. Random exploration is a separate command:
+//!
+//! ```text
+//! PROPTEST_RANDOM=1 cargo test -p diesel_has_one_macros proptest      # a fresh seed, printed
+//! PROPTEST_RANDOM=1 PROPTEST_RNG_SEED=<seed> cargo test -p diesel_has_one_macros proptest  # replay it
+//! ```
+//!
+//! (`PROPTEST_CASES=<n>` sets the cases per family there.) A failure prints the seed and the
+//! shrunk input: fix the bug, then add the input to [`REGRESSIONS`].
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestCaseError, TestRunner};
 use quote::quote;
 
-/// Cases per family.
+/// Cases per family in the default run.
 const CASES: u32 = 3_000;
+
+/// The default run's seed (ChaCha): the same cases on every run and every machine.
+const SEED: u64 = 0x6861_735f_6f6e_6539;
+
+/// Every input a run has failed on, replayed by [`regressions`] in the default run, with
+/// what the derive must do with it.
+const REGRESSIONS: &[(&str, Want, &str)] = &[
+    // 545268e / c03e3ff: inferred names without a PascalCase or snake_case form panicked
+    // in `Ident::new` (`__` → ``, `_1` → `1`).
+    (
+        "association named `__`",
+        Want::Expansion,
+        "#[has_one(__)] pub struct User { pub id: i32 }",
+    ),
+    (
+        "association named `_1`",
+        Want::Expansion,
+        "#[has_one(_1)] pub struct User { pub id: i32 }",
+    ),
+    (
+        "model named `__`",
+        Want::Expansion,
+        "#[has_one(profile)] struct __ { pub id: i32 }",
+    ),
+    (
+        "model named `_1`",
+        Want::Expansion,
+        "#[has_one(profile)] struct _1 { pub id: i32 }",
+    ),
+    (
+        "raw identifiers",
+        Want::Expansion,
+        "#[has_one(r#type, foreign_key = \"r#fn\")] struct r#User { pub id: i32 }",
+    ),
+    (
+        "non-ASCII association name",
+        Want::Expansion,
+        "#[has_one(ünï)] pub struct User { pub id: i32 }",
+    ),
+    // eadb3ff: a generic `table_name` was pasted as `Vec<Profile>::table`.
+    (
+        "generic table_name",
+        Want::Error,
+        "#[diesel(table_name = Vec<Profile>)] pub struct User { pub id: i32 }",
+    ),
+    // issue 9 item 4: a type-style generic hook path was pasted as an expression
+    // ("comparison operators cannot be chained").
+    (
+        "hook with a type-style generic path",
+        Want::Error,
+        "#[diesel(table_name = users)] #[model(before_destroy = Vec<Profile>)] pub struct User { pub id: i32 }",
+    ),
+    (
+        "hook with generic arguments without turbofish",
+        Want::Error,
+        "#[model(after_destroy = check<i32>)] pub struct User { pub id: i32 }",
+    ),
+    (
+        "hook with a turbofish",
+        Want::Expansion,
+        "#[model(before_destroy = crate::hooks::check::<i32>, after_destroy = check::<User, i64>)] pub struct User { pub id: i32 }",
+    ),
+    (
+        "hook that is a call",
+        Want::Error,
+        "#[model(before_destroy = check())] pub struct User { pub id: i32 }",
+    ),
+    (
+        "hook that is a qualified path",
+        Want::Error,
+        "#[model(before_destroy = <User as Hooks>::check)] pub struct User { pub id: i32 }",
+    ),
+    (
+        "class_name with generic arguments",
+        Want::Error,
+        "#[has_one(profile, class_name = \"Vec<Profile>\")] pub struct User { pub id: i32 }",
+    ),
+    (
+        "scope with a turbofish",
+        Want::Expansion,
+        "#[has_one(profile, scope = \"latest::<i32>\")] pub struct User { pub id: i32 }",
+    ),
+    (
+        "scope with a type-style generic path",
+        Want::Error,
+        "#[has_one(profile, scope = \"latest<i32>(owner)\")] pub struct User { pub id: i32 }",
+    ),
+    // issue 9 item 8: no column field panicked on "validated: the primary key has a field".
+    ("struct without fields", Want::Error, "pub struct User {}"),
+    (
+        "struct without fields, with a has_one",
+        Want::Error,
+        "#[has_one(profile)] pub struct User {}",
+    ),
+    (
+        "struct with only an embed field",
+        Want::Error,
+        "#[has_one(profile)] pub struct User { #[diesel(embed)] pub inner: Inner }",
+    ),
+    (
+        "struct with only a select_expression field",
+        Want::Error,
+        "pub struct User { #[diesel(select_expression = users::id + 1)] pub id: i32 }",
+    ),
+    (
+        "empty primary_key()",
+        Want::Error,
+        "#[diesel(primary_key())] #[has_one(profile)] pub struct User { pub id: i32 }",
+    ),
+];
+
+/// What the derive must return for a regression input.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Want {
+    /// Code without `compile_error!`.
+    Expansion,
+    /// Only `compile_error!`s.
+    Error,
+}
 
 // ---------------------------------------------------------------- tokens
 
@@ -94,6 +225,8 @@ const STRINGS: &[&str] = &[
     "crate",
     "Self",
     "Vec<Profile>",
+    "latest::<i32>",
+    "newer_than::<User>(owner)",
     "a b",
     "1abc",
     "__",
@@ -236,6 +369,9 @@ fn value() -> impl Strategy<Value = TokenStream> {
         1 => Just(quote!(crate::hooks::check)),
         1 => Just(quote!(::a::b)),
         1 => Just(quote!(Vec<Profile>)),
+        1 => Just(quote!(check::<i32>)),
+        1 => Just(quote!(<User as Hooks>::check)),
+        1 => Just(quote!(check())),
         1 => literal().prop_map(|l| quote!(#l)),
         1 => soup(),
         1 => Just(TokenStream::new()),
@@ -401,6 +537,11 @@ fn item(attrs: Vec<TokenStream>, fields: Vec<TokenStream>, shape: u8) -> TokenSt
         4 => quote!(struct r#User { pub id: i32, #(#fields,)* }),
         5 => quote!(struct __ { pub id: i32, #(#fields,)* }),
         6 => quote!(struct _1 { pub id: i32, #(#fields,)* }),
+        7 => quote!(
+            pub struct User {}
+        ),
+        8 => quote!(pub struct User { #[diesel(embed)] pub inner: Inner, #(#fields,)* }),
+        9 => quote!(pub struct User { #(#fields,)* }),
         _ => quote!(pub struct User { pub id: i32, pub name: String, #(#fields,)* }),
     };
     quote!(#(#attrs)* #body)
@@ -412,7 +553,7 @@ fn struct_with(
     (
         attrs,
         prop::collection::vec(field(), 0..3),
-        prop_oneof![8 => Just(9u8), 1 => 0..9u8],
+        prop_oneof![10 => Just(u8::MAX), 1 => 0..10u8],
     )
         .prop_map(|(attrs, fields, shape)| item(attrs, fields, shape))
 }
@@ -426,74 +567,127 @@ struct Outcomes {
     errors: Cell<u32>,
 }
 
-/// Runs the derive on `CASES` inputs of `strategy`: no panic, and the output is a
-/// `syn::File` (an expansion) or only `compile_error!` invocations with a message.
+/// The runner's seed: [`SEED`], or with `PROPTEST_RANDOM=1` the seed in `PROPTEST_RNG_SEED`
+/// or a fresh one.
+fn seed() -> u64 {
+    let random = std::env::var("PROPTEST_RANDOM").is_ok_and(|v| !v.is_empty() && v != "0");
+    if !random {
+        return SEED;
+    }
+    if let RngSeed::Fixed(seed) = Config::default().rng_seed {
+        return seed;
+    }
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
+}
+
+/// The property on one input: no panic, and the output is a `syn::File` (an expansion) or
+/// only `compile_error!` invocations with a message.
+fn property(input: &TokenStream) -> Result<Want, TestCaseError> {
+    let output = catch_unwind(AssertUnwindSafe(|| crate::derive(input.clone())))
+        .map_err(|_| TestCaseError::fail(format!("the derive panicked on: {input}")))?;
+    let file: syn::File = syn::parse2(output.clone()).map_err(|e| {
+        TestCaseError::fail(format!(
+            "output is not Rust ({e}): {output}\ninput: {input}"
+        ))
+    })?;
+    let errors: Vec<&syn::ItemMacro> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Macro(m)
+                if m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "compile_error") =>
+            {
+                Some(m)
+            }
+            _ => None,
+        })
+        .collect();
+    if errors.is_empty() {
+        return Ok(Want::Expansion);
+    }
+    if errors.len() != file.items.len() {
+        return Err(TestCaseError::fail(format!(
+            "compile_error! mixed with an expansion: {output}\ninput: {input}"
+        )));
+    }
+    for e in errors {
+        let message: syn::LitStr = e.mac.parse_body().map_err(|_| {
+            TestCaseError::fail(format!(
+                "compile_error! without a message: {output}\ninput: {input}"
+            ))
+        })?;
+        if message.value().trim().is_empty() {
+            return Err(TestCaseError::fail(format!(
+                "empty compile_error!: {output}\ninput: {input}"
+            )));
+        }
+    }
+    Ok(Want::Error)
+}
+
+/// Runs [`property`] on `CASES` inputs of `strategy` from [`seed`].
 fn check(family: &str, strategy: impl Strategy<Value = TokenStream>) -> Outcomes {
     let outcomes = Outcomes::default();
+    let seed = seed();
+    let cases = match std::env::var("PROPTEST_CASES") {
+        Ok(n) if seed != SEED => n.parse().unwrap_or(CASES),
+        _ => CASES,
+    };
     let config = Config {
-        cases: CASES,
+        cases,
         failure_persistence: None,
         max_shrink_iters: 256,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        rng_seed: RngSeed::Fixed(seed),
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);
     let result = runner.run(&strategy, |input| {
-        let output = catch_unwind(AssertUnwindSafe(|| crate::derive(input.clone())))
-            .map_err(|_| TestCaseError::fail(format!("the derive panicked on: {input}")))?;
-        let file: syn::File = syn::parse2(output.clone()).map_err(|e| {
-            TestCaseError::fail(format!(
-                "output is not Rust ({e}): {output}\ninput: {input}"
-            ))
-        })?;
-        let errors: Vec<&syn::ItemMacro> = file
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                syn::Item::Macro(m)
-                    if m.mac
-                        .path
-                        .segments
-                        .last()
-                        .is_some_and(|s| s.ident == "compile_error") =>
-                {
-                    Some(m)
-                }
-                _ => None,
-            })
-            .collect();
-        if errors.is_empty() {
-            outcomes.expanded.set(outcomes.expanded.get() + 1);
-            return Ok(());
-        }
-        if errors.len() != file.items.len() {
-            return Err(TestCaseError::fail(format!(
-                "compile_error! mixed with an expansion: {output}\ninput: {input}"
-            )));
-        }
-        for e in errors {
-            let message: syn::LitStr = e.mac.parse_body().map_err(|_| {
-                TestCaseError::fail(format!(
-                    "compile_error! without a message: {output}\ninput: {input}"
-                ))
-            })?;
-            if message.value().trim().is_empty() {
-                return Err(TestCaseError::fail(format!(
-                    "empty compile_error!: {output}\ninput: {input}"
-                )));
-            }
-        }
-        outcomes.errors.set(outcomes.errors.get() + 1);
+        let counter = match property(&input)? {
+            Want::Expansion => &outcomes.expanded,
+            Want::Error => &outcomes.errors,
+        };
+        counter.set(counter.get() + 1);
         Ok(())
     });
     if let Err(e) = result {
-        panic!("{family}: {e}");
+        panic!(
+            "{family} (seed {seed}; replay: PROPTEST_RANDOM=1 PROPTEST_RNG_SEED={seed} cargo test -p diesel_has_one_macros proptest): {e}\n\
+             after the fix, add the input to REGRESSIONS in macros/src/tests/proptest.rs"
+        );
     }
     eprintln!(
-        "proptest {family}: {CASES} cases, {} expanded, {} compile errors",
+        "proptest {family}: seed {seed}, {cases} cases, {} expanded, {} compile errors",
         outcomes.expanded.get(),
         outcomes.errors.get()
     );
     outcomes
+}
+
+/// Every input a run has ever failed on.
+#[test]
+fn regressions() {
+    let mut failures = Vec::new();
+    for (what, want, input) in REGRESSIONS {
+        let tokens: TokenStream = input.parse().expect("a regression input is tokens");
+        match property(&tokens) {
+            Ok(got) if got == *want => {}
+            Ok(got) => failures.push(format!("{what}: wanted {want:?}, got {got:?}: {input}")),
+            Err(e) => failures.push(format!("{what}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
