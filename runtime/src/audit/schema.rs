@@ -146,6 +146,8 @@ impl fmt::Display for OnDelete {
 
 /// One column of a foreign key as `information_schema` (MySQL) and `pg_catalog`
 /// (PostgreSQL) list it: a row per column, `ord` counting from 1 within the constraint.
+/// SQLite reports foreign keys in its own shape (`audit::sqlite`).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 #[derive(diesel::QueryableByName)]
 pub(super) struct ForeignKeyRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -162,6 +164,7 @@ pub(super) struct ForeignKeyRow {
     ord: i64,
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 impl ForeignKeyRow {
     /// The constraints of these rows (ordered by constraint, then `ord`), reading each
     /// backend's spelling of the `ON DELETE` action with `on_delete`.
