@@ -107,6 +107,18 @@ fn bios(profiles: &[Profile]) -> Vec<(Option<i32>, &str)> {
         .collect()
 }
 
+/// `YYYY-MM-DD HH:MM:SS.ffffff`, exactly (what ActiveRecord writes on SQLite).
+fn is_active_record_timestamp(text: &str) -> bool {
+    text.len() == 26
+        && text.bytes().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == b'-',
+            10 => c == b' ',
+            13 | 16 => c == b':',
+            19 => c == b'.',
+            _ => c.is_ascii_digit(),
+        })
+}
+
 fn invalid(result: Result<impl std::fmt::Debug, Error>) -> Errors {
     match result {
         Err(Error::Invalid(errors)) => errors,
@@ -265,5 +277,49 @@ backend_tests! {
         let left = rows!(conn, profiles, Profile);
         assert_eq!(left.len(), 1, "no dependent: the row stays");
         assert!(left[0].updated_at.is_some(), "touched on destroy");
+    }
+
+    fn touch_twice_within_a_second_never_goes_back(conn, backend) {
+        if backend == common::Backend::Mysql {
+            // what Rails' `t.timestamps` makes; a plain DATETIME/TIMESTAMP drops the fraction
+            diesel::connection::SimpleConnection::batch_execute(conn, "ALTER TABLE profiles MODIFY updated_at DATETIME(6) NULL").unwrap();
+        }
+        let owner = insert!(conn, users, TouchUser, users::name.eq("Anna"));
+        owner.create_profile(conn, NewProfile { bio: "b" }).unwrap();
+        // a value with a fraction, as ActiveRecord (or Diesel) writes it a moment earlier
+        let written = chrono::Utc::now().naive_utc();
+        diesel::update(profiles::table).set(profiles::updated_at.eq(written)).execute(conn).unwrap();
+
+        let mut last = written;
+        for (i, name) in ["Anna B.", "Anna C."].into_iter().enumerate() {
+            let before = chrono::Utc::now().naive_utc();
+            owner.save_with_profile().update_owner(UserChanges { name }).save(conn).unwrap();
+            let after = chrono::Utc::now().naive_utc();
+            let touched = rows!(conn, profiles, Profile)[0].updated_at.unwrap();
+            assert!(touched >= last, "touch {i} went back: {last} → {touched}");
+            // UTC, to the microsecond: within the call, not rounded down to its second
+            assert!(
+                touched >= before - chrono::TimeDelta::microseconds(1) && touched <= after,
+                "touch {i} wrote {touched}, outside {before} … {after}"
+            );
+            last = touched;
+        }
+
+        // the text the database holds is ActiveRecord's `YYYY-MM-DD HH:MM:SS.ffffff`
+        let text_sql = match backend {
+            common::Backend::Sqlite => "updated_at", // the stored text itself
+            common::Backend::Postgres => "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.US')",
+            common::Backend::Mysql => "CAST(updated_at AS CHAR)",
+        };
+        let text: String = profiles::table
+            .select(diesel::dsl::sql::<diesel::sql_types::Text>(text_sql))
+            .first(conn)
+            .unwrap();
+        assert!(is_active_record_timestamp(&text), "{text:?}");
+        assert_eq!(text, last.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
+
+        owner.destroy(conn).unwrap();
+        let destroyed = rows!(conn, profiles, Profile)[0].updated_at.unwrap();
+        assert!(destroyed >= last, "touch on destroy went back: {last} → {destroyed}");
     }
 }

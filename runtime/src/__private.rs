@@ -12,6 +12,8 @@ use diesel::QueryResult;
 
 use crate::key::KeyFits;
 
+pub use crate::touch::TouchNow;
+
 /// One character of a type-level name: `(Ch<'i'>, Ch<'d'>)` names the column `id`.
 ///
 /// Lets the derive on an owner reach a column of another model's table by name without

@@ -2,7 +2,8 @@
 //!
 //! Everything else the crate generates is plain Diesel that runs on all three; the
 //! backends differ only in how a writer serializes with other writers (row lock or
-//! database write lock) and in how one bound parameter carries a whole set of keys.
+//! database write lock), in how one bound parameter carries a whole set of keys, and in
+//! how `touch` casts the time it binds.
 
 use diesel::backend::Backend as DieselBackend;
 
@@ -33,6 +34,12 @@ pub trait Backend: DieselBackend + sealed::Sealed {
 
     /// The function giving the key the connection's last `INSERT` generated.
     const LAST_INSERT_ID: &'static str;
+
+    /// How `touch` writes the current time (the bound UTC text `YYYY-MM-DD
+    /// HH:MM:SS.ffffff`) into a `Timestamp` column: `CAST(? AS <this>)`, or the bare
+    /// parameter where the column stores that text as it is (SQLite, as ActiveRecord
+    /// writes it). See [`touch`](crate::touch).
+    const TIMESTAMP_CAST: Option<&'static str>;
 }
 
 mod sealed {
@@ -47,6 +54,7 @@ impl Backend for diesel::sqlite::Sqlite {
     const ROW_LOCK: &'static str = "";
     const CLAIM_LOCK: &'static str = "";
     const LAST_INSERT_ID: &'static str = "last_insert_rowid()";
+    const TIMESTAMP_CAST: Option<&'static str> = None;
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTOINCREMENT, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
         target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
@@ -61,6 +69,7 @@ impl Backend for diesel::pg::Pg {
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "lastval()";
+    const TIMESTAMP_CAST: Option<&'static str> = Some("TIMESTAMP");
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id SERIAL PRIMARY KEY, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
         target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, \
@@ -75,6 +84,7 @@ impl Backend for diesel::mysql::Mysql {
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "LAST_INSERT_ID()";
+    const TIMESTAMP_CAST: Option<&'static str> = Some("DATETIME(6)");
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTO_INCREMENT, association VARCHAR(255) NOT NULL, \
         owner_key TEXT NOT NULL, target_keys TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, \

@@ -64,6 +64,7 @@ pub mod replace;
 pub mod scope;
 pub mod subquery;
 pub mod through;
+pub mod touch;
 pub mod validate;
 
 #[doc(hidden)]

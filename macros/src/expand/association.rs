@@ -238,12 +238,12 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
                 quote_spanned!(column.span()=> <#target as _rt::__private::Column<#n>>::Column);
             (
                 Some(quote_spanned! {column.span()=>
-                    diesel::dsl::Update<#removal_ty, diesel::dsl::Eq<#col, diesel::dsl::now>>:
+                    diesel::dsl::Update<#removal_ty, diesel::dsl::Eq<#col, _rt::__private::TouchNow>>:
                         diesel::query_dsl::methods::ExecuteDsl<__C>
                 }),
                 quote! {
                     diesel::update(#removal)
-                        .set(<#col as ::core::default::Default>::default().eq(diesel::dsl::now))
+                        .set(<#col as ::core::default::Default>::default().eq(_rt::__private::TouchNow))
                         .execute(conn)
                 },
             )
