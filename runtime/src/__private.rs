@@ -12,6 +12,7 @@ use diesel::QueryResult;
 
 use crate::key::KeyFits;
 
+pub use crate::omits::OmitsLinks;
 pub use crate::touch::TouchNow;
 
 /// One character of a type-level name: `(Ch<'i'>, Ch<'d'>)` names the column `id`.

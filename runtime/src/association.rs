@@ -54,6 +54,11 @@ pub trait HasOne: 'static {
     /// Whether the association has a scope (several rows per owner are then expected).
     const SCOPED: bool = false;
 
+    /// The columns the association writes itself when it inserts or links a row: `(fk,)`,
+    /// or `(fk, type_column)` with `as`. Values given to `create_…`/`build_…`/`new_row`
+    /// must not set them.
+    type LinkColumns;
+
     /// The owner's key value (primary key, or the column named by `primary_key`).
     fn owner_key(owner: &Self::Owner) -> Self::Key;
 }

@@ -162,7 +162,10 @@ impl<A: HasOne, I> Save<A, InsertOwner<I>, KeepRow> {
 
 impl<A: HasOne, O> Save<A, O, KeepRow> {
     /// A new associated row from `values` (without the foreign key).
-    pub fn new_row<V>(self, values: V) -> Save<A, O, NewRow<V>> {
+    pub fn new_row<V>(self, values: V) -> Save<A, O, NewRow<V>>
+    where
+        V: crate::omits::OmitsLinks<A>,
+    {
         Save {
             owner: self.owner,
             row: NewRow(values),

@@ -59,6 +59,7 @@ pub mod key_set;
 pub mod last_insert;
 pub mod lock;
 pub mod model;
+mod omits;
 pub mod preload;
 pub mod replace;
 pub mod scope;

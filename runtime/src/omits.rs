@@ -5,42 +5,74 @@
 //! same column (`IsContainedInGroupBy<Other, Output = Yes | No>`); walking the insert
 //! values' columns with it proves "this column is not among them" without specialization.
 
+use diesel::associations::HasTable;
 use diesel::expression::is_contained_in_group_by::No;
 use diesel::expression::IsContainedInGroupBy;
 use diesel::insertable::{ColumnInsertValue, DefaultableColumnInsertValue};
 use diesel::query_builder::ValuesClause;
 use diesel::Insertable;
 
-/// Values for table `T` that do not set the column `Col`, which the association sets.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` sets `{Col}`, a column this association sets itself",
-    label = "these values set `{Col}`",
-    note = "the association writes the foreign key (and, with `as`, the type column) from the owner: remove `{Col}` from the values' struct or tuple"
-)]
-pub trait OmitsColumn<T, Col> {}
+use crate::association::HasOne;
 
-#[diagnostic::do_not_recommend]
-impl<V, T, Col> OmitsColumn<T, Col> for V
+/// Values for association `A`'s target table that do not set its
+/// [`LinkColumns`](HasOne::LinkColumns), which the association writes itself.
+///
+/// Values that are not `Insertable` into the table fail on that bound first (Diesel's
+/// message); values that set a link column fail naming it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted as this association's row",
+    note = "pass a value that is `Insertable` into the target's table and does not set the foreign key (the association sets it)"
+)]
+pub trait OmitsLinks<A> {}
+
+impl<V, A> OmitsLinks<A> for V
+where
+    A: HasOne,
+    V: OmitsColumns<<A::Target as HasTable>::Table, A::LinkColumns>,
+{
+}
+
+/// Values for table `T` that set none of the columns `Cols` (a tuple).
+pub trait OmitsColumns<T, Cols> {}
+
+impl<V, T, C0> OmitsColumns<T, (C0,)> for V
 where
     V: Insertable<T>,
-    V::Values: Lacks<Col>,
+    V::Values: Lacks<C0>,
+{
+}
+
+impl<V, T, C0, C1> OmitsColumns<T, (C0, C1)> for V
+where
+    V: Insertable<T>,
+    V::Values: Lacks<C0> + Lacks<C1>,
 {
 }
 
 /// Insert values (Diesel's values clause, its tuples and column values) without `Col`.
+#[diagnostic::on_unimplemented(
+    message = "these values set `{Col}`, a column this association sets itself",
+    label = "these values set `{Col}`",
+    note = "the association writes the foreign key (and, with `as`, the type column) from the owner: remove `{Col}` from the values' struct or tuple"
+)]
 pub trait Lacks<Col> {}
 
+#[diagnostic::do_not_recommend]
 impl<Col, Inner, T> Lacks<Col> for ValuesClause<Inner, T> where Inner: Lacks<Col> {}
 
+// Without `do_not_recommend` the error is a bare type mismatch on `IsContainedInGroupBy`.
+#[diagnostic::do_not_recommend]
 impl<Col, Other, Expr> Lacks<Col> for ColumnInsertValue<Other, Expr> where
     Other: IsContainedInGroupBy<Col, Output = No>
 {
 }
 
+#[diagnostic::do_not_recommend]
 impl<Col, Inner> Lacks<Col> for DefaultableColumnInsertValue<Inner> where Inner: Lacks<Col> {}
 
 macro_rules! lacks_for_tuples {
     ($first:ident $(, $rest:ident)*) => {
+        #[diagnostic::do_not_recommend]
         impl<Col, $first: Lacks<Col>, $($rest: Lacks<Col>),*> Lacks<Col> for ($first, $($rest,)*) {}
         lacks_for_tuples!($($rest),*);
     };

@@ -40,11 +40,10 @@ pub fn set<A, C>(owner: &A::Owner, target: Option<&A::Target>, conn: &mut C) -> 
 where
     C: Conn,
     A: Statements<C> + ValidatesTarget<C>,
-    A::Validation: ValidateWith<A::Target>,
     A::Owner: Persist<C>,
     A::Target: Persist<C>,
 {
-    validate::<A, A::Target>(target)?;
+    A::validate_target(target)?;
     write_transaction(conn, |conn| {
         owner.lock_row(conn)?;
         let Some(target) = target else {
@@ -64,16 +63,22 @@ where
     })
 }
 
-/// `set_…`'s validation bound, stated per connection type so that it is checked where
-/// the method is called (the linked row implements [`Validate`](crate::Validate) when the
-/// association validates).
-pub trait ValidatesTarget<C>: AutosaveOptions {}
+/// `set_…`'s validation, stated per connection type so that it is checked where the
+/// method is called: the linked row implements [`Validate`](crate::Validate) when the
+/// association validates.
+pub trait ValidatesTarget<C>: AutosaveOptions {
+    /// [`validate`] of the row to link (`None`: `required`).
+    fn validate_target(row: Option<&Self::Target>) -> Result<(), Error>;
+}
 
 impl<A, C> ValidatesTarget<C> for A
 where
     A: AutosaveOptions,
     A::Validation: ValidateWith<A::Target>,
 {
+    fn validate_target(row: Option<&A::Target>) -> Result<(), Error> {
+        validate::<A, A::Target>(row)
+    }
 }
 
 /// The checks every writer runs before touching the database: the new row's (or linked

@@ -195,7 +195,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     );
     let writes = quote! {
         __C: _rt::Conn,
-        #marker: _rt::Statements<__C>,
+        #marker: _rt::Statements<__C> + _rt::autosave::AutosaveOptions,
         #owner: _rt::Persist<__C>,
         #target: _rt::Persist<__C>,
     };
@@ -326,6 +326,15 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
         }
     });
+    // The values must leave the link columns to the association.
+    let link_columns: Vec<Ident> = std::iter::once(fk.clone())
+        .chain(
+            a.polymorphic
+                .as_ref()
+                .map(|_| format_ident!("__{}_ForeignType", name)),
+        )
+        .collect();
+    let omits = quote!(__V: _rt::__private::OmitsLinks<#marker>,);
     let docs = Docs::new(owner, a);
     let Docs {
         query: query_doc,
@@ -496,6 +505,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             const OWNER_KEY: &'static str = <#owner_table::#key_column as diesel::Column>::NAME;
             const FOREIGN_TYPE: ::core::option::Option<&'static str> = #foreign_type_name;
             const SCOPED: bool = #scoped;
+            type LinkColumns = (#(#link_columns,)*);
 
             #[inline]
             fn owner_key(owner: &#owner) -> #key_ty {
@@ -594,7 +604,10 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #build_doc]
-            pub fn #build_fn<__V>(&self, values: __V) -> _rt::Built<'_, #marker, __V> {
+            pub fn #build_fn<__V>(&self, values: __V) -> _rt::Built<'_, #marker, __V>
+            where
+                #omits
+            {
                 _rt::Built::new(self, values)
             }
 
@@ -602,7 +615,9 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             pub fn #create_fn<__C, __V>(&self, conn: &mut __C, values: __V) -> ::core::result::Result<#target, _rt::Error>
             where
                 #writes
+                #omits
                 #marker: _rt::Insert<__C, __V>,
+                <#marker as _rt::autosave::AutosaveOptions>::Validation: _rt::autosave::ValidateWith<__V>,
             {
                 _rt::replace::create::<#marker, __C, __V>(self, values, conn)
             }
@@ -611,6 +626,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
             where
                 #writes
+                #marker: _rt::replace::ValidatesTarget<__C>,
             {
                 _rt::replace::set::<#marker, __C>(self, target, conn)
             }
@@ -649,8 +665,8 @@ impl Docs {
             strict: format!("Not available: `{name}` is declared with `strict_loading`. Calling it is a compile error; load it with `{owner}::preload_{name}` or `{owner}::eager_load_{name}`."),
             query: format!("The typed Diesel query of the `{name}` association (linked rows by primary key), to refine with `.select`, `.filter`, …."),
             build: format!("An unsaved `{name}` made of `values`: writes nothing until `.save(conn)` runs the replace transaction. Rails: `build_{name}` (which already unlinks the old row; here it does not)."),
-            create: format!("Replaces the `{name}` by a new row made of `values` (without the foreign key), in one transaction: lock the owner row, remove the old row per `dependent`, insert. Any error leaves the database as it was. Rails: `create_{name}` / `create_{name}!`."),
-            set: format!("Links an existing row as the `{name}` (`Some`), or removes the current one (`None`), removing the old row per `dependent`, in one transaction. Rails: `{name} = record` / `{name} = nil`."),
+            create: format!("Replaces the `{name}` by a new row made of `values` (without the foreign key). Validates `values` first when the association declares `validate` or `autosave` (`Error::Invalid`, nothing written); then, in one transaction: lock the owner row, remove the old row per `dependent`, insert. Any error leaves the database as it was. Rails: `create_{name}` / `create_{name}!`."),
+            set: format!("Links an existing row as the `{name}` (`Some`), or removes the current one (`None`), removing the old row per `dependent`, in one transaction. Validates the row first with `validate`/`autosave`, and `None` is `Error::Invalid` with `required`; nothing is written then. Rails: `{name} = record` / `{name} = nil`."),
             preload: format!("The `{name}` of each owner, aligned with `owners`, in one query whatever their number. Rails: `includes(:{name})` / `preload(:{name})`."),
             eager: format!("`query` (any owner query: `{owner_snake}s::table.filter(…).order(…)`) `LEFT JOIN`ed with the `{name}`, selecting `({owner}, Option<Target>)`: one query. When several rows match one owner, the one with the lowest primary key is joined, as by the reader and preload. Needs `allow_tables_to_appear_in_same_query!` for both tables. Rails: `eager_load(:{name})`."),
         }
