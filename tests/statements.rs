@@ -67,6 +67,12 @@ backend_tests! {
 
     fn statements_per_operation(conn, backend) {
         let lock = if backend == common::Backend::Sqlite { "SELECT" } else { "SELECT FOR UPDATE" };
+        // `INSERT … RETURNING` brings the new row back on SQLite and PostgreSQL; MySQL
+        // reselects it.
+        let reselect: &[&str] = if backend == common::Backend::Mysql { &["SELECT"] } else { &[] };
+        fn then<'a>(kinds: &[&'a str], reselect: &[&'a str]) -> Vec<&'a str> {
+            [kinds, reselect].concat()
+        }
         let user = insert!(conn, users, User, users::name.eq("Anna"));
         let log = common::Statements::record(conn);
 
@@ -77,12 +83,12 @@ backend_tests! {
         assert!(kinds(&log).is_empty(), "build");
 
         user.create_profile(conn, NewProfile { bio: "a" }).unwrap();
-        assert_eq!(kinds(&log), [lock, "SELECT", "INSERT", "SELECT"], "create, nothing linked");
+        assert_eq!(kinds(&log), then(&[lock, "SELECT", "INSERT"], reselect), "create, nothing linked");
 
         let old = user.profile(conn).unwrap().unwrap();
         log.clear();
         user.create_profile(conn, NewProfile { bio: "b" }).unwrap();
-        assert_eq!(kinds(&log), [lock, "SELECT", "DELETE", "INSERT", "SELECT"], "create, destroy the old row");
+        assert_eq!(kinds(&log), then(&[lock, "SELECT", "DELETE", "INSERT"], reselect), "create, destroy the old row");
         assert!(rows!(conn, profiles, Profile).iter().all(|p| p.id != old.id));
         log.clear();
 
@@ -96,7 +102,7 @@ backend_tests! {
         nuser.create_profile(conn, NewProfile { bio: "c" }).unwrap();
         log.clear();
         nuser.create_profile(conn, NewProfile { bio: "d" }).unwrap();
-        assert_eq!(kinds(&log), [lock, "UPDATE", "INSERT", "SELECT"], "create, nullify the old row");
+        assert_eq!(kinds(&log), then(&[lock, "UPDATE", "INSERT"], reselect), "create, nullify the old row");
         nuser.set_profile(conn, None).unwrap();
         assert_eq!(kinds(&log), [lock, "UPDATE"], "set None, nullify");
         nuser.destroy(conn).unwrap();

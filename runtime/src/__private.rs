@@ -153,7 +153,8 @@ pub fn run_destroy_hook<T, C>(
 pub fn check_model<T: crate::Model>() {}
 
 /// Inserts the user's values together with the foreign key the association sets
-/// (`INSERT … (…, fk) VALUES (…, key)`).
+/// (`INSERT … (…, fk) VALUES (…, key)`), reading the new row back as `Out` where the
+/// backend returns it (see [`returning`](crate::returning)).
 ///
 /// Implemented for every `V` whose tuple with the key is insertable; the generated code
 /// states this one bound, which is proven where `V` is known.
@@ -161,22 +162,17 @@ pub fn check_model<T: crate::Model>() {}
     message = "`{Self}` cannot be inserted as this association's row",
     note = "pass a value that is `Insertable` into the target's table and does not set the foreign key (the association sets it)"
 )]
-pub trait InsertWithKey<C, T, K>: Sized {
-    /// Runs the `INSERT`.
-    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<usize>;
+pub trait InsertWithKey<C, T, K, Out>: Sized {
+    /// Runs the `INSERT`; `None` when the caller must reselect the row.
+    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<Option<Out>>;
 }
 
-impl<V, C, T, K> InsertWithKey<C, T, K> for V
+impl<V, C, T, K, Out> InsertWithKey<C, T, K, Out> for V
 where
-    C: diesel::Connection,
-    T: diesel::Table,
-    (V, K): diesel::Insertable<T>,
-    diesel::query_builder::InsertStatement<T, <(V, K) as diesel::Insertable<T>>::Values>:
-        diesel::query_dsl::methods::ExecuteDsl<C>,
+    (V, K): crate::returning::InsertReturning<C, T, Out>,
 {
-    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<usize> {
-        use diesel::RunQueryDsl;
-        diesel::insert_into(table).values((self, key)).execute(conn)
+    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<Option<Out>> {
+        crate::returning::InsertReturning::insert_returning((self, key), table, conn)
     }
 }
 

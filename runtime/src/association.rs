@@ -119,8 +119,21 @@ pub type KeyedRow<A> = (Option<<A as HasOne>::Key>, <A as HasOne>::Target);
     note = "pass a value that is `Insertable` into the target table and does not set the foreign key (the association sets it)"
 )]
 pub trait Insert<C: Conn, V>: Statements<C> {
-    /// `INSERT INTO target (…, fk) VALUES (…, key)`.
-    fn insert(owner: &Self::Owner, values: V, conn: &mut C) -> QueryResult<usize>;
+    /// `INSERT INTO target (…, fk) VALUES (…, key)`, with `RETURNING` where the backend
+    /// has it: `Some(row)`; `None` asks for [`created`](Statements::created).
+    fn insert(owner: &Self::Owner, values: V, conn: &mut C) -> QueryResult<Option<Self::Target>>;
+
+    /// The insert, then the new row: returned by the `INSERT`, or reselected.
+    fn insert_row(
+        owner: &Self::Owner,
+        values: V,
+        conn: &mut C,
+    ) -> QueryResult<Option<Self::Target>> {
+        match Self::insert(owner, values, conn)? {
+            Some(row) => Ok(Some(row)),
+            None => Self::created(owner, conn),
+        }
+    }
 }
 
 /// One declared `has_one`, as the derive registered it: what [`declarations`](crate::declarations)

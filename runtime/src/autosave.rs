@@ -300,8 +300,7 @@ where
             return Ok(A::first(owner, conn)?);
         }
         dependent::on_replace::<A, C>(owner, conn)?;
-        A::insert(owner, self.0, conn)?;
-        Ok(A::created(owner, conn)?)
+        Ok(A::insert_row(owner, self.0, conn)?)
     }
 }
 
@@ -341,30 +340,6 @@ where
             self.0.destroy_in(conn)?;
         }
         Ok(A::first(owner, conn)?)
-    }
-}
-
-/// `values` inserted into `T` (the owner's `insert_model`).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be inserted into this table",
-    note = "pass a value that is `Insertable` into the owner's table"
-)]
-pub trait InsertRow<C, T>: Sized {
-    /// Runs the `INSERT`.
-    fn insert_row(self, table: T, conn: &mut C) -> QueryResult<usize>;
-}
-
-impl<V, C, T> InsertRow<C, T> for V
-where
-    C: diesel::Connection,
-    T: diesel::Table,
-    V: diesel::Insertable<T>,
-    diesel::query_builder::InsertStatement<T, <V as diesel::Insertable<T>>::Values>:
-        diesel::query_dsl::methods::ExecuteDsl<C>,
-{
-    fn insert_row(self, table: T, conn: &mut C) -> QueryResult<usize> {
-        use diesel::RunQueryDsl;
-        diesel::insert_into(table).values(self).execute(conn)
     }
 }
 

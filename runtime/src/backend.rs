@@ -40,6 +40,9 @@ pub trait Backend: DieselBackend + sealed::Sealed {
     /// parameter where the column stores that text as it is (SQLite, as ActiveRecord
     /// writes it). See [`touch`](crate::touch).
     const TIMESTAMP_CAST: Option<&'static str>;
+
+    /// How an inserted row is read back: `RETURNING`, or a reselect (MySQL).
+    type ReadBack: crate::returning::ReadBack;
 }
 
 mod sealed {
@@ -54,6 +57,7 @@ impl Backend for diesel::sqlite::Sqlite {
     const ROW_LOCK: &'static str = "";
     const CLAIM_LOCK: &'static str = "";
     const LAST_INSERT_ID: &'static str = "last_insert_rowid()";
+    type ReadBack = crate::returning::Returning;
     const TIMESTAMP_CAST: Option<&'static str> = None;
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTOINCREMENT, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
@@ -69,6 +73,7 @@ impl Backend for diesel::pg::Pg {
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "lastval()";
+    type ReadBack = crate::returning::Returning;
     const TIMESTAMP_CAST: Option<&'static str> = Some("TIMESTAMP");
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id SERIAL PRIMARY KEY, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
@@ -84,6 +89,7 @@ impl Backend for diesel::mysql::Mysql {
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "LAST_INSERT_ID()";
+    type ReadBack = crate::returning::Reselect;
     const TIMESTAMP_CAST: Option<&'static str> = Some("DATETIME(6)");
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTO_INCREMENT, association VARCHAR(255) NOT NULL, \

@@ -1,12 +1,14 @@
-//! Compile-time check that the values given to `create_…`/`build_…` leave the columns the
-//! association sets itself (the foreign key, and with `as` the type column) alone.
+//! Which columns insert values set, known at compile time: the check that the values given
+//! to `create_…`/`build_…`/`new_row` leave the columns the association sets itself (the
+//! foreign key, and with `as` the type column) alone, and whether an owner's values carry
+//! an explicit primary key (how the inserted owner is read back on MySQL).
 //!
 //! Diesel's `table!` states, for every pair of columns of a table, whether they are the
-//! same column (`IsContainedInGroupBy<Other, Output = Yes | No>`); walking the insert
-//! values' columns with it proves "this column is not among them" without specialization.
+//! same column (`IsContainedInGroupBy<Other, Output = Yes | No>`); folding that over the
+//! insert values' columns answers "is this column among them" without specialization.
 
 use diesel::associations::HasTable;
-use diesel::expression::is_contained_in_group_by::No;
+use diesel::expression::is_contained_in_group_by::{IsAny, No, Yes};
 use diesel::expression::IsContainedInGroupBy;
 use diesel::insertable::{ColumnInsertValue, DefaultableColumnInsertValue};
 use diesel::query_builder::ValuesClause;
@@ -57,29 +59,72 @@ where
 )]
 pub trait Lacks<Col> {}
 
+// Without `do_not_recommend` the error is a bare type mismatch on `Sets`.
 #[diagnostic::do_not_recommend]
-impl<Col, Inner, T> Lacks<Col> for ValuesClause<Inner, T> where Inner: Lacks<Col> {}
+impl<Col, V> Lacks<Col> for V where V: SetsColumn<Col, Sets = No> {}
 
-// Without `do_not_recommend` the error is a bare type mismatch on `IsContainedInGroupBy`.
-#[diagnostic::do_not_recommend]
-impl<Col, Other, Expr> Lacks<Col> for ColumnInsertValue<Other, Expr> where
-    Other: IsContainedInGroupBy<Col, Output = No>
+/// Whether insert values set the column `Col`: [`Sets`](SetsColumn::Sets) is Diesel's
+/// `Yes` or `No`.
+pub trait SetsColumn<Col> {
+    /// `Yes` when one of the values is for `Col`.
+    type Sets: Flag;
+}
+
+/// `Yes`/`No` as a `const`.
+pub trait Flag {
+    /// True for `Yes`.
+    const VALUE: bool;
+}
+impl Flag for Yes {
+    const VALUE: bool = true;
+}
+impl Flag for No {
+    const VALUE: bool = false;
+}
+
+impl<Col, Inner, T> SetsColumn<Col> for ValuesClause<Inner, T>
+where
+    Inner: SetsColumn<Col>,
 {
+    type Sets = Inner::Sets;
 }
 
-#[diagnostic::do_not_recommend]
-impl<Col, Inner> Lacks<Col> for DefaultableColumnInsertValue<Inner> where Inner: Lacks<Col> {}
+impl<Col, Other, Expr> SetsColumn<Col> for ColumnInsertValue<Other, Expr>
+where
+    Other: IsContainedInGroupBy<Col>,
+    Other::Output: Flag,
+{
+    type Sets = Other::Output;
+}
 
-macro_rules! lacks_for_tuples {
-    ($first:ident $(, $rest:ident)*) => {
-        #[diagnostic::do_not_recommend]
-        impl<Col, $first: Lacks<Col>, $($rest: Lacks<Col>),*> Lacks<Col> for ($first, $($rest,)*) {}
-        lacks_for_tuples!($($rest),*);
+impl<Col, Inner> SetsColumn<Col> for DefaultableColumnInsertValue<Inner>
+where
+    Inner: SetsColumn<Col>,
+{
+    type Sets = Inner::Sets;
+}
+
+macro_rules! sets_column_for_tuples {
+    ($last:ident) => {
+        impl<Col, $last: SetsColumn<Col>> SetsColumn<Col> for ($last,) {
+            type Sets = $last::Sets;
+        }
     };
-    () => {};
+    ($first:ident, $($rest:ident),+) => {
+        impl<Col, $first, $($rest),+> SetsColumn<Col> for ($first, $($rest,)+)
+        where
+            $first: SetsColumn<Col>,
+            ($($rest,)+): SetsColumn<Col>,
+            $first::Sets: IsAny<<($($rest,)+) as SetsColumn<Col>>::Sets>,
+            <$first::Sets as IsAny<<($($rest,)+) as SetsColumn<Col>>::Sets>>::Output: Flag,
+        {
+            type Sets = <$first::Sets as IsAny<<($($rest,)+) as SetsColumn<Col>>::Sets>>::Output;
+        }
+        sets_column_for_tuples!($($rest),+);
+    };
 }
 
-lacks_for_tuples!(
+sets_column_for_tuples!(
     A0, A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16, A17, A18, A19, A20,
     A21, A22, A23, A24, A25, A26, A27, A28, A29, A30, A31
 );

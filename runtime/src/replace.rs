@@ -27,8 +27,7 @@ where
     write_transaction(conn, |conn| {
         owner.lock_row(conn)?;
         dependent::on_replace::<A, C>(owner, conn)?;
-        A::insert(owner, values, conn)?;
-        A::created(owner, conn)?.ok_or(Error::NotFound {
+        A::insert_row(owner, values, conn)?.ok_or(Error::NotFound {
             model: <A::Target as Model>::NAME,
         })
     })

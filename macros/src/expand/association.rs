@@ -575,9 +575,9 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         where
             __C: _rt::Conn,
             Self: _rt::Statements<__C>,
-            __V: _rt::__private::InsertWithKey<__C, #table, #set_ty>,
+            __V: _rt::__private::InsertWithKey<__C, #table, #set_ty, #target>,
         {
-            fn insert(owner: &#owner, values: __V, conn: &mut __C) -> diesel::QueryResult<usize> {
+            fn insert(owner: &#owner, values: __V, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> {
                 let key = &#key_of_owner;
                 _rt::__private::InsertWithKey::insert_with_key(values, #target_table, #set, conn)
             }

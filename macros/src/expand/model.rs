@@ -129,7 +129,8 @@ pub fn expand(m: &Model) -> TokenStream {
         impl<__C, __I> _rt::autosave::InsertModel<__C, __I> for #ident
         where
             __C: _rt::Conn,
-            __I: _rt::autosave::InsertRow<__C, #table::table>,
+            __I: _rt::returning::InsertReturning<__C, #table::table, #ident>,
+            __I: _rt::returning::OwnerValues<__C, #table::table>,
             for<'__q> diesel::dsl::Limit<diesel::dsl::Select<
                 diesel::dsl::Filter<
                     #table::table,
@@ -139,7 +140,12 @@ pub fn expand(m: &Model) -> TokenStream {
             >>: diesel::query_dsl::LoadQuery<'__q, __C, #ident>,
         {
             fn insert_model(values: __I, conn: &mut __C) -> ::core::result::Result<Self, _rt::Error> {
-                _rt::autosave::InsertRow::insert_row(values, #table::table, conn)?;
+                // `RETURNING` where the backend has it; MySQL reloads by `LAST_INSERT_ID()`.
+                if let ::core::option::Option::Some(row) =
+                    _rt::returning::InsertReturning::insert_returning(values, #table::table, conn)?
+                {
+                    return ::core::result::Result::Ok(row);
+                }
                 #table::table
                     .filter(#table::#pk.eq(_rt::last_insert::LastInsertId::default()))
                     .select(<#ident>::as_select())

@@ -588,6 +588,7 @@ fn writer(
                     __C,
                     <#join as diesel::associations::HasTable>::Table,
                     diesel::dsl::Eq<#out, #target_key>,
+                    #join,
                 >,
             },
             quote! {
