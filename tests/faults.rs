@@ -1,4 +1,6 @@
-//! Faults: a connection killed in the middle of a replace leaves the database as before.
+//! Faults: a connection killed in the middle of a replace leaves the database as before;
+//! a panic inside a library transaction rolls it back; a connection killed just before
+//! `COMMIT` is reported as an unknown outcome.
 //!
 //! PostgreSQL and MySQL: connection A runs `create_item` on a thread of its own while
 //! connection B holds a row lock A is about to need; once the server reports A waiting for
@@ -9,14 +11,22 @@
 //!   hook, which runs after the old row's `DELETE`, locks it): the transaction has
 //!   already removed the old row when it dies.
 //!
-//! SQLite has no session to kill: the `after_destroy` hook panics instead, the panic is
-//! caught, and the database file is read through new connections, first while the
-//! panicked connection is still open (its transaction never ended), then after it is
-//! closed (the process died).
-//!
 //! Every time: A's call failed, and every table is exactly as before, with the old row
 //! still linked; a replace afterwards works (no lock left behind).
-
+//!
+//! Panics (all three backends): the `after_destroy` hook panics in the middle of a replace,
+//! the caller catches the panic; the transaction was rolled back (Diesel's transaction
+//! depth is 0 again, a new connection sees the tables as before), and the same connection's
+//! next `create_item` is committed (a second connection sees it). Inside the caller's own
+//! transaction only the library's savepoint is rolled back.
+//!
+//! In-doubt commit (PostgreSQL, MySQL): inside `write_transaction`, after the last
+//! statement, B kills A's session and waits until the server lists it no more; A's
+//! `COMMIT` then fails on the dead connection: [`Error::CommitOutcomeUnknown`]. (Here the
+//! kill came before `COMMIT`, so nothing was committed; a kill *during* `COMMIT` looks the
+//! same to A, which is why the outcome is reported as unknown.) SQLite has no such test: an
+//! embedded database has no server session that can die apart from the process, so a
+//! `COMMIT` either returns its result or the caller is gone with it.
 mod common;
 
 use std::cell::Cell;
@@ -25,10 +35,12 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::SharedDb;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use diesel::query_builder::SqlQuery;
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::BigInt;
+use diesel_has_one::connection::write_transaction;
 use diesel_has_one::{Error, Model};
 
 diesel::table! { owners (id) { id -> Integer, name -> Text } }
@@ -123,6 +135,8 @@ trait Session: Connection {
     fn waiting(id: i64) -> String;
     /// Kills session `id`.
     fn kill(id: i64) -> String;
+    /// How many sessions with id `id` the server lists, as `n`.
+    fn alive(id: i64) -> String;
 }
 
 #[cfg(feature = "postgres")]
@@ -134,6 +148,9 @@ impl Session for PgConnection {
     fn kill(id: i64) -> String {
         format!("SELECT pg_terminate_backend({id})")
     }
+    fn alive(id: i64) -> String {
+        format!("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE pid = {id}")
+    }
 }
 
 #[cfg(feature = "mysql")]
@@ -144,6 +161,9 @@ impl Session for MysqlConnection {
     }
     fn kill(id: i64) -> String {
         format!("KILL {id}")
+    }
+    fn alive(id: i64) -> String {
+        format!("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = {id}")
     }
 }
 
@@ -195,6 +215,38 @@ where
         );
         result
     })
+}
+
+/// Runs `work` in `write_transaction` on a new connection A; after it returned, and before
+/// `COMMIT`, the test's connection B kills A's session and waits until the server no longer
+/// lists it. Returns what `write_transaction` returned.
+fn kill_before_commit<C, T, F>(db: &mut SharedDb<C>, work: F) -> Result<T, Error>
+where
+    C: Session + diesel_has_one::Conn,
+    SqlQuery: LoadQuery<'static, C, N>,
+    F: FnOnce(&mut C) -> Result<T, Error>,
+{
+    let mut a = db.connect();
+    let id = scalar(&mut a, C::ID);
+    let b = &mut db.db.conn;
+    write_transaction(&mut a, |a| {
+        let value = work(a)?;
+        b.batch_execute(&C::kill(id)).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while scalar(b, &C::alive(id)) > 0 {
+            assert!(Instant::now() < deadline, "session {id} was not killed");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(value)
+    })
+}
+
+/// Diesel's transaction depth on `conn` (0: no transaction open).
+fn depth<C: Connection<TransactionManager = AnsiTransactionManager>>(conn: &mut C) -> u32 {
+    AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .expect("transaction manager not broken")
+        .map_or(0, |d| d.get())
 }
 
 /// The snapshot read by a connection of its own.
@@ -266,30 +318,78 @@ shared_backend_tests! {
         assert_eq!(snapshot!(db.conn()), before);
         assert_usable!(db.conn(), owner, before);
     }
-}
 
-shared_backend_tests! {
-    schema = SCHEMA;
-    backends = [sqlite];
-
-    fn panic_after_the_old_row_was_destroyed(db) {
+    fn killed_before_commit_is_an_unknown_outcome(db) {
         let owner = setup!(db.conn());
         let before: Snapshot = snapshot!(db.conn());
-
-        let mut a = db.connect();
-        PARK.set(Park::Panic);
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            owner.create_item(&mut a, NewItem { label: "new" })
-        }));
-        PARK.set(Park::Pass);
-        assert!(result.is_err(), "the hook did not panic: {result:?}");
-
-        // A's transaction never ended (it still holds the write lock); readers see the
-        // last commit
+        let result = kill_before_commit(&mut db, |a| owner.create_item(a, NewItem { label: "new" }));
+        eprintln!("{}: A's call returned {result:?}", module_path!());
+        let Err(error) = result else { panic!("the commit succeeded: {result:?}") };
+        assert!(matches!(error, Error::CommitOutcomeUnknown { .. }), "{error:?}");
+        assert!(!error.is_retryable());
+        assert!(error.to_string().contains("may or may not have been committed"), "{error}");
+        // the kill came before COMMIT: nothing was committed (A could not know)
         assert_eq!(snapshot!(&mut db.connect()), before);
-        // the process dies: A is closed without a commit
-        drop(a);
-        assert_eq!(snapshot!(&mut db.connect()), before);
-        assert_usable!(&mut db.connect(), owner, before);
+        assert_usable!(db.conn(), owner, before);
+    }
+}
+
+/// Panics, on every backend.
+mod unwind {
+    use super::*;
+
+    shared_backend_tests! {
+        schema = SCHEMA;
+        backends = [sqlite, postgres, mysql];
+
+        fn a_panic_rolls_the_transaction_back(db) {
+            let owner = setup!(db.conn());
+            let before: Snapshot = snapshot!(db.conn());
+
+            let mut a = db.connect();
+            PARK.set(Park::Panic);
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                owner.create_item(&mut a, NewItem { label: "new" })
+            }));
+            PARK.set(Park::Pass);
+            assert!(result.is_err(), "the hook did not panic: {result:?}");
+            assert_eq!(depth(&mut a), 0, "a transaction was left open");
+            assert_eq!(snapshot!(&mut db.connect()), before);
+
+            // the same connection goes on, and what it writes is committed: a second
+            // connection sees it
+            let new = owner.create_item(&mut a, NewItem { label: "after" }).unwrap();
+            assert_eq!(depth(&mut a), 0);
+            let b = &mut db.connect();
+            assert_eq!(owner.item(b).unwrap(), Some(new));
+            assert_eq!(rows!(b, items, Item).len(), before.1.len());
+            drop(a);
+            assert_usable!(b, owner, snapshot!(&mut db.connect()));
+        }
+
+        fn a_panic_inside_the_callers_transaction_rolls_back_only_the_savepoint(db) {
+            let owner = setup!(db.conn());
+            let mut a = db.connect();
+            let (marker, new) = a
+                .transaction(|a| {
+                    let marker = insert!(a, owners, Owner, owners::name.eq("the caller's row"));
+                    PARK.set(Park::Panic);
+                    let result = catch_unwind(AssertUnwindSafe(|| {
+                        owner.create_item(a, NewItem { label: "new" })
+                    }));
+                    PARK.set(Park::Pass);
+                    assert!(result.is_err(), "the hook did not panic: {result:?}");
+                    assert_eq!(depth(a), 1, "only the caller's transaction is open");
+                    assert_eq!(owner.item(a).unwrap().unwrap().label, "old", "the savepoint was rolled back");
+                    assert!(rows!(a, owners, Owner).contains(&marker), "the caller's row stays");
+                    let new = owner.create_item(a, NewItem { label: "after" })?;
+                    Ok::<_, Error>((marker, new))
+                })
+                .unwrap();
+            assert_eq!(depth(&mut a), 0);
+            let b = &mut db.connect();
+            assert!(rows!(b, owners, Owner).contains(&marker));
+            assert_eq!(owner.item(b).unwrap(), Some(new));
+        }
     }
 }

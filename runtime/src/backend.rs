@@ -20,6 +20,12 @@ pub trait Backend: DieselBackend + sealed::Sealed {
     /// writers deadlock (SQLite: `BEGIN IMMEDIATE` takes the database write lock up front).
     const BEGIN_WRITE: Option<&'static str>;
 
+    /// Whether a deadlock ends the victim's whole transaction, savepoints included (MySQL:
+    /// InnoDB rolls the transaction back), rather than only the failed statement, which a
+    /// rollback to the savepoint undoes (PostgreSQL). Inside a caller's transaction the
+    /// library then reports [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack).
+    const DEADLOCK_ENDS_TRANSACTION: bool;
+
     /// The row-lock clause of the owner lookup (` FOR UPDATE`), or nothing where the
     /// transaction itself holds the lock.
     const ROW_LOCK: &'static str;
@@ -54,6 +60,7 @@ impl sealed::Sealed for diesel::sqlite::Sqlite {}
 #[cfg(feature = "sqlite")]
 impl Backend for diesel::sqlite::Sqlite {
     const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+    const DEADLOCK_ENDS_TRANSACTION: bool = false;
     const ROW_LOCK: &'static str = "";
     const CLAIM_LOCK: &'static str = "";
     const LAST_INSERT_ID: &'static str = "last_insert_rowid()";
@@ -70,6 +77,7 @@ impl sealed::Sealed for diesel::pg::Pg {}
 #[cfg(feature = "postgres")]
 impl Backend for diesel::pg::Pg {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const DEADLOCK_ENDS_TRANSACTION: bool = false;
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "lastval()";
@@ -86,6 +94,7 @@ impl sealed::Sealed for diesel::mysql::Mysql {}
 #[cfg(feature = "mysql")]
 impl Backend for diesel::mysql::Mysql {
     const BEGIN_WRITE: Option<&'static str> = None;
+    const DEADLOCK_ENDS_TRANSACTION: bool = true;
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "LAST_INSERT_ID()";

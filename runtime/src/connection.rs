@@ -1,10 +1,14 @@
 //! The connections association methods accept, and the write transaction they run in.
 
+use std::num::NonZeroU32;
+use std::panic::{self, AssertUnwindSafe};
+
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::Error as DieselError;
 use diesel::Connection;
 
 use crate::backend::Backend;
+use crate::error::{is_connection_lost, is_deadlock, Error};
 
 /// A Diesel connection the generated methods run on: `SqliteConnection`, `PgConnection`
 /// or `MysqlConnection` (a pooled connection is passed as `&mut *pooled`).
@@ -37,28 +41,93 @@ where
 /// held from the first statement; on PostgreSQL and MySQL it is a plain transaction and the
 /// caller locks the owner row with `FOR UPDATE` (see [`Locked`](crate::lock::Locked)).
 /// Inside a transaction the caller already opened, `f` runs in a savepoint.
-pub fn write_transaction<C, T, E, F>(conn: &mut C, f: F) -> Result<T, E>
+///
+/// - **Unwind**: if `f` panics, the transaction (inside a caller's transaction: the
+///   savepoint, and any Diesel transaction `f` left open within it) is rolled back before
+///   the panic goes on, so the connection is never left inside a transaction that would
+///   silently never commit.
+/// - **Commit**: when `COMMIT` fails because the connection did, the outcome is unknown:
+///   [`Error::CommitOutcomeUnknown`]. A `COMMIT` the server refused (a deferred
+///   constraint, a serialization failure) was rolled back: [`Error::Database`].
+/// - **Nested**: when the server ended the caller's whole transaction under the savepoint
+///   (a MySQL deadlock; a savepoint that no longer exists): [`Error::TransactionRolledBack`].
+pub fn write_transaction<C, T, F>(conn: &mut C, f: F) -> Result<T, Error>
 where
     C: Conn,
-    F: FnOnce(&mut C) -> Result<T, E>,
-    E: From<DieselError>,
+    F: FnOnce(&mut C) -> Result<T, Error>,
 {
-    let Some(begin) = <C::DB as Backend>::BEGIN_WRITE else {
-        return conn.transaction(f);
-    };
-    match AnsiTransactionManager::begin_transaction_sql(conn, begin) {
-        Ok(()) => {}
-        Err(DieselError::AlreadyInTransaction) => return conn.transaction(f),
-        Err(e) => return Err(e.into()),
+    let outer = depth(conn)?;
+    match <C::DB as Backend>::BEGIN_WRITE {
+        Some(begin) if outer == 0 => AnsiTransactionManager::begin_transaction_sql(conn, begin)?,
+        _ => AnsiTransactionManager::begin_transaction(conn)?,
     }
-    match f(conn) {
-        Ok(value) => {
-            AnsiTransactionManager::commit_transaction(conn)?;
-            Ok(value)
+    let result = match panic::catch_unwind(AssertUnwindSafe(|| f(&mut *conn))) {
+        Ok(result) => result,
+        Err(payload) => {
+            // Best effort: a rollback that fails leaves Diesel's transaction manager broken
+            // (every later transaction fails), never a transaction that silently goes on.
+            let _ = roll_back_to(conn, outer);
+            panic::resume_unwind(payload);
         }
+    };
+    match result {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(e) if outer == 0 => Err(if is_connection_lost(&e) {
+                Error::CommitOutcomeUnknown { source: e }
+            } else {
+                Error::Database(e)
+            }),
+            // `RELEASE SAVEPOINT` failed: Diesel leaves the savepoint open unless the
+            // transaction was marked for rollback; end it, and say whether the caller's
+            // transaction survived.
+            Err(e) => match roll_back_to(conn, outer) {
+                Ok(()) if !is_connection_lost(&e) => Err(Error::Database(e)),
+                _ => Err(Error::TransactionRolledBack {
+                    source: Box::new(Error::Database(e)),
+                }),
+            },
+        },
         Err(e) => {
-            AnsiTransactionManager::rollback_transaction(conn)?;
-            Err(e)
+            let rollback = roll_back_to(conn, outer);
+            if outer == 0 {
+                // at top level a failed rollback ends the transaction too (the server rolls
+                // back a transaction whose connection is lost); the cause is `e`
+                return Err(e);
+            }
+            if rollback.is_err()
+                || (<C::DB as Backend>::DEADLOCK_ENDS_TRANSACTION && is_deadlock(&e))
+            {
+                Err(Error::TransactionRolledBack {
+                    source: Box::new(e),
+                })
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// How many transactions and savepoints Diesel has open on `conn` (0: none).
+pub(crate) fn depth<C: Conn>(conn: &mut C) -> Result<u32, DieselError> {
+    Ok(AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .map_or(0, NonZeroU32::get))
+}
+
+/// Rolls back savepoints and the transaction until `outer` levels are left open, returning
+/// the first failure. Diesel counts a failed savepoint rollback as done (and a failed
+/// top-level rollback marks its transaction manager broken), so this always ends.
+fn roll_back_to<C: Conn>(conn: &mut C, outer: u32) -> Result<(), DieselError> {
+    let mut first_error = None;
+    loop {
+        match depth(conn) {
+            Ok(open) if open > outer => {}
+            Ok(_) => return first_error.map_or(Ok(()), Err),
+            Err(broken) => return Err(first_error.unwrap_or(broken)),
+        }
+        if let Err(e) = AnsiTransactionManager::rollback_transaction(conn) {
+            first_error.get_or_insert(e);
         }
     }
 }

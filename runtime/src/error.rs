@@ -5,8 +5,16 @@ use std::fmt;
 
 /// Everything an association method can fail with.
 ///
-/// Whatever the variant, the transaction the method ran in has been rolled back: the
-/// database is exactly as it was before the call.
+/// Unless the variant is [`CommitOutcomeUnknown`](Error::CommitOutcomeUnknown), the
+/// transaction the method ran in has been rolled back: the database is exactly as it was
+/// before the call. Called inside a transaction the caller opened, the method runs in a
+/// savepoint, and only the savepoint is rolled back (the caller's transaction goes on) —
+/// except for [`TransactionRolledBack`](Error::TransactionRolledBack), where the server
+/// rolled back the caller's whole transaction.
+///
+/// [`is_retryable`](Error::is_retryable) tells the errors worth running again (deadlocks,
+/// serialization failures, lock timeouts, a busy SQLite database);
+/// [`retry::with_retry`](crate::retry::with_retry) does so with a bounded, jittered policy.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -70,6 +78,41 @@ pub enum Error {
         /// The type whose row is missing.
         model: &'static str,
     },
+
+    /// The method ran inside a transaction the caller opened, and the database server
+    /// rolled back that **whole** transaction, not just the method's savepoint: on MySQL
+    /// and MariaDB a deadlock (error 1213) ends the victim's entire transaction. Everything
+    /// the caller wrote in it before the call is gone too, and further statements on the
+    /// connection run outside any transaction until the caller ends its own; roll it back
+    /// (return the error from the caller's `transaction` closure) and run the whole
+    /// transaction again. `source` is the error that ended it.
+    ///
+    /// Also returned when the method's savepoint could not be rolled back because the
+    /// server no longer has it (the transaction was ended under it, or the connection is
+    /// lost): either way nothing of the caller's transaction is left.
+    #[error(
+        "the enclosing transaction was rolled back by the database server, with everything \
+         written in it before this call; run the whole transaction again ({source})"
+    )]
+    TransactionRolledBack {
+        /// What ended the transaction (for a deadlock, [`is_retryable`](Error::is_retryable)).
+        source: Box<Error>,
+    },
+
+    /// `COMMIT` was sent but no answer came back: the connection failed while committing
+    /// (or just before), so the transaction **may or may not have been committed**. This is
+    /// the one error after which the database is not known to be as before the call. Read
+    /// the rows again on a new connection to learn the outcome before writing again; do not
+    /// retry blindly. `source` is Diesel's error for the failed `COMMIT` (often
+    /// `RollbackErrorOnCommit`, as the rollback on the same dead connection failed too).
+    #[error(
+        "the connection failed while committing: the transaction may or may not have been \
+         committed; read the rows again to find out ({source})"
+    )]
+    CommitOutcomeUnknown {
+        /// Diesel's error for the failed commit.
+        source: diesel::result::Error,
+    },
 }
 
 impl Error {
@@ -77,6 +120,35 @@ impl Error {
     /// enclosing replace or cascade).
     pub fn abort(reason: impl Into<String>) -> Self {
         Error::Aborted(reason.into())
+    }
+
+    /// True when running the same work again may succeed: the database gave up on the
+    /// transaction because of other transactions, not because of what it does.
+    ///
+    /// | backend | errors |
+    /// |---|---|
+    /// | PostgreSQL | `40001` serialization failure (`DatabaseErrorKind::SerializationFailure`), `40P01` deadlock, `55P03` lock not available (`lock_timeout`, `NOWAIT`) |
+    /// | MySQL / MariaDB | `1213` deadlock, `1205` lock wait timeout |
+    /// | SQLite | `SQLITE_BUSY` ("database is locked") |
+    ///
+    /// Diesel exposes neither PostgreSQL's SQLSTATE beyond `40001` nor MySQL's error number
+    /// beyond `1213` in prepared statements, so the others are recognised by the server's
+    /// message text (`deadlock detected`, `canceling statement due to lock timeout`,
+    /// `could not obtain lock on row`, `Deadlock found when trying to get lock`, `Lock wait
+    /// timeout exceeded`, `database is locked`): a server configured with translated
+    /// messages (PostgreSQL `lc_messages`, MySQL `lc_messages`) reports those as not
+    /// retryable.
+    ///
+    /// A [`TransactionRolledBack`](Error::TransactionRolledBack) is retryable when its
+    /// source is: the caller runs its whole transaction again.
+    /// [`CommitOutcomeUnknown`](Error::CommitOutcomeUnknown) never is (the work may be
+    /// committed already).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Database(e) => retryable(e),
+            Error::TransactionRolledBack { source } => source.is_retryable(),
+            _ => false,
+        }
     }
 
     /// True when the database refused a statement because of a unique index.
@@ -88,6 +160,88 @@ impl Error {
                 _
             ))
         )
+    }
+}
+
+/// A message of the database server, for the errors Diesel does not give a kind of its own.
+fn message(e: &diesel::result::Error) -> Option<&str> {
+    match e {
+        diesel::result::Error::DatabaseError(_, info) => Some(info.message()),
+        _ => None,
+    }
+}
+
+/// See [`Error::is_retryable`].
+pub(crate) fn retryable(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+    if matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _)
+    ) {
+        return true;
+    }
+    message(e).is_some_and(|m| {
+        is_deadlock_message(m)
+            || [
+                // PostgreSQL 55P03 (lock_timeout, NOWAIT)
+                "canceling statement due to lock timeout",
+                "could not obtain lock on row",
+                // MySQL 1205
+                "Lock wait timeout exceeded",
+                // SQLite SQLITE_BUSY
+                "database is locked",
+            ]
+            .iter()
+            .any(|known| m.starts_with(known))
+    })
+}
+
+/// PostgreSQL 40P01, MySQL 1213 (also reported by Diesel as `SerializationFailure` from
+/// prepared statements on MySQL).
+fn is_deadlock_message(m: &str) -> bool {
+    m.starts_with("deadlock detected") || m.starts_with("Deadlock found when trying to get lock")
+}
+
+/// True for a deadlock (PostgreSQL 40P01, MySQL 1213).
+pub(crate) fn is_deadlock(e: &Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+    let Error::Database(e) = e else {
+        return false;
+    };
+    // MySQL reports 1213 of a prepared statement as SerializationFailure; PostgreSQL's
+    // 40001 is not a deadlock, but it never reaches the caller of this (MySQL only).
+    matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _)
+    ) || message(e).is_some_and(is_deadlock_message)
+}
+
+/// True when a statement failed because the connection did (closed, killed, unreachable):
+/// the server may have run it or not.
+pub(crate) fn is_connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+    match e {
+        // the commit failed and so did the rollback on the same connection
+        DieselError::RollbackErrorOnCommit { .. } => true,
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        DieselError::DatabaseError(_, info) => {
+            let m = info.message().to_ascii_lowercase();
+            [
+                // MySQL 2006 / 2013, MariaDB's client wording
+                "server has gone away",
+                "lost connection to",
+                // PostgreSQL
+                "server closed the connection unexpectedly",
+                "terminating connection",
+                "no connection to the server",
+            ]
+            .iter()
+            .any(|known| m.contains(known))
+        }
+        _ => false,
     }
 }
 

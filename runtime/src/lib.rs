@@ -62,6 +62,7 @@ pub mod model;
 mod omits;
 pub mod preload;
 pub mod replace;
+pub mod retry;
 pub mod returning;
 pub mod scope;
 pub mod subquery;
