@@ -79,9 +79,18 @@ thread_local! {
     static DESTROYED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The error message of a "poison" profile's hook: 100,000 characters, each two bytes in
+/// UTF-8 (a cut must fall on a character boundary).
+fn poison_message() -> String {
+    "ü".repeat(100_000)
+}
+
 fn refuse_locked<C>(profile: &Profile, _conn: &mut C) -> Result<(), Error> {
-    if profile.bio == "locked" {
-        return Err(Error::abort("profile is locked"));
+    match profile.bio.as_str() {
+        "locked" => return Err(Error::abort("profile is locked")),
+        "poison" => return Err(Error::abort(poison_message())),
+        "panic" => panic!("the profile's hook panicked"),
+        _ => {}
     }
     DESTROYED.with(|d| d.borrow_mut().push(profile.bio.clone()));
     Ok(())
@@ -250,5 +259,80 @@ shared_backend_tests! {
         let new = user.create_profile(conn, NewProfile { bio: "new" }).unwrap();
         assert_eq!(rows!(conn, profiles, Profile), [Profile { user_id: None, ..old }, new]);
         assert!(jobs::pending(conn).unwrap().is_empty(), "Rails writes no job on replace");
+    }
+
+    fn a_poison_job_is_recorded_and_the_next_job_runs(db) {
+        let conn = db.conn();
+        jobs::create_table(conn).unwrap();
+        let (poisoned, poison) = user_with_profile!(conn, User, "poison");
+        let (user, _) = user_with_profile!(conn, User, "fine");
+        poisoned.destroy(conn).unwrap();
+        user.destroy(conn).unwrap();
+
+        let summary = jobs::run_pending(conn, 10).unwrap();
+        assert_eq!((summary.succeeded, summary.failed), (1, 1));
+        assert_eq!(rows!(conn, profiles, Profile), [poison], "only the poison job's target is left");
+        let all = jobs_table!(conn);
+        let (failed, done) = (&all[0], &all[1]);
+        assert_eq!((failed.attempts, failed.done_at), (1, None));
+        let error = failed.last_error.as_deref().unwrap();
+        assert_eq!(error.chars().count(), jobs::MAX_ERROR_CHARS);
+        let kept = format!("destroy aborted: {}", poison_message());
+        assert!(error.ends_with('…'), "{error}");
+        assert!(kept.starts_with(error.trim_end_matches('…')), "{error}");
+        assert!(done.done_at.is_some());
+
+        // a worker is not stopped by it either (the poison job waits for its backoff)
+        let (user, _) = user_with_profile!(conn, User, "fine too");
+        user.destroy(conn).unwrap();
+        let worker = jobs::Worker { batch: 10, idle: std::time::Duration::ZERO };
+        let mut batches = 0;
+        let total = worker
+            .run(conn, |_| {
+                batches += 1;
+                batches <= 1
+            })
+            .unwrap();
+        assert_eq!((total.succeeded, total.failed), (1, 0));
+        assert_eq!(jobs::pending(conn).unwrap().len(), 1);
+    }
+
+    fn a_job_failing_at_the_attempt_limit_saturates(db) {
+        let conn = db.conn();
+        jobs::create_table(conn).unwrap();
+        diesel::insert_into(diesel_has_one_jobs::table)
+            .values((
+                diesel_has_one_jobs::association.eq("Gone.model"),
+                diesel_has_one_jobs::owner_key.eq("[1]"),
+                diesel_has_one_jobs::target_keys.eq("[1]"),
+                diesel_has_one_jobs::attempts.eq(i32::MAX),
+                diesel_has_one_jobs::created_at.eq(0_i64),
+                diesel_has_one_jobs::run_after.eq(0_i64),
+            ))
+            .execute(conn)
+            .unwrap();
+        let summary = jobs::run_pending(conn, 10).unwrap();
+        assert_eq!((summary.succeeded, summary.failed), (0, 1));
+        let job = &jobs::pending(conn).unwrap()[0];
+        assert_eq!(job.attempts, i32::MAX);
+        assert!(job.last_error.as_deref().unwrap().contains("no handler for `Gone.model`"), "{job:?}");
+        assert!(job.run_after > 0);
+    }
+
+    fn a_panicking_hook_fails_only_its_job(db) {
+        let conn = db.conn();
+        jobs::create_table(conn).unwrap();
+        let (panicking, profile) = user_with_profile!(conn, User, "panic");
+        let (user, _) = user_with_profile!(conn, User, "fine");
+        panicking.destroy(conn).unwrap();
+        user.destroy(conn).unwrap();
+
+        let summary = jobs::run_pending(conn, 10).unwrap();
+        assert_eq!((summary.succeeded, summary.failed), (1, 1));
+        assert_eq!(rows!(conn, profiles, Profile), [profile], "its target is intact");
+        assert_eq!(rows!(conn, avatars, Avatar).len(), 1, "and its dependents");
+        let job = &jobs::pending(conn).unwrap()[0];
+        assert_eq!(job.attempts, 1);
+        assert!(job.last_error.as_deref().unwrap().contains("panicked: the profile's hook panicked"), "{job:?}");
     }
 }

@@ -30,7 +30,7 @@ pub use handlers::{AsyncDestroy, Handlers};
 pub use run::run;
 pub use schema::{diesel_has_one_jobs, Job};
 pub use store::JobStore;
-pub use worker::{run_pending, Summary, Worker};
+pub use worker::{run_pending, Summary, Worker, MAX_ERROR_CHARS};
 
 #[doc(hidden)]
 pub use handlers::Handler;

@@ -1,7 +1,9 @@
 //! Running jobs: [`run_pending`] for a batch, [`Worker`] for a long-running loop.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
+use super::schema::Job;
 use super::store::JobStore;
 use crate::connection::write_transaction;
 use crate::error::Error;
@@ -20,10 +22,23 @@ fn backoff(attempts: i32) -> i64 {
     1_i64 << attempts.clamp(1, 11)
 }
 
+/// The most characters of an error message a failed job's `last_error` keeps (the rest
+/// is cut on a character boundary, ending in `…`), so that the record fits every
+/// backend's column (MySQL's `TEXT` holds 65,535 bytes).
+pub const MAX_ERROR_CHARS: usize = 1000;
+
 /// Runs up to `limit` due jobs, each in its own transaction: claim the job row (locked,
 /// skipping rows other workers hold), destroy its targets in a savepoint, mark it done —
 /// or, when anything fails, roll the savepoint back and record the attempt, the error and
 /// the next run time. Returns early when no job is due.
+///
+/// One job can never hold up the others: its failure is always recorded (the message cut
+/// to [`MAX_ERROR_CHARS`], and escaped to ASCII if the column still refuses it), a panic
+/// in its hooks is caught and recorded as its failure, and a failed job waits (2 s, 4 s, …
+/// an hour) before it is claimed again, so the jobs behind it run first. A deadlock or
+/// serialization failure that ends the claim's transaction (MySQL) counts as a failed run
+/// without a record; the job is simply claimed again. Errors outside the jobs (a lost
+/// connection) are returned.
 pub fn run_pending<C: JobStore>(conn: &mut C, limit: usize) -> Result<Summary, Error> {
     let mut summary = Summary::default();
     while summary.succeeded + summary.failed < limit {
@@ -32,32 +47,93 @@ pub fn run_pending<C: JobStore>(conn: &mut C, limit: usize) -> Result<Summary, E
             let Some(job) = conn.claim_job(now)? else {
                 return Ok(None);
             };
-            let outcome = match C::handler(&job.association) {
-                Some(run) => conn.transaction(|conn| run(conn, &job)),
-                None => Err(Error::Job(format!(
-                    "no handler for `{}` in this program (is the model compiled in, with `dependent = \"destroy_async\"`?)",
-                    job.association
-                ))),
-            };
-            match outcome {
+            match run_job(conn, &job) {
                 Ok(()) => {
                     conn.finish_job(job.id, now)?;
                     Ok(Some(true))
                 }
+                // the claim's transaction is gone with the job's savepoint: nothing to
+                // record in
+                Err(e @ Error::TransactionRolledBack { .. }) => Err(e),
                 Err(e) => {
-                    let attempts = job.attempts + 1;
-                    conn.fail_job(job.id, attempts, &e.to_string(), now + backoff(attempts))?;
+                    record_failure(conn, &job, &e, now)?;
                     Ok(Some(false))
                 }
             }
-        })?;
+        });
         match ran {
-            None => break,
-            Some(true) => summary.succeeded += 1,
-            Some(false) => summary.failed += 1,
+            Ok(None) => break,
+            Ok(Some(true)) => summary.succeeded += 1,
+            Ok(Some(false)) => summary.failed += 1,
+            Err(e) if e.is_retryable() => summary.failed += 1,
+            Err(e) => return Err(e),
         }
     }
     Ok(summary)
+}
+
+/// Destroys the job's targets in a savepoint; a panic in their hooks is the job's error.
+fn run_job<C: JobStore>(conn: &mut C, job: &Job) -> Result<(), Error> {
+    let Some(run) = C::handler(&job.association) else {
+        return Err(Error::Job(format!(
+            "no handler for `{}` in this program (is the model compiled in, with `dependent = \"destroy_async\"`?)",
+            job.association
+        )));
+    };
+    // write_transaction rolls the savepoint back before the panic reaches here
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        write_transaction(conn, |conn| run(conn, job))
+    }))
+    .unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        Err(Error::Job(format!("job {} panicked: {message}", job.id)))
+    })
+}
+
+/// Records a failed run of `job`: one more attempt (saturating), the error cut to
+/// [`MAX_ERROR_CHARS`], the next run time. In a savepoint, so that a message the column
+/// still refuses (a character its character set lacks) leaves the claim's transaction
+/// usable for the same record with the message escaped to ASCII.
+fn record_failure<C: JobStore>(
+    conn: &mut C,
+    job: &Job,
+    error: &Error,
+    now: i64,
+) -> Result<(), Error> {
+    let attempts = job.attempts.saturating_add(1);
+    let run_after = now.saturating_add(backoff(attempts));
+    let message = truncate(&error.to_string(), MAX_ERROR_CHARS);
+    let record = |conn: &mut C, message: &str| {
+        write_transaction(conn, |conn| {
+            Ok(conn.fail_job(job.id, attempts, message, run_after)?)
+        })
+    };
+    match record(conn, &message) {
+        Err(Error::Database(_)) => {
+            let ascii: String = message.chars().flat_map(char::escape_default).collect();
+            record(conn, &truncate(&ascii, MAX_ERROR_CHARS))
+        }
+        recorded => recorded,
+    }
+}
+
+/// `message` cut to at most `max` characters (on a character boundary), ending in `…`
+/// when cut.
+fn truncate(message: &str, max: usize) -> String {
+    match message.char_indices().nth(max) {
+        None => message.to_owned(),
+        Some(_) => {
+            let keep = message
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(message.len(), |(at, _)| at);
+            format!("{}…", &message[..keep])
+        }
+    }
 }
 
 /// A long-running worker: runs due jobs in batches, sleeping between empty polls.
@@ -80,7 +156,8 @@ impl Default for Worker {
 
 impl Worker {
     /// Runs until `keep_going` returns false (checked between batches), returning the
-    /// totals. Database errors outside a job (a lost connection) stop the worker.
+    /// totals. A failing job never stops the worker (see [`run_pending`]); database errors
+    /// outside a job (a lost connection) do.
     pub fn run<C: JobStore>(
         &self,
         conn: &mut C,
