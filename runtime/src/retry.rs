@@ -34,6 +34,11 @@
 //!   zero and an exponentially growing cap between them ("full jitter"), so that the
 //!   transactions that collided do not collide again in step.
 //! - [`Error::CommitOutcomeUnknown`] is never retried: the work may be committed already.
+//! - "Inside a transaction" means one Diesel knows of (`conn.transaction`,
+//!   `begin_test_transaction`, `TransactionManager::begin_transaction`). A transaction
+//!   opened with `BEGIN` as plain SQL is invisible to Diesel and to this crate: the
+//!   association methods then commit with a `COMMIT` of their own and `with_retry` retries
+//!   as if at top level. Open transactions through Diesel.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
