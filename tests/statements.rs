@@ -67,7 +67,8 @@ backend_tests! {
 
     fn statements_per_operation(conn, backend) {
         let lock = if backend == common::Backend::Sqlite { "SELECT" } else { "SELECT FOR UPDATE" };
-        // `INSERT … RETURNING` brings the new row back on SQLite and PostgreSQL; MySQL
+        // Every write locks the owner, then reads the rows it acts on with a locking read
+        // and removes them by key and link. `INSERT … RETURNING` brings the new row back on SQLite and PostgreSQL; MySQL
         // reselects it.
         let reselect: &[&str] = if backend == common::Backend::Mysql { &["SELECT"] } else { &[] };
         fn then<'a>(kinds: &[&'a str], reselect: &[&'a str]) -> Vec<&'a str> {
@@ -83,12 +84,12 @@ backend_tests! {
         assert!(kinds(&log).is_empty(), "build");
 
         user.create_profile(conn, NewProfile { bio: "a" }).unwrap();
-        assert_eq!(kinds(&log), then(&[lock, "SELECT", "INSERT"], reselect), "create, nothing linked");
+        assert_eq!(kinds(&log), then(&[lock, lock, "INSERT"], reselect), "create, nothing linked");
 
         let old = user.profile(conn).unwrap().unwrap();
         log.clear();
         user.create_profile(conn, NewProfile { bio: "b" }).unwrap();
-        assert_eq!(kinds(&log), then(&[lock, "SELECT", "DELETE", "INSERT"], reselect), "create, destroy the old row");
+        assert_eq!(kinds(&log), then(&[lock, lock, "DELETE", "INSERT"], reselect), "create, destroy the old row");
         assert!(rows!(conn, profiles, Profile).iter().all(|p| p.id != old.id));
         log.clear();
 
@@ -96,16 +97,16 @@ backend_tests! {
         assert_eq!(kinds(&log), ["SELECT"], "preload");
 
         user.destroy(conn).unwrap();
-        assert_eq!(kinds(&log), ["SELECT", "DELETE", "DELETE"], "destroy: load dependents, delete them, delete owner");
+        assert_eq!(kinds(&log), [lock, lock, "DELETE", "DELETE"], "destroy: lock the owner, load and lock dependents, delete them, delete owner");
 
         let nuser = insert!(conn, users, NullifyUser, users::name.eq("Bob"));
         nuser.create_profile(conn, NewProfile { bio: "c" }).unwrap();
         log.clear();
         nuser.create_profile(conn, NewProfile { bio: "d" }).unwrap();
-        assert_eq!(kinds(&log), then(&[lock, "UPDATE", "INSERT"], reselect), "create, nullify the old row");
+        assert_eq!(kinds(&log), then(&[lock, lock, "UPDATE", "INSERT"], reselect), "create, nullify the old row");
         nuser.set_profile(conn, None).unwrap();
-        assert_eq!(kinds(&log), [lock, "UPDATE"], "set None, nullify");
+        assert_eq!(kinds(&log), [lock, lock, "UPDATE"], "set None, nullify the locked rows by key and link");
         nuser.destroy(conn).unwrap();
-        assert_eq!(kinds(&log), ["UPDATE", "DELETE"], "destroy, nullify");
+        assert_eq!(kinds(&log), [lock, lock, "DELETE"], "destroy, nothing linked: nothing to nullify");
     }
 }

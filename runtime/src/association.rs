@@ -74,18 +74,31 @@ pub trait Statements<C: Conn>: HasOne {
     /// one, the linked row with the highest primary key (the new row may not match the
     /// scope, and other linked rows stay), which assumes ascending primary keys.
     fn created(owner: &Self::Owner, conn: &mut C) -> QueryResult<Option<Self::Target>>;
-    /// The rows a replace or destroy acts on: every linked row (with a scope: the first
-    /// one, the row the reader returns, as Rails acts on the loaded target).
+    /// The rows a replace or destroy acts on, locked until the transaction ends (`FOR
+    /// UPDATE`; the SQLite write transaction holds the database): every linked row (with
+    /// a scope: the first one, the row the reader returns, as Rails acts on the loaded
+    /// target).
     fn load_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<Vec<Self::Target>>;
-    /// The primary keys of the rows [`load_linked`](Statements::load_linked) returns.
+    /// The primary keys of the rows [`load_linked`](Statements::load_linked) returns, locked.
     fn linked_keys(
         owner: &Self::Owner,
         conn: &mut C,
     ) -> QueryResult<Vec<<Self::Target as Model>::Key>>;
-    /// `DELETE` the rows [`load_linked`](Statements::load_linked) returns.
-    fn delete_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<usize>;
-    /// `UPDATE … SET fk = NULL` on the rows [`load_linked`](Statements::load_linked) returns.
-    fn nullify_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<usize>;
+    /// `DELETE` the rows with these keys that are still linked to `owner`.
+    fn delete_keys(
+        owner: &Self::Owner,
+        keys: Vec<<Self::Target as Model>::Key>,
+        conn: &mut C,
+    ) -> QueryResult<usize>;
+    /// `UPDATE … SET fk = NULL` on the rows with these keys still linked to `owner`.
+    fn unlink_keys(
+        owner: &Self::Owner,
+        keys: Vec<<Self::Target as Model>::Key>,
+        conn: &mut C,
+    ) -> QueryResult<usize>;
+    /// Locks the target row with primary key `target` (whoever it is linked to); false
+    /// when it does not exist.
+    fn lock_target(target: &<Self::Target as Model>::Key, conn: &mut C) -> QueryResult<bool>;
     /// `UPDATE … SET fk = key` on the target row with primary key `target`.
     fn link(
         owner: &Self::Owner,

@@ -28,9 +28,9 @@ where
             }
             Ok(())
         }
-        Dependent::Destroy => destroy_linked::<A, C>(owner, conn),
-        Dependent::Delete => A::delete_linked(owner, conn).map(drop).map_err(Error::from),
-        Dependent::Nullify => unlink::<A, C>(owner, conn),
+        Dependent::Destroy => destroy_linked::<A, C>(owner, None, conn),
+        Dependent::Delete => delete_linked::<A, C>(owner, None, conn),
+        Dependent::Nullify => unlink::<A, C>(owner, None, conn),
         Dependent::RestrictWithException => {
             if A::linked_keys(owner, conn)?.is_empty() {
                 Ok(())
@@ -68,46 +68,104 @@ where
     A: Statements<C>,
     A::Target: Persist<C>,
 {
+    on_replace_keeping::<A, C>(owner, None, conn)
+}
+
+/// [`on_replace`], leaving the row with primary key `keep` (the row `set_…` links) alone.
+pub fn on_replace_keeping<A, C>(
+    owner: &A::Owner,
+    keep: Option<&<A::Target as Model>::Key>,
+    conn: &mut C,
+) -> Result<(), Error>
+where
+    C: Conn,
+    A: Statements<C>,
+    A::Target: Persist<C>,
+{
     match A::DEPENDENT {
-        Dependent::Destroy => destroy_linked::<A, C>(owner, conn),
-        Dependent::Delete => A::delete_linked(owner, conn).map(drop).map_err(Error::from),
+        Dependent::Destroy => destroy_linked::<A, C>(owner, keep, conn),
+        Dependent::Delete => delete_linked::<A, C>(owner, keep, conn),
         Dependent::None
         | Dependent::DestroyAsync
         | Dependent::Nullify
         | Dependent::RestrictWithException
-        | Dependent::RestrictWithError => unlink::<A, C>(owner, conn),
+        | Dependent::RestrictWithError => unlink::<A, C>(owner, keep, conn),
     }
 }
 
-fn destroy_linked<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
+type TargetKey<A> = <<A as crate::association::HasOne>::Target as Model>::Key;
+
+/// The locked keys of the rows linked to `owner`, without `keep`.
+fn linked_except<A, C>(
+    owner: &A::Owner,
+    keep: Option<&TargetKey<A>>,
+    conn: &mut C,
+) -> Result<Vec<TargetKey<A>>, Error>
+where
+    C: Conn,
+    A: Statements<C>,
+{
+    let mut keys = A::linked_keys(owner, conn)?;
+    keys.retain(|k| Some(k) != keep);
+    Ok(keys)
+}
+
+/// Loads the linked rows with a locking read and destroys each (hooks, its own
+/// dependents): locked, a row cannot move to another owner before it is deleted.
+fn destroy_linked<A, C>(
+    owner: &A::Owner,
+    keep: Option<&TargetKey<A>>,
+    conn: &mut C,
+) -> Result<(), Error>
 where
     C: Conn,
     A: Statements<C>,
     A::Target: Persist<C>,
 {
     for row in A::load_linked(owner, conn)? {
-        row.destroy_in(conn)?;
+        if Some(&row.primary_key_value()) != keep {
+            row.destroy_in(conn)?;
+        }
     }
     Ok(())
 }
 
-/// Sets the foreign key of the linked rows to NULL. A NOT NULL foreign key cannot be
-/// unlinked: if a row is linked the result is [`Error::CannotNullify`] before anything is
-/// written (MySQL outside strict mode would otherwise store 0).
-fn unlink<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
+/// One `DELETE` of the locked linked rows, by key and link.
+fn delete_linked<A, C>(
+    owner: &A::Owner,
+    keep: Option<&TargetKey<A>>,
+    conn: &mut C,
+) -> Result<(), Error>
 where
     C: Conn,
     A: Statements<C>,
 {
-    if A::FOREIGN_KEY_NULLABLE {
-        A::nullify_linked(owner, conn)?;
-        Ok(())
-    } else if A::linked_keys(owner, conn)?.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::CannotNullify {
+    let keys = linked_except::<A, C>(owner, keep, conn)?;
+    if !keys.is_empty() {
+        A::delete_keys(owner, keys, conn)?;
+    }
+    Ok(())
+}
+
+/// Sets the foreign key of the locked linked rows to NULL, by key and link. A NOT NULL
+/// foreign key cannot be unlinked: if a row is linked the result is
+/// [`Error::CannotNullify`] before anything is written (MySQL outside strict mode would
+/// otherwise store 0).
+fn unlink<A, C>(owner: &A::Owner, keep: Option<&TargetKey<A>>, conn: &mut C) -> Result<(), Error>
+where
+    C: Conn,
+    A: Statements<C>,
+{
+    let keys = linked_except::<A, C>(owner, keep, conn)?;
+    if keys.is_empty() {
+        return Ok(());
+    }
+    if !A::FOREIGN_KEY_NULLABLE {
+        return Err(Error::CannotNullify {
             model: <A::Owner as Model>::NAME,
             association: A::NAME,
-        })
+        });
     }
+    A::unlink_keys(owner, keys, conn)?;
+    Ok(())
 }

@@ -30,7 +30,7 @@ pub trait Model: HasTable + Sized + 'static {
     /// This row's primary key value.
     fn primary_key_value(&self) -> Self::Key;
 
-    /// Destroys this row in one transaction: the `before_destroy` hook, the `dependent`
+    /// Destroys this row in one transaction: the row locked, the `before_destroy` hook, the `dependent`
     /// of each `has_one` (recursively: a destroyed target runs its own dependents), the
     /// row itself, the `after_destroy` hook. Any error — a hook's abort, a restriction, a
     /// database error anywhere in the cascade — rolls all of it back.
@@ -41,7 +41,12 @@ pub trait Model: HasTable + Sized + 'static {
         C: Conn,
         Self: Persist<C>,
     {
-        write_transaction(conn, |conn| self.destroy_in(conn))
+        write_transaction(conn, |conn| {
+            // The owner row first, as a replace locks it: no row can be linked to it between
+            // the dependents' read and the owner's delete.
+            self.lock_row(conn)?;
+            self.destroy_in(conn)
+        })
     }
 }
 

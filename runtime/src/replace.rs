@@ -34,7 +34,9 @@ where
 }
 
 /// Links `target` (an existing row) to the owner, removing the old row per `dependent`;
-/// `None` only removes the old row. Linking the row that is already linked changes nothing.
+/// `None` only removes the old row. Linking the row that is already linked changes nothing;
+/// a row linked to another owner is moved here (Rails: the other owner is left without),
+/// and with several rows linked, `target` stays while the others are removed.
 pub fn set<A, C>(owner: &A::Owner, target: Option<&A::Target>, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
@@ -52,7 +54,14 @@ where
         if A::linked_keys(owner, conn)? == [target_key.clone()] {
             return Ok(());
         }
-        dependent::on_replace::<A, C>(owner, conn)?;
+        // Locked before anything is removed: a row linked to another owner moves here
+        // (Rails), and nobody can delete or move it meanwhile.
+        if !A::lock_target(&target_key, conn)? {
+            return Err(Error::NotFound {
+                model: <A::Target as Model>::NAME,
+            });
+        }
+        dependent::on_replace_keeping::<A, C>(owner, Some(&target_key), conn)?;
         match A::link(owner, &target_key, conn)? {
             0 => Err(Error::NotFound {
                 model: <A::Target as Model>::NAME,

@@ -131,11 +131,15 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let (removal_ty, removal) = match &a.scope {
         None => (quote!(#linked), quote!(#linked_fn(owner))),
         Some(_) => (
-            by_keys,
+            by_keys.clone(),
             quote!(#target_table.filter(#pk_v.eq_any(<Self as _rt::Statements<__C>>::linked_keys(owner, conn)?))),
         ),
     };
 
+    // Rows a write acts on are read with a locking read, and removed by key AND link, so a
+    // row moved to another owner meanwhile is never touched.
+    let locked = |q: TokenStream| quote!(_rt::lock::Locked<#q>);
+    let keys_linked = quote!(diesel::dsl::Filter<#by_keys, #linked_ty>);
     let load = |query: TokenStream, out: TokenStream| quote!(for<'__q> #query: diesel::query_dsl::LoadQuery<'__q, __C, #out>);
     let execute = |query: TokenStream| quote!(#query: diesel::query_dsl::methods::ExecuteDsl<__C>);
     let as_select = quote!(diesel::dsl::AsSelect<#target, <__C as _rt::Conn>::DB>);
@@ -172,15 +176,23 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         ),
         load(created_ty, quote!(#target)),
         load(
-            first_only_ty(quote!(diesel::dsl::Select<#ordered, #as_select>)),
+            locked(first_only_ty(
+                quote!(diesel::dsl::Select<#ordered, #as_select>),
+            )),
             quote!(#target),
         ),
         load(
-            first_only_ty(quote!(diesel::dsl::Select<#ordered, #pk>)),
+            locked(first_only_ty(quote!(diesel::dsl::Select<#ordered, #pk>))),
             quote!(#target_key),
         ),
-        execute(quote!(diesel::dsl::delete<#removal_ty>)),
-        execute(quote!(diesel::dsl::Update<#removal_ty, #unset_ty>)),
+        load(
+            locked(
+                quote!(diesel::dsl::Select<diesel::dsl::Filter<#table, diesel::dsl::Eq<#pk, #target_key>>, #pk>),
+            ),
+            quote!(#target_key),
+        ),
+        execute(quote!(diesel::dsl::delete<#keys_linked>)),
+        execute(quote!(diesel::dsl::Update<#keys_linked, #unset_ty>)),
         execute(quote!(diesel::dsl::Update<
             diesel::dsl::Filter<#table, diesel::dsl::Eq<#pk, #target_key>>,
             #set_ty,
@@ -280,10 +292,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             };
             let (owner_bound, owner_body) = owner_allows;
             let targets_bound = load(
-                quote!(diesel::dsl::Select<
-                    diesel::dsl::Filter<#table, diesel::dsl::EqAny<#pk, ::std::vec::Vec<#target_key>>>,
-                    #as_select,
-                >),
+                locked(quote!(diesel::dsl::Select<#keys_linked, #as_select>)),
                 quote!(#target),
             );
             let owner_bound = (!owner_bound.is_empty()).then_some(owner_bound);
@@ -296,10 +305,14 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
                     #owner_bound
                 {
                     fn load_targets(
+                        key: &#key_ty,
                         keys: ::std::vec::Vec<#target_key>,
                         conn: &mut __C,
                     ) -> diesel::QueryResult<::std::vec::Vec<#target>> {
-                        #target_table.filter(#pk_v.eq_any(keys)).select(<#target>::as_select()).load(conn)
+                        _rt::lock::Locked::new(
+                            #target_table.filter(#pk_v.eq_any(keys)).filter(#linked_v).select(<#target>::as_select()),
+                        )
+                        .load(conn)
                     }
 
                     fn owner_allows(key: &#key_ty, conn: &mut __C) -> diesel::QueryResult<bool> {
@@ -535,19 +548,29 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             fn load_linked(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target>> {
-                #ordered_fn(owner).select(<#target>::as_select()) #first_only .load(conn)
+                _rt::lock::Locked::new(#ordered_fn(owner).select(<#target>::as_select()) #first_only).load(conn)
             }
 
             fn linked_keys(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<#target_key>> {
-                #ordered_fn(owner).select(#pk_v) #first_only .load(conn)
+                _rt::lock::Locked::new(#ordered_fn(owner).select(#pk_v) #first_only).load(conn)
             }
 
-            fn delete_linked(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<usize> {
-                diesel::delete(#removal).execute(conn)
+            fn delete_keys(owner: &#owner, keys: ::std::vec::Vec<#target_key>, conn: &mut __C) -> diesel::QueryResult<usize> {
+                let key = &#key_of_owner;
+                diesel::delete(#target_table.filter(#pk_v.eq_any(keys)).filter(#linked_v)).execute(conn)
             }
 
-            fn nullify_linked(owner: &#owner, conn: &mut __C) -> diesel::QueryResult<usize> {
-                diesel::update(#removal).set(#unset).execute(conn)
+            fn unlink_keys(owner: &#owner, keys: ::std::vec::Vec<#target_key>, conn: &mut __C) -> diesel::QueryResult<usize> {
+                let key = &#key_of_owner;
+                diesel::update(#target_table.filter(#pk_v.eq_any(keys)).filter(#linked_v)).set(#unset).execute(conn)
+            }
+
+            fn lock_target(target: &#target_key, conn: &mut __C) -> diesel::QueryResult<bool> {
+                let found: ::std::vec::Vec<#target_key> = _rt::lock::Locked::new(
+                    #target_table.filter(#pk_v.eq(::core::clone::Clone::clone(target))).select(#pk_v),
+                )
+                .load(conn)?;
+                ::core::result::Result::Ok(!found.is_empty())
             }
 
             fn link(owner: &#owner, target: &#target_key, conn: &mut __C) -> diesel::QueryResult<usize> {

@@ -12,8 +12,10 @@ use crate::model::Model;
 
 /// The statements a `destroy_async` job runs, generated for the association.
 pub trait AsyncDestroy<C: Conn>: HasOne {
-    /// The target rows with these primary keys (those still there).
+    /// The target rows with these primary keys that are still linked to the owner with
+    /// key `owner` (a row moved to another owner since is not this job's), locked.
     fn load_targets(
+        owner: &Self::Key,
         keys: Vec<<Self::Target as Model>::Key>,
         conn: &mut C,
     ) -> QueryResult<Vec<Self::Target>>;

@@ -29,7 +29,7 @@ where
     }
     let keys = from_json_array::<<A::Target as Model>::Key>(&job.target_keys)
         .ok_or_else(|| corrupt("target_keys"))?;
-    for target in A::load_targets(keys, conn)? {
+    for target in A::load_targets(&owner_key, keys, conn)? {
         target.destroy_in(conn)?;
     }
     Ok(())
