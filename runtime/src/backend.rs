@@ -16,9 +16,20 @@ use diesel::backend::Backend as DieselBackend;
     note = "enable the `sqlite`, `postgres` or `mysql` feature of diesel_has_one"
 )]
 pub trait Backend: DieselBackend + sealed::Sealed {
-    /// The statement that opens a write transaction, when a plain `BEGIN` would let two
-    /// writers deadlock (SQLite: `BEGIN IMMEDIATE` takes the database write lock up front).
+    /// The statement that opens the library's own write transaction. SQLite: `BEGIN
+    /// IMMEDIATE` takes the database write lock up front, so two writers never deadlock.
+    /// PostgreSQL and MySQL: READ COMMITTED whatever the session's default, because the
+    /// library serializes writers itself with row locks, and every read after the owner
+    /// lock must see the rows committed while it waited (under a snapshot, two writers
+    /// would each see "no row" and both link one); on MySQL it also takes no gap locks, so
+    /// writers of different owners never contend.
     const BEGIN_WRITE: Option<&'static str>;
+
+    /// Run first inside a caller's transaction: fails when that transaction's isolation
+    /// cannot keep the one-row invariant (PostgreSQL REPEATABLE READ: a row linked and
+    /// committed after the caller's snapshot is invisible even to locking reads, and no
+    /// error would tell). See [`Error::SnapshotIsolation`](crate::Error::SnapshotIsolation).
+    const NESTED_CHECK: Option<&'static str>;
 
     /// Whether a deadlock ends the victim's whole transaction, savepoints included (MySQL:
     /// InnoDB rolls the transaction back), rather than only the failed statement, which a
@@ -60,6 +71,7 @@ impl sealed::Sealed for diesel::sqlite::Sqlite {}
 #[cfg(feature = "sqlite")]
 impl Backend for diesel::sqlite::Sqlite {
     const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+    const NESTED_CHECK: Option<&'static str> = None;
     const DEADLOCK_ENDS_TRANSACTION: bool = false;
     const ROW_LOCK: &'static str = "";
     const CLAIM_LOCK: &'static str = "";
@@ -76,7 +88,11 @@ impl Backend for diesel::sqlite::Sqlite {
 impl sealed::Sealed for diesel::pg::Pg {}
 #[cfg(feature = "postgres")]
 impl Backend for diesel::pg::Pg {
-    const BEGIN_WRITE: Option<&'static str> = None;
+    const BEGIN_WRITE: Option<&'static str> = Some("BEGIN ISOLATION LEVEL READ COMMITTED");
+    const NESTED_CHECK: Option<&'static str> = Some(
+        "DO $$ BEGIN IF current_setting('transaction_isolation') = 'repeatable read' THEN \
+         RAISE EXCEPTION 'diesel_has_one: snapshot isolation'; END IF; END $$",
+    );
     const DEADLOCK_ENDS_TRANSACTION: bool = false;
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
@@ -93,7 +109,10 @@ impl Backend for diesel::pg::Pg {
 impl sealed::Sealed for diesel::mysql::Mysql {}
 #[cfg(feature = "mysql")]
 impl Backend for diesel::mysql::Mysql {
-    const BEGIN_WRITE: Option<&'static str> = None;
+    const BEGIN_WRITE: Option<&'static str> =
+        Some("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION");
+    // Locking reads see the latest committed rows at any isolation level.
+    const NESTED_CHECK: Option<&'static str> = None;
     const DEADLOCK_ENDS_TRANSACTION: bool = true;
     const ROW_LOCK: &'static str = " FOR UPDATE";
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";

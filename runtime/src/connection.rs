@@ -61,6 +61,12 @@ where
         Some(begin) if outer == 0 => AnsiTransactionManager::begin_transaction_sql(conn, begin)?,
         _ => AnsiTransactionManager::begin_transaction(conn)?,
     }
+    if let (Some(check), true) = (<C::DB as Backend>::NESTED_CHECK, outer > 0) {
+        if let Err(e) = conn.batch_execute(check) {
+            let _ = roll_back_to(conn, outer);
+            return Err(Error::from_nested_check(e));
+        }
+    }
     let result = match panic::catch_unwind(AssertUnwindSafe(|| f(&mut *conn))) {
         Ok(result) => result,
         Err(payload) => {

@@ -72,6 +72,17 @@ pub enum Error {
     #[error("destroy_async job: {0}")]
     Job(String),
 
+    /// The call ran inside a caller's transaction whose isolation cannot keep the one
+    /// linked row per owner: PostgreSQL REPEATABLE READ, where a row another writer linked
+    /// and committed after the transaction's snapshot is invisible, even to `FOR UPDATE`,
+    /// so a replace would link a second row without any error. Nothing was written; the
+    /// caller's transaction is intact. Call the method outside the transaction (the
+    /// library's own transaction runs at READ COMMITTED with row locks), or run the
+    /// transaction at READ COMMITTED or SERIALIZABLE (whose conflicts come back as
+    /// retryable errors).
+    #[error("diesel_has_one cannot write inside a REPEATABLE READ transaction on PostgreSQL: a concurrent link would be invisible; call it outside the transaction, or use READ COMMITTED or SERIALIZABLE")]
+    SnapshotIsolation,
+
     /// The row the call works on is gone (the owner of a replace, the record of a destroy).
     #[error("{model} not found: the row was deleted or never saved")]
     NotFound {
@@ -116,6 +127,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error of the backend's nested-transaction check: [`Error::SnapshotIsolation`]
+    /// when it refused the isolation level, the database error otherwise.
+    pub(crate) fn from_nested_check(e: diesel::result::Error) -> Self {
+        match &e {
+            diesel::result::Error::DatabaseError(_, info)
+                if info
+                    .message()
+                    .contains("diesel_has_one: snapshot isolation") =>
+            {
+                Error::SnapshotIsolation
+            }
+            _ => Error::Database(e),
+        }
+    }
+
     /// The error a destroy hook returns to abort the whole destroy (and with it the
     /// enclosing replace or cascade).
     pub fn abort(reason: impl Into<String>) -> Self {
