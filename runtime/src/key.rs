@@ -107,7 +107,8 @@ integer_keys! {
 
 impl Key for String {
     type SqlType = Text;
-    const MYSQL_TYPE: &'static str = "VARCHAR(255)";
+    // TEXT, not VARCHAR(n): JSON_TABLE truncates a longer key, which then matches nothing.
+    const MYSQL_TYPE: &'static str = "TEXT";
 
     fn write_json(&self, out: &mut String) {
         out.push('"');

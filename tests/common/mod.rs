@@ -196,9 +196,17 @@ impl Instrumentation for Statements {
         if let InstrumentationEvent::StartQuery { query, .. } = event {
             let sql = query.to_string();
             let upper = sql.trim_start().to_uppercase();
-            let control = ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"]
-                .iter()
-                .any(|k| upper.starts_with(k));
+            // `SET TRANSACTION …; START TRANSACTION` is MySQL's BEGIN (one round trip)
+            let control = [
+                "BEGIN",
+                "COMMIT",
+                "ROLLBACK",
+                "SAVEPOINT",
+                "RELEASE",
+                "SET TRANSACTION",
+            ]
+            .iter()
+            .any(|k| upper.starts_with(k));
             if !control {
                 self.0.lock().unwrap().push(sql);
             }
