@@ -187,3 +187,33 @@ backend_tests! {
         );
     }
 }
+
+/// Keys compare as the columns do (issue 8.10): a `String` owner key longer than 255
+/// characters is found by preload exactly as by the reader (MySQL's `JSON_TABLE` used to
+/// truncate the key set to `VARCHAR(255)`, and preload returned `None`). No unique index:
+/// MySQL limits an index to 3,072 bytes.
+const LONG_KEYS: &[&str] = &[
+    "CREATE TABLE people (id {pk}, handle VARCHAR(1000) NOT NULL)",
+    "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(1000), number {text} NOT NULL)",
+];
+
+mod long_keys {
+    use super::*;
+
+    backend_tests! {
+        schema = LONG_KEYS;
+
+        fn preload_finds_keys_longer_than_255_characters(conn, backend) {
+            let long = "k".repeat(300);
+            let shorter = "k".repeat(255); // the truncated key: another owner
+            let a = insert!(conn, people, Person, people::handle.eq(&long));
+            let b = insert!(conn, people, Person, people::handle.eq(&shorter));
+            let passport = a.create_passport(conn, NewPassport { number: "A-1" }).unwrap();
+            assert_eq!(a.passport(conn).unwrap().as_ref(), Some(&passport));
+            let preloaded = Person::preload_passport(&[a.clone(), b.clone()], conn).unwrap();
+            assert_eq!(preloaded, [Some(passport), None], "preload agrees with the reader");
+            b.destroy(conn).unwrap();
+            assert!(a.passport(conn).unwrap().is_some(), "the shorter key's destroy leaves the long key's row");
+        }
+    }
+}
