@@ -1,7 +1,10 @@
 //! The schema integrity audit on all three backends: the thoughtbot schema (NOT NULL
 //! foreign key with a constraint, no unique index) and one broken schema per check, each
 //! reported with its fix, the fix applied (the report's own statements; a table rebuild
-//! where SQLite's `ALTER TABLE` cannot do it) and the report clean afterwards.
+//! where SQLite's `ALTER TABLE` cannot do it) and the report clean afterwards. The key
+//! checks (issue 8.10) use a `String` owner key (`people.handle`, as in tests/keys.rs):
+//! a case-insensitive foreign key against a case-sensitive key, a shorter one, and
+//! integer keys of other ranges and kinds.
 
 mod common;
 
@@ -25,6 +28,8 @@ diesel::table! { ghosts (id) { id -> Integer } }
 diesel::table! { haunts (id) { id -> Integer, ghost_id -> Integer } }
 diesel::table! { employees (id) { id -> Integer, name -> Nullable<Text> } }
 diesel::table! { images (id) { id -> Integer, imageable_type -> Nullable<Text>, imageable_id -> Nullable<Integer> } }
+diesel::table! { people (id) { id -> Integer, handle -> Text } }
+diesel::table! { passports (id) { id -> Integer, owner_handle -> Nullable<Text>, number -> Text } }
 
 /// thoughtbot: `has_one :account`, no `dependent`.
 #[derive(Queryable, Selectable, Identifiable, Model)]
@@ -110,6 +115,28 @@ pub struct Image {
     pub imageable_id: Option<i32>,
 }
 
+/// Keyed by `people.handle`, a string (as in tests/keys.rs).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = people)]
+#[has_one(
+    passport,
+    primary_key = "handle",
+    foreign_key = "owner_handle",
+    dependent = "delete"
+)]
+pub struct Person {
+    pub id: i32,
+    pub handle: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = passports)]
+pub struct Passport {
+    pub id: i32,
+    pub owner_handle: Option<String>,
+    pub number: String,
+}
+
 const SCHEMA: &[&str] = &[
     // thoughtbot: `t.belongs_to :supplier, null: false, foreign_key: true` (no unique index)
     "CREATE TABLE suppliers (id {pk}, name {text} NOT NULL)",
@@ -131,7 +158,13 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE employees (id {pk}, name {text})",
     "CREATE TABLE images (id {pk}, imageable_type {text}, imageable_id INTEGER)",
     RAILS_UNIQUE_IMAGES,
+    // a string key, and a foreign key of the same type and (default) collation: clean
+    "CREATE TABLE people (id {pk}, handle VARCHAR(50) NOT NULL UNIQUE)",
+    PASSPORTS,
 ];
+
+/// The passports of SCHEMA: the foreign key exactly as the owner key.
+const PASSPORTS: &str = "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(50) UNIQUE REFERENCES people(handle), number {text} NOT NULL)";
 
 /// Rails' `index: { unique: true }` on the polymorphic reference.
 const RAILS_UNIQUE_IMAGES: &str =
@@ -270,6 +303,65 @@ fn dialect(backend: Backend) -> Dialect {
     }
 }
 
+/// A column's collation and length as the catalog lists them (PostgreSQL and MySQL):
+/// read straight from `information_schema`, not through the audit.
+#[derive(QueryableByName, Debug, PartialEq)]
+struct CatalogColumn {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    collation: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    max_length: Option<i64>,
+}
+
+fn catalog_column_sql(backend: Backend, table: &str, column: &str) -> String {
+    match backend {
+        Backend::Postgres => format!(
+            "SELECT collation_name::text AS collation, character_maximum_length::bigint AS max_length \
+             FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = '{column}'"
+        ),
+        Backend::Mysql => format!(
+            "SELECT COLLATION_NAME AS collation, CAST(CHARACTER_MAXIMUM_LENGTH AS SIGNED) AS max_length \
+             FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' AND COLUMN_NAME = '{column}'"
+        ),
+        Backend::Sqlite => unreachable!("SQLite keeps collations in the CREATE TABLE statement"),
+    }
+}
+
+/// SQLite: the `CREATE TABLE` statement of a table, as `sqlite_master` keeps it.
+#[derive(QueryableByName)]
+struct CreateSql {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    sql: String,
+}
+
+/// The person with this handle.
+macro_rules! person {
+    ($conn:expr, $handle:expr) => {
+        people::table
+            .filter(people::handle.eq($handle))
+            .select(Person::as_select())
+            .first::<Person>($conn)
+            .unwrap()
+    };
+}
+
+/// The kinds of the findings.
+fn kinds(report: &Report) -> Vec<FindingKind> {
+    report.findings.iter().map(|f| f.kind).collect()
+}
+
+/// The report without its findings of other kinds than `kind`.
+fn only(report: &Report, kind: FindingKind) -> Vec<diesel_has_one::audit::Finding> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.kind == kind)
+        .cloned()
+        .collect()
+}
+
 backend_tests! {
     schema = SCHEMA;
 
@@ -343,7 +435,7 @@ backend_tests! {
         let text = panic.downcast_ref::<String>().expect("a formatted panic message");
         assert_eq!(*text, report.to_string());
         for phrase in [
-            "5 has_one associations checked, 5 findings",
+            "6 has_one associations checked, 5 findings",
             "1. Author.biography",
             "ON DELETE inconsistent with dependent",
             "the target table haunts does not exist",
@@ -680,5 +772,403 @@ backend_tests! {
         assert!(conn
             .batch_execute("INSERT INTO images (imageable_type, imageable_id) VALUES ('Employee', 1)")
             .is_err());
+    }
+
+    fn matching_string_keys_are_clean_and_the_catalog_is_read(conn, backend) {
+        let report = audit_owner(conn, "Person");
+        assert_eq!(report.checked.len(), 1);
+        assert!(report.is_clean(), "{report}");
+
+        // what the audit reads of the two key columns
+        let passports = conn.read_table("passports").unwrap().unwrap();
+        let people = conn.read_table("people").unwrap().unwrap();
+        let fk = passports.column("owner_handle").unwrap();
+        let key = people.column("handle").unwrap();
+        let id = people.column("id").unwrap();
+        assert_eq!(fk.max_length, Some(50));
+        assert_eq!(key.max_length, Some(50));
+        assert_eq!(fk.collation, key.collation);
+        assert_eq!(id.max_length, None);
+        match backend {
+            Backend::Sqlite => {
+                assert_eq!((fk.type_name.as_str(), fk.collation.as_deref()), ("varchar", Some("BINARY")));
+                assert_eq!((id.type_name.as_str(), id.collation.as_deref()), ("integer", Some("BINARY")));
+            }
+            Backend::Postgres => {
+                assert_eq!((fk.type_name.as_str(), fk.collation.as_deref()), ("varchar", Some("default")));
+                assert_eq!((id.type_name.as_str(), id.collation.as_deref()), ("int4", None));
+            }
+            Backend::Mysql => {
+                let database: CatalogColumn = diesel::sql_query(
+                    "SELECT @@collation_database AS collation, CAST(NULL AS SIGNED) AS max_length",
+                )
+                .get_result(conn)
+                .unwrap();
+                assert_eq!(fk.type_name, "varchar");
+                assert_eq!(fk.collation, database.collation);
+                assert_eq!((id.type_name.as_str(), id.collation.as_deref()), ("int", None));
+            }
+        }
+    }
+
+    fn case_insensitive_foreign_key_against_a_case_sensitive_owner_key_is_reported(conn, backend) {
+        // issue 8.10: `"casekey".destroy()` destroyed `"CaseKey"`'s row
+        run(conn, backend, "DROP TABLE passports");
+        run(conn, backend, "DROP TABLE people");
+        let mut aliases = true;
+        let (owner, fk) = match backend {
+            // MariaDB refuses a foreign key constraint between the two collations
+            Backend::Mysql => (
+                "CREATE TABLE people (id {pk}, handle VARCHAR(50) COLLATE utf8mb4_bin NOT NULL UNIQUE)",
+                "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(50) COLLATE utf8mb4_general_ci UNIQUE, number {text} NOT NULL)",
+            ),
+            Backend::Postgres => {
+                // a nondeterministic ICU collation compares case-insensitively; without
+                // ICU, POSIX (deterministic: it does not alias, but still differs)
+                #[derive(QueryableByName)]
+                struct Count {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    n: i64,
+                }
+                let icu: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_collation WHERE collprovider = 'i'")
+                    .get_result(conn)
+                    .unwrap();
+                if icu.n > 0 {
+                    run(conn, backend, "CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
+                } else {
+                    run(conn, backend, "CREATE COLLATION nocase FROM \"POSIX\"");
+                    aliases = false;
+                }
+                (
+                    "CREATE TABLE people (id {pk}, handle VARCHAR(50) COLLATE \"C\" NOT NULL UNIQUE)",
+                    "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(50) COLLATE nocase UNIQUE REFERENCES people(handle), number {text} NOT NULL)",
+                )
+            }
+            Backend::Sqlite => (
+                "CREATE TABLE people (id {pk}, handle VARCHAR(50) NOT NULL UNIQUE)",
+                "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(50) COLLATE NOCASE UNIQUE REFERENCES people(handle), number {text} NOT NULL)",
+            ),
+        };
+        if backend == Backend::Postgres {
+            // statements prepared before the ALTER (the reader's) would fail after it with
+            // "cached plan must not change result type" (the fix note says to reconnect)
+            conn.set_prepared_statement_cache_size(diesel::connection::CacheSize::Disabled);
+        }
+        run(conn, backend, owner);
+        run(conn, backend, fk);
+        run(conn, backend, "INSERT INTO people (handle) VALUES ('CaseKey'), ('casekey')");
+        run(conn, backend, "INSERT INTO passports (owner_handle, number) VALUES ('CaseKey', 'P-1')");
+        let upper = person!(conn, "CaseKey");
+        let lower = person!(conn, "casekey");
+        if aliases {
+            // the owners alias each other: casekey reads CaseKey's passport
+            assert_eq!(lower.passport(conn).unwrap().map(|p| p.number).as_deref(), Some("P-1"));
+        }
+
+        let report = audit_owner(conn, "Person");
+        let mut expected = vec![("Person", "passport", FindingKind::KeyMismatch, "passports", Some("owner_handle"))];
+        if backend == Backend::Mysql {
+            expected.push(("Person", "passport", FindingKind::MissingForeignKey, "passports", Some("owner_handle")));
+        }
+        assert_eq!(rows(&report), expected);
+        let finding = &report.findings[0];
+        let (fk_type, key_type) = match backend {
+            Backend::Mysql => ("varchar(50) COLLATE utf8mb4_general_ci", "varchar(50) COLLATE utf8mb4_bin"),
+            Backend::Postgres => ("character varying(50) COLLATE \"nocase\"", "character varying(50) COLLATE \"C\""),
+            Backend::Sqlite => ("VARCHAR(50) COLLATE NOCASE", "VARCHAR(50) COLLATE BINARY"),
+        };
+        for phrase in [
+            format!("the foreign key passports.owner_handle ({fk_type}) does not compare keys as the owner key people.handle ({key_type}) does"),
+            "they compare by different collations".to_owned(),
+            "one owner reads, replaces or destroys another owner's row".to_owned(),
+        ] {
+            assert!(finding.message.contains(&phrase), "missing {phrase:?} in: {}", finding.message);
+        }
+        if backend == Backend::Postgres {
+            assert!(finding.message.contains("a join on them fails"), "{}", finding.message);
+        }
+        let text = report.to_string();
+        assert!(text.contains("Person.passport (people → passports.owner_handle, dependent = delete): key type or collation mismatch"), "{text}");
+        match backend {
+            Backend::Mysql => assert_eq!(
+                report.fix_sql(),
+                [
+                    "ALTER TABLE passports MODIFY owner_handle varchar(50) COLLATE utf8mb4_bin NULL",
+                    // the constraint MariaDB refused before: the collations now agree
+                    "ALTER TABLE passports ADD CONSTRAINT fk_passports_owner_handle FOREIGN KEY (owner_handle) REFERENCES people (handle) ON DELETE CASCADE",
+                ]
+            ),
+            Backend::Postgres => assert_eq!(
+                finding.fix.statements,
+                ["ALTER TABLE passports ALTER COLUMN owner_handle TYPE character varying(50) COLLATE \"C\""]
+            ),
+            Backend::Sqlite => {
+                assert_eq!(finding.fix.statements, Vec::<String>::new());
+                let note = finding.fix.note.as_deref().unwrap();
+                for phrase in [
+                    "SQLite cannot change a column's type or collation with ALTER TABLE",
+                    "declare it as `owner_handle VARCHAR(50)`",
+                    "Rebuild the table",
+                    "SELECT * FROM passports WHERE owner_handle IS NOT NULL AND owner_handle NOT IN (SELECT handle FROM people)",
+                ] {
+                    assert!(note.contains(phrase), "missing {phrase:?} in: {note}");
+                }
+            }
+        }
+        let note = finding.fix.note.as_deref().unwrap();
+        assert!(note.contains("rows linked under the old comparison may match no people row"), "{note}");
+        if backend == Backend::Postgres {
+            assert!(note.contains("cached plan must not change result type"), "{note}");
+        }
+
+        apply_fixes(conn, &report);
+        if backend == Backend::Sqlite {
+            sqlite_rebuild(conn, "passports",
+                "CREATE TABLE passports_new (id {pk}, owner_handle VARCHAR(50) UNIQUE REFERENCES people(handle), number {text} NOT NULL)",
+                &[]);
+        }
+        let after = audit_owner(conn, "Person");
+        assert!(after.is_clean(), "{after}");
+
+        // the catalog has the owner key's collation on the foreign key now
+        match backend {
+            Backend::Sqlite => {
+                let create: CreateSql = diesel::sql_query("SELECT sql FROM sqlite_master WHERE name = 'passports'")
+                    .get_result(conn)
+                    .unwrap();
+                assert!(!create.sql.to_uppercase().contains("NOCASE"), "{}", create.sql);
+            }
+            Backend::Postgres | Backend::Mysql => {
+                let column: CatalogColumn = diesel::sql_query(catalog_column_sql(backend, "passports", "owner_handle"))
+                    .get_result(conn)
+                    .unwrap();
+                let wanted = if backend == Backend::Mysql { "utf8mb4_bin" } else { "C" };
+                assert_eq!(column, CatalogColumn { collation: Some(wanted.into()), max_length: Some(50) });
+            }
+        }
+
+        // and the owners no longer alias: casekey has no passport, its destroy leaves CaseKey's
+        assert_eq!(lower.passport(conn).unwrap(), None);
+        lower.destroy(conn).unwrap();
+        assert_eq!(upper.passport(conn).unwrap().map(|p| p.number).as_deref(), Some("P-1"));
+    }
+
+    fn shorter_foreign_key_than_the_owner_key_is_reported(conn, backend) {
+        // a longer foreign key holds every key: clean
+        run(conn, backend, "DROP TABLE passports");
+        run(conn, backend, "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(80) UNIQUE REFERENCES people(handle), number {text} NOT NULL)");
+        let report = audit_owner(conn, "Person");
+        assert!(report.is_clean(), "{report}");
+
+        run(conn, backend, "DROP TABLE passports");
+        run(conn, backend, "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(10) UNIQUE REFERENCES people(handle), number {text} NOT NULL)");
+        let long = "twenty-characters-xy";
+        run(conn, backend, &format!("INSERT INTO people (handle) VALUES ('{long}')"));
+        let stored = conn.batch_execute(&format!("INSERT INTO passports (owner_handle, number) VALUES ('{long}', 'P-1')"));
+        // SQLite does not enforce the declared length; the others refuse the key
+        assert_eq!(stored.is_ok(), backend == Backend::Sqlite, "{stored:?}");
+        if backend == Backend::Sqlite {
+            run(conn, backend, "DELETE FROM passports");
+        }
+
+        let report = audit_owner(conn, "Person");
+        assert_eq!(
+            rows(&report),
+            [("Person", "passport", FindingKind::KeyMismatch, "passports", Some("owner_handle"))]
+        );
+        let finding = &report.findings[0];
+        assert!(
+            finding.message.contains("the foreign key holds at most 10 characters and the owner key up to 50: a longer key is refused or truncated"),
+            "{}", finding.message
+        );
+        assert_eq!(
+            finding.message.contains("SQLite does not enforce declared lengths"),
+            backend == Backend::Sqlite,
+            "{}", finding.message
+        );
+        match backend {
+            Backend::Mysql => {
+                let collation: CatalogColumn = diesel::sql_query(catalog_column_sql(backend, "passports", "owner_handle"))
+                    .get_result(conn)
+                    .unwrap();
+                let collation = collation.collation.unwrap();
+                // MySQL cannot change a column a foreign key uses: drop, modify, add back
+                assert_eq!(
+                    finding.fix.statements,
+                    [
+                        "ALTER TABLE passports DROP FOREIGN KEY passports_ibfk_1".to_owned(),
+                        format!("ALTER TABLE passports MODIFY owner_handle varchar(50) COLLATE {collation} NULL"),
+                        // re-added as the catalog reports it (MariaDB: RESTRICT, its default)
+                        "ALTER TABLE passports ADD CONSTRAINT passports_ibfk_1 FOREIGN KEY (owner_handle) REFERENCES people (handle) ON DELETE RESTRICT".to_owned(),
+                    ]
+                );
+                let note = finding.fix.note.as_deref().unwrap();
+                assert!(note.contains("drop passports_ibfk_1 and add it back"), "{note}");
+            }
+            Backend::Postgres => assert_eq!(
+                finding.fix.statements,
+                ["ALTER TABLE passports ALTER COLUMN owner_handle TYPE character varying(50) COLLATE \"default\""]
+            ),
+            Backend::Sqlite => {
+                assert_eq!(finding.fix.statements, Vec::<String>::new());
+                let note = finding.fix.note.as_deref().unwrap();
+                assert!(note.contains("declare it as `owner_handle VARCHAR(50)`"), "{note}");
+            }
+        }
+
+        apply_fixes(conn, &report);
+        if backend == Backend::Sqlite {
+            sqlite_rebuild(conn, "passports",
+                "CREATE TABLE passports_new (id {pk}, owner_handle VARCHAR(50) UNIQUE REFERENCES people(handle), number {text} NOT NULL)",
+                &[]);
+        }
+        let after = audit_owner(conn, "Person");
+        assert!(after.is_clean(), "{after}");
+        if backend != Backend::Sqlite {
+            let column: CatalogColumn = diesel::sql_query(catalog_column_sql(backend, "passports", "owner_handle"))
+                .get_result(conn)
+                .unwrap();
+            assert_eq!(column.max_length, Some(50));
+        }
+        // the key fits now, and the constraint is still there
+        run(conn, backend, &format!("INSERT INTO passports (owner_handle, number) VALUES ('{long}', 'P-1')"));
+        assert!(conn
+            .batch_execute("INSERT INTO passports (owner_handle, number) VALUES ('nobody', 'P-2')")
+            .is_err());
+
+        // with the other fixes of the column: no unique index (MariaDB generates a plain one
+        // for the constraint) and an ON DELETE the dependent does not declare
+        run(conn, backend, "DROP TABLE passports");
+        run(conn, backend, "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(10) REFERENCES people(handle) ON DELETE SET NULL, number {text} NOT NULL)");
+        let report = audit_owner(conn, "Person");
+        let mut found = kinds(&report);
+        found.sort_by_key(|k| format!("{k:?}"));
+        assert_eq!(
+            found,
+            [FindingKind::KeyMismatch, FindingKind::MissingUniqueIndex, FindingKind::OnDeleteInconsistent],
+            "{report}"
+        );
+        if backend == Backend::Mysql {
+            let collation: CatalogColumn = diesel::sql_query(catalog_column_sql(backend, "passports", "owner_handle"))
+                .get_result(conn)
+                .unwrap();
+            let collation = collation.collation.unwrap();
+            // the index first (re-adding the constraint renames the index MariaDB generated
+            // for it), and the constraint re-added once, with the ON DELETE of its own fix
+            assert_eq!(
+                report.fix_sql(),
+                [
+                    "ALTER TABLE passports DROP INDEX owner_handle, ADD UNIQUE INDEX owner_handle (owner_handle)".to_owned(),
+                    "ALTER TABLE passports DROP FOREIGN KEY passports_ibfk_1".to_owned(),
+                    format!("ALTER TABLE passports MODIFY owner_handle varchar(50) COLLATE {collation} NULL"),
+                    "ALTER TABLE passports ADD CONSTRAINT passports_ibfk_1 FOREIGN KEY (owner_handle) REFERENCES people (handle) ON DELETE CASCADE".to_owned(),
+                ]
+            );
+        } else {
+            assert_eq!(report.findings[0].kind, FindingKind::KeyMismatch, "{report}");
+        }
+        apply_fixes(conn, &report);
+        if backend == Backend::Sqlite {
+            sqlite_rebuild(conn, "passports",
+                "CREATE TABLE passports_new (id {pk}, owner_handle VARCHAR(50) REFERENCES people(handle) ON DELETE CASCADE, number {text} NOT NULL)",
+                &["CREATE UNIQUE INDEX index_passports_on_owner_handle ON passports (owner_handle)"]);
+        }
+        let after = audit_owner(conn, "Person");
+        assert!(after.is_clean(), "{after}");
+    }
+
+    fn the_nullability_fix_keeps_the_key_fix(conn, backend) {
+        // both fixes restate the column on MySQL (MODIFY) and SQLite (the rebuild): the
+        // nullability fix restates the corrected type, not the one read
+        run(conn, backend, "DROP TABLE passports");
+        run(conn, backend, "CREATE TABLE passports (id {pk}, owner_handle VARCHAR(10) NOT NULL UNIQUE REFERENCES people(handle), number {text} NOT NULL)");
+        let report = audit_owner(conn, "Person");
+        assert_eq!(
+            rows(&report),
+            [
+                ("Person", "passport", FindingKind::KeyMismatch, "passports", Some("owner_handle")),
+                ("Person", "passport", FindingKind::NullableMismatch, "passports", Some("owner_handle")),
+            ]
+        );
+        match backend {
+            Backend::Mysql => {
+                let sql = report.fix_sql();
+                assert_eq!(sql.len(), 4, "{sql:?}");
+                assert!(sql[1].starts_with("ALTER TABLE passports MODIFY owner_handle varchar(50) COLLATE ") && sql[1].ends_with(" NOT NULL"), "{sql:?}");
+                assert!(sql[3].starts_with("ALTER TABLE passports MODIFY owner_handle varchar(50) COLLATE ") && sql[3].ends_with(" NULL") && !sql[3].ends_with("NOT NULL"), "{sql:?}");
+            }
+            Backend::Postgres => assert_eq!(
+                report.fix_sql(),
+                [
+                    "ALTER TABLE passports ALTER COLUMN owner_handle TYPE character varying(50) COLLATE \"default\"",
+                    "ALTER TABLE passports ALTER COLUMN owner_handle DROP NOT NULL",
+                ]
+            ),
+            Backend::Sqlite => {
+                let note = report.findings[1].fix.note.as_deref().unwrap();
+                assert!(note.contains("declare it as `owner_handle VARCHAR(50)`"), "{note}");
+            }
+        }
+        apply_fixes(conn, &report);
+        if backend == Backend::Sqlite {
+            sqlite_rebuild(conn, "passports", &PASSPORTS.replace("passports (", "passports_new ("), &[]);
+        }
+        let after = audit_owner(conn, "Person");
+        assert!(after.is_clean(), "{after}");
+    }
+
+    fn integer_keys_are_compared_by_range_and_kind_of_type(conn, backend) {
+        // accounts.supplier_id for suppliers.id; MariaDB refuses a constraint between
+        // integer types of different sizes, so these foreign keys have none
+        let key_findings = |conn: &mut _| only(&audit_owner(conn, "Supplier"), FindingKind::KeyMismatch);
+
+        // wider: BIGINT for an INTEGER key holds every key
+        run(conn, backend, "DROP TABLE accounts");
+        run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id BIGINT NOT NULL, name {text} NOT NULL)");
+        assert_eq!(key_findings(conn), []);
+
+        // another kind of type: reported, and no statement converts the values
+        run(conn, backend, "DROP TABLE accounts");
+        run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id {text} NOT NULL, name {text} NOT NULL)");
+        let findings = key_findings(conn);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let message = &findings[0].message;
+        let phrase = match backend {
+            Backend::Sqlite => "they have different type affinities (TEXT affinity against INTEGER affinity)",
+            Backend::Postgres => "they have different types (text against integer)",
+            Backend::Mysql => "they have different types (varchar(255) against int(11))",
+        };
+        assert!(message.contains(phrase), "missing {phrase:?} in: {message}");
+        assert!(message.contains("'007' and '7'"), "{message}");
+        assert_eq!(findings[0].fix.statements, Vec::<String>::new());
+        let note = findings[0].fix.note.as_deref().unwrap();
+        assert!(note.contains(if backend == Backend::Sqlite { "Rebuild the table" } else { "convert the values with a migration" }), "{note}");
+
+        // narrower: INTEGER for a BIGINT key (SQLite: one 64-bit INTEGER affinity, clean)
+        run(conn, backend, "DROP TABLE accounts");
+        run(conn, backend, "DROP TABLE suppliers");
+        run(conn, backend, "CREATE TABLE suppliers (id BIGINT PRIMARY KEY, name {text} NOT NULL)");
+        run(conn, backend, "CREATE TABLE accounts (id {pk}, supplier_id INTEGER NOT NULL, name {text} NOT NULL)");
+        let findings = key_findings(conn);
+        if backend == Backend::Sqlite {
+            assert_eq!(findings, []);
+            return;
+        }
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let message = &findings[0].message;
+        let (fk, key, fix) = match backend {
+            Backend::Postgres => ("integer", "bigint", "ALTER TABLE accounts ALTER COLUMN supplier_id TYPE bigint"),
+            Backend::Mysql => ("int(11)", "bigint(20)", "ALTER TABLE accounts MODIFY supplier_id bigint(20) NOT NULL"),
+            Backend::Sqlite => unreachable!(),
+        };
+        let phrase = format!("the foreign key's type holds a smaller range of integers ({fk} against {key})");
+        assert!(message.contains(&phrase), "missing {phrase:?} in: {message}");
+        assert_eq!(findings[0].fix.statements, [fix]);
+        let report = audit_owner(conn, "Supplier");
+        assert_eq!(kinds(&report)[0], FindingKind::KeyMismatch, "{report}");
+        for statement in &findings[0].fix.statements {
+            run(conn, backend, statement);
+        }
+        assert_eq!(key_findings(conn), []);
     }
 }

@@ -4,8 +4,9 @@
 
 use super::expect::{requirements, Requirements};
 use super::fix::{self, Dialect, WantedForeignKey};
+use super::keys::{self, Mismatch};
 use super::report::{Finding, FindingKind};
-use super::schema::{OnDelete, Table};
+use super::schema::{Column, OnDelete, Table};
 use crate::association::{Declaration, Dependent};
 
 /// What a check sees: the declaration, its requirements and both tables (which exist and
@@ -14,10 +15,23 @@ pub(crate) struct Context<'a> {
     pub dialect: Dialect,
     pub decl: &'a Declaration,
     pub req: &'a Requirements,
+    pub owner: &'a Table,
     pub target: &'a Table,
+    /// How the foreign key column differs from the owner key column, if it does.
+    pub key_mismatch: Option<Mismatch>,
 }
 
 impl Context<'_> {
+    /// The foreign key column as the fixes should leave it: its corrected type and
+    /// collation when they differ from the owner key's, so that a later fix restating the
+    /// column (MySQL's `MODIFY`, SQLite's rebuild) does not undo the key fix.
+    fn foreign_key_column(&self) -> Option<&Column> {
+        match &self.key_mismatch {
+            Some(m) => Some(&m.wanted),
+            None => self.target.column(self.decl.foreign_key),
+        }
+    }
+
     fn finding(
         &self,
         kind: FindingKind,
@@ -38,8 +52,17 @@ impl Context<'_> {
 
 type Check = fn(&Context<'_>, &mut Vec<Finding>);
 
-/// Every check, in report order.
-const CHECKS: &[Check] = &[index, foreign_key, nullability];
+/// Every check, in report order (and so in the order the fix statements run). The key
+/// types come first: the column changes before a unique index is built on it (under the
+/// owner key's collation) and before a constraint is added (MySQL refuses one between
+/// columns of different collations).
+const CHECKS: &[Check] = &[key_types, index, foreign_key, nullability];
+
+/// The order when the key fix must drop and re-add a MySQL foreign key on the column:
+/// re-adding it renames the index MySQL generated for the constraint, which the index fix
+/// replaces by name, so that fix runs before. (MySQL has no constraint between columns
+/// of different collations, so a collation change never needs the index after it.)
+const CHECKS_INDEX_FIRST: &[Check] = &[index, key_types, foreign_key, nullability];
 
 /// The findings for `decl`, given its owner and target tables as read (`None`: missing).
 pub(crate) fn declaration(
@@ -54,16 +77,36 @@ pub(crate) fn declaration(
         // The other checks would only repeat that something is missing.
         return findings;
     }
-    let (Some(_), Some(target)) = (owner, target) else {
+    let (Some(owner), Some(target)) = (owner, target) else {
         return findings;
+    };
+    let key_mismatch = match (
+        owner.column(decl.owner_key),
+        target.column(decl.foreign_key),
+    ) {
+        (Some(owner_key), Some(foreign_key)) => keys::compare(dialect, owner_key, foreign_key),
+        _ => None,
     };
     let cx = Context {
         dialect,
         decl,
         req: &req,
+        owner,
         target,
+        key_mismatch,
     };
-    for check in CHECKS {
+    let readds_foreign_key = dialect == Dialect::Mysql
+        && cx.key_mismatch.as_ref().is_some_and(|m| m.convertible)
+        && target
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.columns.iter().any(|c| c == decl.foreign_key));
+    let checks = if readds_foreign_key {
+        CHECKS_INDEX_FIRST
+    } else {
+        CHECKS
+    };
+    for check in checks {
         check(&cx, &mut findings);
     }
     findings
@@ -139,6 +182,69 @@ fn presence(
         }
     }
     findings
+}
+
+/// The foreign key column compares keys exactly as the owner key column does (see
+/// `audit::keys`): one finding listing every difference.
+fn key_types(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(mismatch) = &cx.key_mismatch else {
+        return;
+    };
+    let (Some(owner_key), Some(fk)) = (
+        cx.owner.column(cx.decl.owner_key),
+        cx.target.column(cx.decl.foreign_key),
+    ) else {
+        return;
+    };
+    let reasons: Vec<String> = mismatch
+        .problems
+        .iter()
+        .map(|p| keys::explain(cx.dialect, p, owner_key, fk))
+        .collect();
+    let message = format!(
+        "the foreign key {}.{} ({}) does not compare keys as the owner key {}.{} ({}) does: {}",
+        cx.target.name,
+        fk.name,
+        keys::describe(cx.dialect, fk),
+        cx.owner.name,
+        owner_key.name,
+        keys::describe(cx.dialect, owner_key),
+        reasons.join("; ")
+    );
+    // the foreign keys on the column, as MySQL's fix re-adds them: the association's own
+    // with the ON DELETE the foreign key check's fix declares when its action is wrong
+    let foreign_keys = cx
+        .target
+        .foreign_keys
+        .iter()
+        .filter(|k| k.columns.iter().any(|c| c == cx.decl.foreign_key))
+        .map(|k| {
+            let mut k = k.clone();
+            if let Some(req) = &cx.req.foreign_key {
+                if k.is_from_to(req.column, req.referenced, req.referenced_column)
+                    && !req.accepted.contains(&k.on_delete)
+                {
+                    k.on_delete = req.preferred;
+                }
+            }
+            k
+        })
+        .collect();
+    let change = fix::KeyChange {
+        table: cx.target,
+        current: fk,
+        wanted: &mismatch.wanted,
+        convertible: mismatch.convertible,
+        owner_table: &cx.owner.name,
+        owner_key: &owner_key.name,
+        foreign_keys,
+    };
+    out.push(cx.finding(
+        FindingKind::KeyMismatch,
+        Some(cx.decl.foreign_key),
+        message,
+        fix::change_key_column(cx.dialect, &change),
+    ));
 }
 
 /// A unique index on exactly the foreign key's columns (or, for a plain requirement, any
@@ -368,7 +474,7 @@ fn extra_effect(dependent: Dependent, action: OnDelete) -> &'static str {
 fn nullability(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let req = &cx.req.nullability;
     let t = cx.target;
-    let Some(column) = t.column(req.column) else {
+    let Some(column) = cx.foreign_key_column() else {
         return;
     };
     if column.nullable == req.nullable {

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::keys::collation_sql;
 use super::schema::{Column, ForeignKey, Index, OnDelete, Table};
 
 /// The SQL dialect a report's fix statements are written in: the audited connection's.
@@ -334,7 +335,176 @@ pub(crate) fn set_nullable(dialect: Dialect, table: &str, column: &Column, nulla
     }
 }
 
-/// `name TYPE [NOT NULL | NULL]` as the column is (or, with `nullable`, should be).
+/// A change of the foreign key column to the owner key's type and collation.
+pub(crate) struct KeyChange<'a> {
+    /// The target table.
+    pub table: &'a Table,
+    /// The foreign key column as it is.
+    pub current: &'a Column,
+    /// The foreign key column as it should be (see `audit::keys`).
+    pub wanted: &'a Column,
+    /// Whether the values keep their kind of type (no text-to-integer conversion).
+    pub convertible: bool,
+    pub owner_table: &'a str,
+    pub owner_key: &'a str,
+    /// MySQL: the foreign keys on the column, as they are to be added back (the
+    /// association's own with the `ON DELETE` its fix declares, so that both fixes
+    /// share their statements).
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+/// Changes the foreign key column: PostgreSQL `ALTER COLUMN … TYPE … COLLATE`, MySQL
+/// `MODIFY` (between dropping and re-adding the foreign keys on the column, which MySQL
+/// requires), SQLite a table rebuild. When the values change kind of type (text to
+/// integer) the fix is a note: no statement converts them safely.
+pub(crate) fn change_key_column(dialect: Dialect, change: &KeyChange<'_>) -> Fix {
+    let KeyChange {
+        table,
+        current,
+        wanted,
+        convertible,
+        owner_table,
+        owner_key,
+        ..
+    } = *change;
+    let t = dialect.ident(&table.name);
+    let c = dialect.ident(&current.name);
+    let relink = format!(
+        "rows linked under the old comparison may match no {owner_table} row afterwards; list \
+         them with SELECT * FROM {t} WHERE {c} IS NOT NULL AND {c} NOT IN (SELECT {} FROM {})",
+        dialect.ident(owner_key),
+        dialect.ident(owner_table),
+    );
+    // a longer type or a wider integer range holds every value: only a collation that
+    // finds more keys equal can fail (under a unique index)
+    let fails = if current.collation != wanted.collation {
+        format!(
+            "fails while two rows hold keys the new collation finds equal under a unique index \
+             on {}; ",
+            current.name
+        )
+    } else {
+        String::new()
+    };
+    let definition = column_definition(dialect, &current.name, Some(wanted), None);
+    match dialect {
+        Dialect::Sqlite => Fix::manual(format!(
+            "{}; {relink}",
+            sqlite_rebuild(
+                &table.name,
+                &format!(
+                    "SQLite cannot change a column's type or collation with ALTER TABLE; \
+                     declare it as `{definition}`"
+                ),
+            )
+        )),
+        Dialect::Postgres => {
+            let collate = wanted
+                .collation
+                .as_deref()
+                .map(|n| format!(" COLLATE {}", collation_sql(dialect, n)))
+                .unwrap_or_default();
+            let statement = format!(
+                "ALTER TABLE {t} ALTER COLUMN {c} TYPE {}{collate}",
+                wanted.sql_type
+            );
+            if convertible {
+                Fix::sql(
+                    vec![statement],
+                    format!(
+                        "rewrites {} and rebuilds the indexes on {} (an ACCESS EXCLUSIVE lock); \
+                         {fails}a connection that prepared a statement on the table before then \
+                         fails it with \"cached plan must not change result type\": reconnect \
+                         (restart the application) after running it; {relink}",
+                        table.name, current.name
+                    ),
+                )
+            } else {
+                Fix::manual(format!(
+                    "convert the values with a migration: {statement} USING {c}::{} (fails \
+                     while a value does not convert: fix those rows first); {relink}",
+                    wanted.sql_type
+                ))
+            }
+        }
+        Dialect::Mysql => {
+            let modify = format!("ALTER TABLE {t} MODIFY {definition}");
+            if !convertible {
+                return Fix::manual(format!(
+                    "convert the values with a migration ({modify}, after checking that every \
+                     value converts: MySQL converts what it can and refuses or truncates the \
+                     rest); {relink}"
+                ));
+            }
+            let named: Vec<(&ForeignKey, String)> = change
+                .foreign_keys
+                .iter()
+                .filter_map(|fk| fk.name.as_deref().map(|n| (fk, dialect.ident(n))))
+                .collect();
+            let mut statements = Vec::new();
+            for (_, n) in &named {
+                statements.push(format!("ALTER TABLE {t} DROP FOREIGN KEY {n}"));
+            }
+            statements.push(modify);
+            for (fk, n) in &named {
+                statements.push(format!(
+                    "ALTER TABLE {t} ADD CONSTRAINT {n} {}",
+                    foreign_key_clause(dialect, fk)
+                ));
+            }
+            let around = if named.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<&str> = named
+                    .iter()
+                    .filter_map(|(fk, _)| fk.name.as_deref())
+                    .collect();
+                format!(
+                    "MySQL refuses to change a column a foreign key uses, so the statements drop \
+                     {} and add it back (restate its ON UPDATE if it has one; the table has no \
+                     constraint in between); ",
+                    names.join(", ")
+                )
+            };
+            Fix::sql(
+                statements,
+                format!(
+                    "{around}MODIFY restates the whole column: add its DEFAULT or COMMENT if it \
+                     has one; {fails}{relink}"
+                ),
+            )
+        }
+    }
+}
+
+/// The `FOREIGN KEY … REFERENCES …` clause of an existing constraint.
+fn foreign_key_clause(dialect: Dialect, fk: &ForeignKey) -> String {
+    let list = |columns: &[String]| {
+        columns
+            .iter()
+            .map(|c| dialect.ident(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // another schema's table is read as `schema.table`
+    let referenced = fk.referenced_table.split_once('.').map_or_else(
+        || dialect.ident(&fk.referenced_table),
+        |(schema, table)| format!("{}.{}", dialect.ident(schema), dialect.ident(table)),
+    );
+    let on_delete = match fk.on_delete {
+        OnDelete::NoAction => String::new(),
+        action => format!(" ON DELETE {action}"),
+    };
+    format!(
+        "FOREIGN KEY ({}) REFERENCES {referenced} ({}){on_delete}",
+        list(&fk.columns),
+        list(&fk.referenced_columns)
+    )
+}
+
+/// `name TYPE [COLLATE c] [NOT NULL | NULL]` as the column is (or, with `nullable`, should
+/// be). MySQL restates the collation (a `MODIFY` without it falls back to the table's);
+/// SQLite names it when it is not the default `BINARY`.
 fn column_definition(
     dialect: Dialect,
     name: &str,
@@ -346,6 +516,17 @@ fn column_definition(
         if !column.sql_type.is_empty() {
             out.push(' ');
             out.push_str(&column.sql_type);
+        }
+        match (dialect, column.collation.as_deref()) {
+            (Dialect::Mysql, Some(collation)) => {
+                out.push_str(" COLLATE ");
+                out.push_str(collation);
+            }
+            (Dialect::Sqlite, Some(collation)) if !collation.eq_ignore_ascii_case("BINARY") => {
+                out.push_str(" COLLATE ");
+                out.push_str(collation);
+            }
+            _ => {}
         }
         match nullable.unwrap_or(column.nullable) {
             false => out.push_str(" NOT NULL"),

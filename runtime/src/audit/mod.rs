@@ -42,6 +42,34 @@
 //!    `dependent = "nullify"` (which needs `Nullable` in `table!`, a compile-time check)
 //!    on a column the database declares NOT NULL.
 //!
+//! 5. **Keys compare alike**: the foreign key column has the owner key column's kind of
+//!    type, holds every owner key and compares by the same collation
+//!    ([`FindingKind::KeyMismatch`]). Read from the catalog: MySQL's
+//!    `information_schema.COLUMNS` (`DATA_TYPE`, `CHARACTER_MAXIMUM_LENGTH`,
+//!    `COLLATION_NAME`), PostgreSQL's `pg_attribute` (the type, a domain's underlying
+//!    type, as `udt_name`; the `varchar(n)`/`char(n)` length; the collation, `default`
+//!    for the database's), SQLite's declared type (its affinity and declared length) and
+//!    the `COLLATE` clause of the `CREATE TABLE` statement (`BINARY` without one).
+//!    Reported: a different collation, by name (a case-insensitive foreign key for a
+//!    case-sensitive key makes owners alias each other: `"casekey"`'s `destroy` deletes
+//!    `"CaseKey"`'s row; two deterministic PostgreSQL collations do not alias, but a join
+//!    between the columns fails); a different kind of type (text for an integer key:
+//!    `'007'` and `'7'`; on SQLite, a different type affinity); blank-padded `CHAR`
+//!    against `VARCHAR`; a smaller integer type or a shorter string than the owner key
+//!    (longer keys are refused or truncated; SQLite does not enforce declared lengths,
+//!    but the audit reads the declarations as written). A foreign key that holds *more*
+//!    (`BIGINT` for `INTEGER`, `VARCHAR(255)` for `VARCHAR(50)`; on SQLite, `INTEGER` and
+//!    `BIGINT` share one 64-bit affinity) is not reported. Like every finding it is a
+//!    defect, not a warning. Fix: PostgreSQL `ALTER TABLE … ALTER COLUMN … TYPE …
+//!    COLLATE "…"`; MySQL `ALTER TABLE … MODIFY` with the owner key's type and collation
+//!    and the column's NULL/NOT NULL, between dropping and re-adding the foreign keys on
+//!    the column (MySQL refuses to change a column a constraint uses); SQLite the table
+//!    rebuild. A change of kind of type (text to integer) is a note only: the values
+//!    must be converted by hand. This finding comes first, so that its fix changes the
+//!    column before a unique index is built and a constraint added on it — except on
+//!    MySQL when the constraint is re-added, which renames the index MySQL generated for
+//!    it: there the index finding comes first.
+//!
 //! Before these, the owner and target tables and the owner key and foreign key columns
 //! must exist ([`FindingKind::MissingTable`], [`FindingKind::MissingColumn`]); when one is
 //! missing the other checks are skipped for that association.
@@ -73,6 +101,7 @@
 mod check;
 mod expect;
 mod fix;
+mod keys;
 mod report;
 mod schema;
 

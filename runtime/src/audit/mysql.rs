@@ -15,6 +15,12 @@ struct ColumnRow {
     #[diesel(sql_type = Text)]
     sql_type: String,
     #[diesel(sql_type = Text)]
+    data_type: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    max_length: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    collation: Option<String>,
+    #[diesel(sql_type = Text)]
     is_nullable: String,
 }
 
@@ -30,8 +36,12 @@ struct IndexRow {
     sub_part: Option<i64>,
 }
 
+/// `CHARACTER_MAXIMUM_LENGTH` is set on string (and binary) types, `COLLATION_NAME` on
+/// character types.
 const COLUMNS: &str = "\
-SELECT COLUMN_NAME AS name, COLUMN_TYPE AS sql_type, IS_NULLABLE AS is_nullable \
+SELECT COLUMN_NAME AS name, COLUMN_TYPE AS sql_type, LOWER(DATA_TYPE) AS data_type, \
+       CAST(CHARACTER_MAXIMUM_LENGTH AS SIGNED) AS max_length, COLLATION_NAME AS collation, \
+       IS_NULLABLE AS is_nullable \
 FROM information_schema.COLUMNS \
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? \
 ORDER BY ORDINAL_POSITION";
@@ -71,10 +81,20 @@ impl Introspect for MysqlConnection {
         }
         let columns = column_rows
             .into_iter()
-            .map(|c| Column {
-                name: c.name,
-                sql_type: c.sql_type,
-                nullable: c.is_nullable.eq_ignore_ascii_case("YES"),
+            .map(|c| {
+                let unsigned = c.sql_type.to_ascii_lowercase().contains(" unsigned");
+                Column {
+                    type_name: if unsigned {
+                        format!("{} unsigned", c.data_type)
+                    } else {
+                        c.data_type
+                    },
+                    max_length: c.max_length.and_then(|n| u64::try_from(n).ok()),
+                    collation: c.collation,
+                    nullable: c.is_nullable.eq_ignore_ascii_case("YES"),
+                    name: c.name,
+                    sql_type: c.sql_type,
+                }
             })
             .collect();
 

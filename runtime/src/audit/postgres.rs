@@ -2,7 +2,7 @@
 //! `current_schema()` (the first schema of the `search_path`, where unqualified names
 //! resolve).
 
-use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel::{sql_query, PgConnection, QueryResult, QueryableByName, RunQueryDsl};
 
 use super::fix::Dialect;
@@ -15,6 +15,12 @@ struct ColumnRow {
     name: String,
     #[diesel(sql_type = Text)]
     sql_type: String,
+    #[diesel(sql_type = Text)]
+    type_name: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    max_length: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    collation: Option<String>,
     #[diesel(sql_type = Bool)]
     nullable: bool,
 }
@@ -33,12 +39,26 @@ struct IndexRow {
     column_name: Option<String>,
 }
 
+/// `type_name` and the length are those of a domain's underlying type (as
+/// `information_schema.columns.udt_name` and `character_maximum_length` give them; the
+/// length of `varchar(n)`/`char(n)` is its typmod less the 4-byte header); the collation
+/// is the column's own (`attcollation`: 0 for a type without one, `default` for the
+/// database's).
 const COLUMNS: &str = "\
 SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS sql_type, \
+       bt.typname::text AS type_name, \
+       CASE WHEN bt.typname IN ('varchar', 'bpchar') AND m.typmod >= 4 \
+            THEN (m.typmod - 4)::bigint END AS max_length, \
+       co.collname::text AS collation, \
        NOT a.attnotnull AS nullable \
 FROM pg_attribute a \
 JOIN pg_class c ON c.oid = a.attrelid \
 JOIN pg_namespace n ON n.oid = c.relnamespace \
+JOIN pg_type ty ON ty.oid = a.atttypid \
+JOIN pg_type bt ON bt.oid = CASE WHEN ty.typtype = 'd' THEN ty.typbasetype ELSE ty.oid END \
+CROSS JOIN LATERAL (SELECT CASE WHEN ty.typtype = 'd' THEN ty.typtypmod ELSE a.atttypmod END \
+                      AS typmod) m \
+LEFT JOIN pg_collation co ON co.oid = a.attcollation \
 WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r', 'p') \
   AND a.attnum > 0 AND NOT a.attisdropped \
 ORDER BY a.attnum";
@@ -99,6 +119,9 @@ impl Introspect for PgConnection {
             .map(|c| Column {
                 name: c.name,
                 sql_type: c.sql_type,
+                type_name: c.type_name,
+                max_length: c.max_length.and_then(|n| u64::try_from(n).ok()),
+                collation: c.collation,
                 nullable: c.nullable,
             })
             .collect();

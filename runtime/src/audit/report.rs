@@ -25,6 +25,14 @@ pub enum FindingKind {
     /// `table!` and the database disagree on whether the foreign key is nullable, or
     /// `dependent = "nullify"` meets a NOT NULL column.
     NullableMismatch,
+    /// The foreign key column does not compare keys as the owner key column does: a
+    /// different collation (a case-insensitive foreign key for a case-sensitive key:
+    /// owners alias each other), a different kind of type (text for an integer key), or
+    /// a type that holds fewer keys (a shorter `VARCHAR`, a smaller integer type, so
+    /// longer keys are refused or truncated). A foreign key that holds more (a longer
+    /// `VARCHAR`, a wider integer) is not reported: it cannot alias. Collations are
+    /// compared by name (see the module docs).
+    KeyMismatch,
     /// A table the association uses does not exist.
     MissingTable,
     /// A column the association uses does not exist.
@@ -40,6 +48,7 @@ impl FindingKind {
             FindingKind::MissingForeignKey => "missing foreign key",
             FindingKind::OnDeleteInconsistent => "ON DELETE inconsistent with dependent",
             FindingKind::NullableMismatch => "nullability mismatch",
+            FindingKind::KeyMismatch => "key type or collation mismatch",
             FindingKind::MissingTable => "missing table",
             FindingKind::MissingColumn => "missing column",
         }

@@ -39,8 +39,25 @@ impl Table {
 pub struct Column {
     /// The column's name.
     pub name: String,
-    /// Its type as the database spells it (`INTEGER`, `integer`, `int(11)`).
+    /// Its type as the database spells it (`INTEGER`, `integer`, `int(11)`), as a column
+    /// definition restates it.
     pub sql_type: String,
+    /// The type's name without its modifiers, lower case, as the catalog names it:
+    /// MySQL's `DATA_TYPE` followed by ` unsigned` for an unsigned integer (`int`,
+    /// `bigint unsigned`, `varchar`), PostgreSQL's `udt_name` (`int4`, `varchar`, `text`,
+    /// `bpchar`; a domain's underlying type), SQLite's declared type without its
+    /// `(…)` (`varchar`, `integer`, empty when the column declares none).
+    pub type_name: String,
+    /// The most characters a string type holds (`VARCHAR(50)`: 50; MySQL's `TEXT`: its
+    /// `CHARACTER_MAXIMUM_LENGTH`), `None` when unbounded (PostgreSQL `text`, SQLite
+    /// `TEXT`) or not a string. SQLite reports the declared length, which it does not
+    /// enforce.
+    pub max_length: Option<u64>,
+    /// The collation its values compare by: MySQL's `COLLATION_NAME`, PostgreSQL's
+    /// collation name (`"default"` for the database default), SQLite's `COLLATE` clause
+    /// upper-cased (`BINARY` when the column declares none). `None` for a type without
+    /// a collation (numbers on MySQL and PostgreSQL).
+    pub collation: Option<String>,
     /// Whether it accepts NULL (no `NOT NULL` constraint).
     pub nullable: bool,
 }

@@ -1,11 +1,13 @@
 //! Reading a table's schema on SQLite, through the table-valued pragma functions
 //! (`pragma_table_info`, `pragma_index_list`, `pragma_index_info`,
-//! `pragma_foreign_key_list`) of the main database.
+//! `pragma_foreign_key_list`) of the main database, and the columns' `COLLATE` clauses
+//! from the table's `CREATE TABLE` statement in `sqlite_master` (no pragma reports them).
 
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{sql_query, QueryResult, QueryableByName, RunQueryDsl, SqliteConnection};
 
 use super::fix::Dialect;
+use super::keys::Affinity;
 use super::schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
 use super::{sealed, Introspect};
 
@@ -47,6 +49,185 @@ struct ForeignKeyRow {
     on_delete: String,
 }
 
+#[derive(QueryableByName)]
+struct SqlRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    sql: Option<String>,
+}
+
+/// The `CREATE TABLE` statement of `table` in the main database.
+fn create_sql(conn: &mut SqliteConnection, table: &str) -> QueryResult<Option<String>> {
+    let rows: Vec<SqlRow> =
+        sql_query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")
+            .bind::<Text, _>(table)
+            .load(conn)?;
+    Ok(rows.into_iter().next().and_then(|r| r.sql))
+}
+
+/// `varchar` for `VARCHAR(50)`, and 50 as the length of a declared type with TEXT
+/// affinity.
+fn type_name_and_length(declared: &str) -> (String, Option<u64>) {
+    let (name, rest) = match declared.find('(') {
+        Some(open) => (&declared[..open], Some(&declared[open + 1..])),
+        None => (declared, None),
+    };
+    let length = rest
+        .filter(|_| Affinity::of(declared) == Affinity::Text)
+        .and_then(|rest| {
+            let digits: String = rest
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        });
+    (name.trim().to_ascii_lowercase(), length)
+}
+
+/// A token of a `CREATE TABLE` statement, as far as finding each column's `COLLATE`
+/// needs: words, quoted names and strings (their content), parentheses and commas.
+#[derive(Debug, PartialEq)]
+enum Token {
+    Word(String),
+    Name(String),
+    Open,
+    Close,
+    Comma,
+    Other,
+}
+
+fn tokens(sql: &str) -> Vec<Token> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            _ if c.is_whitespace() => i += 1,
+            '-' if chars.get(i + 1) == Some(&'-') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            '\'' | '"' | '`' | '[' => {
+                let close = if c == '[' { ']' } else { c };
+                let mut text = String::new();
+                i += 1;
+                while i < chars.len() {
+                    if chars[i] == close {
+                        // a doubled quote is one quote character (not in [...])
+                        if close != ']' && chars.get(i + 1) == Some(&close) {
+                            text.push(close);
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    text.push(chars[i]);
+                    i += 1;
+                }
+                i += 1;
+                out.push(Token::Name(text));
+            }
+            '(' => {
+                out.push(Token::Open);
+                i += 1;
+            }
+            ')' => {
+                out.push(Token::Close);
+                i += 1;
+            }
+            ',' => {
+                out.push(Token::Comma);
+                i += 1;
+            }
+            _ if c.is_alphanumeric() || c == '_' || c == '$' => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+                {
+                    i += 1;
+                }
+                out.push(Token::Word(chars[start..i].iter().collect()));
+            }
+            _ => {
+                out.push(Token::Other);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Each column's `COLLATE` clause in a `CREATE TABLE` statement, upper-cased:
+/// `(column, collation)` for the columns that declare one. A `COLLATE` inside
+/// parentheses (a `CHECK`, a `DEFAULT (…)`) is not the column's; table constraints are
+/// skipped.
+fn column_collations(sql: &str) -> Vec<(String, String)> {
+    const CONSTRAINTS: &[&str] = &["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
+    let tokens = tokens(sql);
+    let Some(open) = tokens.iter().position(|t| *t == Token::Open) else {
+        return Vec::new();
+    };
+    // CREATE TABLE … AS SELECT: no column definitions
+    if tokens[..open]
+        .iter()
+        .any(|t| matches!(t, Token::Word(w) if w.eq_ignore_ascii_case("AS")))
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut definitions: Vec<Vec<&Token>> = vec![Vec::new()];
+    let mut depth = 1;
+    for token in &tokens[open + 1..] {
+        match token {
+            Token::Open => depth += 1,
+            Token::Close => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Token::Comma if depth == 1 => {
+                definitions.push(Vec::new());
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 1 && *token != Token::Close {
+            definitions.last_mut().expect("never empty").push(token);
+        }
+    }
+    for definition in definitions {
+        let name = match definition.first() {
+            Some(Token::Word(w)) if CONSTRAINTS.iter().any(|k| w.eq_ignore_ascii_case(k)) => {
+                continue
+            }
+            Some(Token::Word(w)) | Some(Token::Name(w)) => w.clone(),
+            _ => continue,
+        };
+        let collation = definition.windows(2).rev().find_map(|pair| match pair {
+            [Token::Word(k), Token::Word(c) | Token::Name(c)]
+                if k.eq_ignore_ascii_case("COLLATE") =>
+            {
+                Some(c.to_ascii_uppercase())
+            }
+            _ => None,
+        });
+        if let Some(collation) = collation {
+            out.push((name, collation));
+        }
+    }
+    out
+}
+
 fn table_info(conn: &mut SqliteConnection, table: &str) -> QueryResult<Vec<ColumnRow>> {
     sql_query(
         "SELECT name, type AS sql_type, \"notnull\" AS not_null, pk \
@@ -74,13 +255,26 @@ impl Introspect for SqliteConnection {
             return Ok(None);
         }
         let primary_key = primary_key_of(&column_rows);
+        let collations = create_sql(self, name)?
+            .map(|sql| column_collations(&sql))
+            .unwrap_or_default();
         let columns = column_rows
             .iter()
-            .map(|c| Column {
-                name: c.name.clone(),
-                sql_type: c.sql_type.clone(),
-                // an INTEGER PRIMARY KEY is the rowid: never NULL, whatever `notnull` says
-                nullable: c.not_null == 0 && !(c.pk > 0 && primary_key.len() == 1),
+            .map(|c| {
+                let (type_name, max_length) = type_name_and_length(&c.sql_type);
+                let collation = collations
+                    .iter()
+                    .find(|(column, _)| column.eq_ignore_ascii_case(&c.name))
+                    .map_or_else(|| "BINARY".to_owned(), |(_, collation)| collation.clone());
+                Column {
+                    name: c.name.clone(),
+                    sql_type: c.sql_type.clone(),
+                    type_name,
+                    max_length,
+                    collation: Some(collation),
+                    // an INTEGER PRIMARY KEY is the rowid: never NULL, whatever `notnull` says
+                    nullable: c.not_null == 0 && !(c.pk > 0 && primary_key.len() == 1),
+                }
             })
             .collect();
 
@@ -168,5 +362,44 @@ impl Introspect for SqliteConnection {
             indexes,
             foreign_keys: foreign_keys.into_iter().map(|(_, fk)| fk).collect(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collate_clauses_are_read_per_column() {
+        let sql = "CREATE TABLE \"pass ports\" (id INTEGER PRIMARY KEY, -- a comment, COLLATE X
+            [owner handle] VARCHAR(50) collate nocase UNIQUE REFERENCES people(handle),
+            `b` TEXT CHECK (b <> 'x' COLLATE NOCASE) /* COLLATE Y, */ ,
+            c TEXT DEFAULT 'a,(b' COLLATE rtrim NOT NULL,
+            \"d\"\"q\" TEXT COLLATE \"BINARY\",
+            CONSTRAINT u UNIQUE (b COLLATE NOCASE),
+            UNIQUE (c))";
+        assert_eq!(
+            column_collations(sql),
+            [
+                ("owner handle".to_owned(), "NOCASE".to_owned()),
+                ("c".to_owned(), "RTRIM".to_owned()),
+                ("d\"q".to_owned(), "BINARY".to_owned()),
+            ]
+        );
+        assert_eq!(column_collations("CREATE TABLE t AS SELECT 1 AS x"), []);
+    }
+
+    #[test]
+    fn declared_lengths_are_those_of_text_types() {
+        assert_eq!(
+            type_name_and_length("VARCHAR(50)"),
+            ("varchar".into(), Some(50))
+        );
+        assert_eq!(type_name_and_length("TEXT"), ("text".into(), None));
+        assert_eq!(
+            type_name_and_length("DECIMAL(10, 2)"),
+            ("decimal".into(), None)
+        );
+        assert_eq!(type_name_and_length(""), (String::new(), None));
     }
 }
