@@ -519,7 +519,13 @@ fn call<C: Db, T>(
     mut f: impl FnMut(&mut C) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let mut seen = Vec::new();
-    let result = with_retry(conn, &RetryPolicy::default(), |c| {
+    // 16 threads moving rows between owners deadlock often on MySQL; more runs than the
+    // default 5 (each retry waits a jittered, doubling time, capped at 1 s).
+    let policy = RetryPolicy {
+        attempts: 12,
+        ..RetryPolicy::default()
+    };
+    let result = with_retry(conn, &policy, |c| {
         let _ = write!(progress.lock().unwrap(), "; {name}");
         let r = f(c);
         if let Err(e) = &r {

@@ -60,6 +60,10 @@ pub trait Backend: DieselBackend + sealed::Sealed {
 
     /// How an inserted row is read back: `RETURNING`, or a reselect (MySQL).
     type ReadBack: crate::returning::ReadBack;
+
+    /// Whether the library's locking reads may be cached prepared statements (not on
+    /// MySQL: see [`Locked`](crate::lock::Locked)).
+    const CACHE_LOCKING_READS: bool;
 }
 
 mod sealed {
@@ -77,6 +81,7 @@ impl Backend for diesel::sqlite::Sqlite {
     const CLAIM_LOCK: &'static str = "";
     const LAST_INSERT_ID: &'static str = "last_insert_rowid()";
     type ReadBack = crate::returning::Returning;
+    const CACHE_LOCKING_READS: bool = true;
     const TIMESTAMP_CAST: Option<&'static str> = None;
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTOINCREMENT, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
@@ -98,6 +103,7 @@ impl Backend for diesel::pg::Pg {
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "lastval()";
     type ReadBack = crate::returning::Returning;
+    const CACHE_LOCKING_READS: bool = true;
     const TIMESTAMP_CAST: Option<&'static str> = Some("TIMESTAMP");
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id SERIAL PRIMARY KEY, association TEXT NOT NULL, owner_key TEXT NOT NULL, \
@@ -118,6 +124,7 @@ impl Backend for diesel::mysql::Mysql {
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "LAST_INSERT_ID()";
     type ReadBack = crate::returning::Reselect;
+    const CACHE_LOCKING_READS: bool = false;
     const TIMESTAMP_CAST: Option<&'static str> = Some("DATETIME(6)");
     const JOBS_DDL: &'static str = "CREATE TABLE IF NOT EXISTS diesel_has_one_jobs (\
         id INTEGER PRIMARY KEY AUTO_INCREMENT, association VARCHAR(255) NOT NULL, \

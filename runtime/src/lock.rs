@@ -63,6 +63,15 @@ where
         out.push_sql(M::clause::<DB>());
         Ok(())
     }
+
+    /// Not on MySQL: a cached prepared locking read that failed (a deadlock, a lock wait
+    /// timeout) never answers when executed again on MariaDB — the client waits in
+    /// `mysql_stmt_execute` while the server sits idle with the transaction's locks held,
+    /// and every writer of that owner queues behind it. A fresh statement per locking read
+    /// costs one prepare round trip and cannot be left in that state.
+    fn is_safe_to_cache_prepared(&self, backend: &DB) -> QueryResult<bool> {
+        Ok(DB::CACHE_LOCKING_READS && self.0.is_safe_to_cache_prepared(backend)?)
+    }
 }
 
 impl<Q: QueryId, M: LockMode> QueryId for Locked<Q, M> {
