@@ -8,7 +8,7 @@
 //! insert values' columns answers "is this column among them" without specialization.
 
 use diesel::associations::HasTable;
-use diesel::expression::is_contained_in_group_by::{IsAny, No, Yes};
+use diesel::expression::is_contained_in_group_by::{IsAny, No};
 use diesel::expression::IsContainedInGroupBy;
 use diesel::insertable::{ColumnInsertValue, DefaultableColumnInsertValue};
 use diesel::query_builder::ValuesClause;
@@ -67,19 +67,7 @@ impl<Col, V> Lacks<Col> for V where V: SetsColumn<Col, Sets = No> {}
 /// `Yes` or `No`.
 pub trait SetsColumn<Col> {
     /// `Yes` when one of the values is for `Col`.
-    type Sets: Flag;
-}
-
-/// `Yes`/`No` as a `const`.
-pub trait Flag {
-    /// True for `Yes`.
-    const VALUE: bool;
-}
-impl Flag for Yes {
-    const VALUE: bool = true;
-}
-impl Flag for No {
-    const VALUE: bool = false;
+    type Sets;
 }
 
 impl<Col, Inner, T> SetsColumn<Col> for ValuesClause<Inner, T>
@@ -92,7 +80,6 @@ where
 impl<Col, Other, Expr> SetsColumn<Col> for ColumnInsertValue<Other, Expr>
 where
     Other: IsContainedInGroupBy<Col>,
-    Other::Output: Flag,
 {
     type Sets = Other::Output;
 }
@@ -116,7 +103,6 @@ macro_rules! sets_column_for_tuples {
             $first: SetsColumn<Col>,
             ($($rest,)+): SetsColumn<Col>,
             $first::Sets: IsAny<<($($rest,)+) as SetsColumn<Col>>::Sets>,
-            <$first::Sets as IsAny<<($($rest,)+) as SetsColumn<Col>>::Sets>>::Output: Flag,
         {
             type Sets = <$first::Sets as IsAny<<($($rest,)+) as SetsColumn<Col>>::Sets>>::Output;
         }
