@@ -23,3 +23,80 @@ fn target_with_belongs_to_and_hooks() {
         pub struct Profile { pub id: i32, pub user_id: Option<i32>, pub bio: String }
     }));
 }
+
+// One snapshot per option family, so a review of the expansion shows what each change
+// does to the generated code of that family.
+
+#[test]
+fn family_plain() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = users)]
+        #[has_one(profile)]
+        pub struct User { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn family_polymorphic() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = employees)]
+        #[has_one(picture, as = "imageable", dependent = "nullify")]
+        pub struct Employee { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn family_scoped() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = blogs)]
+        #[has_one(top_post, class_name = "Post", foreign_key = "blog_id", scope = "top", dependent = "destroy")]
+        pub struct Blog { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn family_owner_scoped() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = blogs)]
+        #[has_one(qualifying_post, class_name = "Post", foreign_key = "blog_id", scope = "qualifying(owner)", dependent = "nullify")]
+        pub struct Blog { pub id: i32, pub min_score: i32 }
+    }));
+}
+
+#[test]
+fn family_through_has_one() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = members)]
+        #[has_one(club)]
+        #[has_one(president, through = "club")]
+        pub struct Member { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn family_through_belongs_to() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = members)]
+        #[has_one(membership, dependent = "destroy")]
+        #[has_one(club, through = "membership")]
+        pub struct Member { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn family_destroy_async() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = users)]
+        #[has_one(profile, dependent = "destroy_async", ensuring_owner_was = "deleted")]
+        pub struct User { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn family_autosave_validate_touch() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = users)]
+        #[has_one(profile, autosave = true, validate = true, required = true, touch = "updated_at")]
+        pub struct User { pub id: i32, pub name: String }
+    }));
+}
