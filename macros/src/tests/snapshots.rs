@@ -100,3 +100,57 @@ fn family_autosave_validate_touch() {
         pub struct User { pub id: i32, pub name: String }
     }));
 }
+
+// Baselines for scripts/derive_metrics.sh: each family's model without the association it
+// measures (the script pairs them by their input: the family's minus its last `#[has_one]`),
+// so "expanded lines of one association" = family − baseline.
+
+#[test]
+fn baseline_user() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = users)]
+        pub struct User { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn baseline_employee() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = employees)]
+        pub struct Employee { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn baseline_blog() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = blogs)]
+        pub struct Blog { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn baseline_blog_min_score() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = blogs)]
+        pub struct Blog { pub id: i32, pub min_score: i32 }
+    }));
+}
+
+#[test]
+fn baseline_member_club() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = members)]
+        #[has_one(club)]
+        pub struct Member { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn baseline_member_membership() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = members)]
+        #[has_one(membership, dependent = "destroy")]
+        pub struct Member { pub id: i32, pub name: String }
+    }));
+}
