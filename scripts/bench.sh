@@ -23,27 +23,8 @@ cargo bench --bench reads --bench writes -- $BENCH_ARGS >&2
 fi
 
 # 2. build cost: cargo check of 100 models with and without the derive, against a snapshot
-#    of the committed tree (HEAD), so that edits in progress in runtime/ or macros/ cannot
-#    rebuild the dependencies between runs
-out=target/buildcost
-tsv=target/buildcost.tsv
-snapshot=target/buildcost-src
-rm -rf "$snapshot" && mkdir -p "$snapshot"
-git -C .. archive HEAD | tar -x -C "$snapshot"
-python3 gen_buildcost.py "$out" "$MODELS" "$snapshot/runtime"
-(cd "$out" && cargo check --workspace --quiet) >&2   # warm-up: builds the dependencies
-: > "$tsv"
-for run in $(seq 1 "$BUILD_RUNS"); do
-    for variant in derive plain; do
-        (cd "$out" && cargo clean --quiet -p "buildcost_$variant")
-        start=$(date +%s.%N)
-        (cd "$out" && cargo check --quiet -p "buildcost_$variant") >&2
-        end=$(date +%s.%N)
-        secs=$(python3 -c "print(f'{$end - $start:.3f}')")
-        printf '%s\t%s\n' "$variant" "$secs" >> "$tsv"
-        echo "build cost run $run: $variant ${secs}s" >&2
-    done
-done
+#    of the committed tree (HEAD): bench/buildcost.sh, writes target/buildcost.tsv
+BUILD_RUNS=$BUILD_RUNS MODELS=$MODELS ./buildcost.sh
 
 # 3. instructions per operation under callgrind (bench/callgrind.sh, target/callgrind.tsv);
 #    CALLGRIND=0 keeps the last counts
