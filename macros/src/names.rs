@@ -50,5 +50,5 @@ pub fn table_of(model: &Ident) -> syn::Path {
 /// traits are keyed by.
 pub fn type_name(name: &str, span: Span) -> TokenStream {
     let chars = name.chars();
-    quote_spanned!(span=> (#(_rt::__private::Ch<#chars>,)*))
+    quote_spanned!(span=> (#(_rt::Ch<#chars>,)*))
 }

@@ -12,8 +12,37 @@ use diesel::QueryResult;
 
 use crate::key::KeyFits;
 
+// Every name the expansion uses, in one flat namespace: the derive reaches the runtime
+// through `use ::diesel_has_one::__private as _rt;` only.
+pub use crate::association::{Dependent, HasOne, Insert, Preload, Statements, Touch};
+pub use crate::autosave::{
+    ChangeRow, InsertModel, InsertOwner, KeepOwner, KeepRow, NotValidated, Save, UpdateModel,
+    ValidateWith, Validated,
+};
+pub use crate::build::Built;
+pub use crate::connection::{write_transaction, Conn};
+pub use crate::dependent::on_destroy;
+pub use crate::eager::{eager_load, EagerJoin, EagerLoaded, Selection as EagerSelection};
+pub use crate::error::Error;
+pub use crate::jobs::JobStore;
+pub use crate::key_set::KeyIn;
+pub use crate::last_insert::LastInsertId;
+pub use crate::link::{Plain, Typed};
+pub use crate::lock::{Locked, RowLock};
+pub use crate::model::{Model, Persist};
 pub use crate::omits::OmitsLinks;
-pub use crate::touch::TouchNow;
+pub use crate::preload::preload;
+pub use crate::replace::{create, set, ValidatesTarget};
+pub use crate::returning::{InsertReturning, OwnerValues};
+pub use crate::scope::{InstanceDependentScope, Scoped, StaticBase, Unscoped};
+pub use crate::statements::{Ordered, Queries};
+pub use crate::subquery::{Correlated, OuterEq};
+pub use crate::through::{
+    hop, start_value, values, BelongsToSource, CloneTarget, HasOneSource, PolymorphicSource,
+    ReadOnlyThrough, Source, SourceKind, StartValue, WritableThrough,
+};
+pub use crate::touch::{NoTouch, TouchNow, Touches};
+pub use crate::__register_destroy_async;
 
 /// One character of a type-level name: `(Ch<'i'>, Ch<'d'>)` names the column `id`.
 ///
@@ -73,7 +102,7 @@ pub trait NullableColumn {}
 impl<ST> NullableColumn for Nullable<ST> {}
 
 /// Compile-time checks, called from a never-run function of the expansion.
-pub fn check_key_fits<K: KeyFits<ST>, ST>() {}
+pub fn check_key_fits<K: KeyFits<ST>, ST: SqlType + diesel::expression::TypedExpressionType>() {}
 /// See [`SameForeignKey`].
 pub fn check_inverse_foreign_key<B: SameForeignKey<Fk>, Fk>() {}
 /// See [`SameParent`].

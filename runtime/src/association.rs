@@ -5,11 +5,16 @@
 //! (`replace`, `dependent`, `preload`), so the transaction logic exists once, not once per
 //! association.
 
-use diesel::QueryResult;
+use diesel::associations::HasTable;
+use diesel::sql_types::SingleValue;
+use diesel::{Column, QueryResult};
 
+use crate::autosave::Validation;
 use crate::connection::Conn;
 use crate::key::Key;
+use crate::link::Link;
 use crate::model::Model;
+use crate::scope::ScopeKind;
 
 /// What happens to the associated row when its owner is destroyed (or, for the
 /// removing variants, replaced). Rails' `dependent:`.
@@ -31,41 +36,73 @@ pub enum Dependent {
     DestroyAsync,
 }
 
-/// The declared facts of one `has_one`.
-pub trait HasOne: 'static {
+/// The declared facts of one `has_one`: what `#[has_one(…)]` says, as types and constants.
+///
+/// This is all the derive generates per association (plus the owner's methods, thin calls
+/// into the runtime). The statements ([`Statements`], [`Insert`], [`Preload`], [`Touch`],
+/// the eager load, the `destroy_async` job) are implemented once, in this crate, for every
+/// association from these facts.
+pub trait HasOne: Sized + 'static {
     /// The model that declares the association.
     type Owner: Model;
     /// The associated model.
     type Target: Model;
     /// The owner's key value stored in the target's foreign key.
     type Key: Key;
+    /// The owner's key column (`primary_key = "…"`, default the primary key).
+    type OwnerKey: Column<Table = <Self::Owner as HasTable>::Table, SqlType: SingleValue> + Default;
+    /// The foreign key column on the target's table.
+    type ForeignKey: Column<Table = <Self::Target as HasTable>::Table, SqlType: SingleValue>
+        + Default;
+    /// How a row is linked: [`Plain`](crate::link::Plain), or
+    /// [`Typed`](crate::link::Typed) for a polymorphic `as`.
+    type Link: Link<Self>;
+    /// [`Unscoped`](crate::scope::Unscoped) or [`Scoped`](crate::scope::Scoped).
+    type Scope: ScopeKind;
+    /// The query every statement starts from: the target's table, or the scope's query.
+    type Base;
+    /// The `touch` column: [`NoTouch`](crate::touch::NoTouch) or
+    /// [`Touches`](crate::touch::Touches).
+    type Touch;
+    /// [`Validated`](crate::autosave::Validated) when `validate = true` or `autosave =
+    /// true`, else [`NotValidated`](crate::autosave::NotValidated).
+    type Validation: Validation;
+
     /// The association's name (`"profile"`).
     const NAME: &'static str;
     /// The declared `dependent`.
     const DEPENDENT: Dependent;
-    /// Whether the foreign key column is nullable (its SQL type is `Nullable<…>`).
-    const FOREIGN_KEY_NULLABLE: bool;
+    /// `autosave`: `None` (Rails' default), `Some(true)`, `Some(false)`.
+    const AUTOSAVE: Option<bool> = None;
+    /// `required = true`.
+    const REQUIRED: bool = false;
+    /// `ensuring_owner_was`: the owner's method a `destroy_async` job asks first.
+    const ENSURING_OWNER_WAS: Option<fn(&Self::Owner) -> bool> = None;
+    /// Whether every link column is nullable (its SQL type is `Nullable<…>`).
+    const FOREIGN_KEY_NULLABLE: bool = <Self::Link as Link<Self>>::NULLABLE;
     /// The foreign key column's name.
-    const FOREIGN_KEY: &'static str;
-    /// The owner's key column's name (`primary_key`, default the primary key).
-    const OWNER_KEY: &'static str;
+    const FOREIGN_KEY: &'static str = <Self::ForeignKey as Column>::NAME;
+    /// The owner's key column's name.
+    const OWNER_KEY: &'static str = <Self::OwnerKey as Column>::NAME;
     /// The polymorphic type column's name (`as`), if any.
-    const FOREIGN_TYPE: Option<&'static str> = None;
+    const FOREIGN_TYPE: Option<&'static str> = <Self::Link as Link<Self>>::FOREIGN_TYPE;
     /// Whether the association has a scope (several rows per owner are then expected).
-    const SCOPED: bool = false;
-
-    /// The columns the association writes itself when it inserts or links a row: `(fk,)`,
-    /// or `(fk, type_column)` with `as`. Values given to `create_…`/`build_…`/`new_row`
-    /// must not set them.
-    type LinkColumns;
+    const SCOPED: bool = <Self::Scope as ScopeKind>::SCOPED;
 
     /// The owner's key value (primary key, or the column named by `primary_key`).
     fn owner_key(owner: &Self::Owner) -> Self::Key;
+    /// The query the statements about `owner`'s rows start from.
+    fn base(owner: &Self::Owner) -> Self::Base;
 }
+
+/// The columns association `A` writes itself when it inserts or links a row: `(fk,)`, or
+/// `(fk, type_column)` with `as`. Values given to `create_…`/`build_…`/`new_row` must not
+/// set them.
+pub type LinkColumns<A> = <<A as HasOne>::Link as Link<A>>::Columns;
 
 /// The typed statements of one `has_one` on connection type `C`, each one Diesel query
 /// about the rows linked to `owner` (through its key, and its scope when declared).
-/// Generated.
+/// Implemented for every association ([`statements`](crate::statements)).
 pub trait Statements<C: Conn>: HasOne {
     /// The linked row first by the scope's order, then the lowest primary key
     /// (`… ORDER BY … LIMIT 1`).

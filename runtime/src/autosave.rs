@@ -76,15 +76,11 @@ impl<V: ?Sized> ValidateWith<V> for NotValidated {
     fn check_with(_value: &V, _errors: &mut Errors) {}
 }
 
-/// The autosave options of an association (generated).
-pub trait AutosaveOptions: HasOne {
-    /// `autosave`: `None` (Rails' default), `Some(true)`, `Some(false)`.
-    const AUTOSAVE: Option<bool>;
-    /// `required = true`.
-    const REQUIRED: bool;
-    /// [`Validated`] when `validate = true` or `autosave = true`.
-    type Validation: Validation;
-}
+/// The autosave options of an association: `AUTOSAVE`, `REQUIRED` and `Validation`
+/// of its [`HasOne`] facts.
+pub trait AutosaveOptions: HasOne {}
+
+impl<A: HasOne> AutosaveOptions for A {}
 
 /// What [`Save`] does with the owner.
 pub trait OwnerAction<A: HasOne, C: Conn> {

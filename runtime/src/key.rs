@@ -77,7 +77,11 @@ fn split_json_values(inner: &str) -> Vec<&str> {
     label = "foreign key type differs from the owner's key type",
     note = "make the foreign key column the same SQL type as the owner's key (nullable or not), or name another owner key with `primary_key = \"…\"`"
 )]
-pub trait KeyFits<ST> {}
+pub trait KeyFits<ST>: diesel::expression::AsExpression<ST>
+where
+    ST: SqlType + diesel::expression::TypedExpressionType,
+{
+}
 
 macro_rules! integer_keys {
     ($($rust:ty => $sql:ty, $mysql:literal;)*) => {$(

@@ -6,6 +6,18 @@ use crate::connection::{write_transaction, Conn};
 use crate::error::Error;
 use crate::key::Key;
 
+/// The SQL type of a primary key column: one value, never NULL.
+pub trait PrimaryKeyType:
+    diesel::sql_types::SingleValue + diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotNull>
+{
+}
+
+impl<ST> PrimaryKeyType for ST where
+    ST: diesel::sql_types::SingleValue
+        + diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotNull>
+{
+}
+
 /// A Diesel struct that takes part in `has_one` associations, as owner or as target.
 ///
 /// Implemented by `#[derive(Model)]`, which reads the table and primary key from Diesel's
@@ -18,7 +30,7 @@ pub trait Model: HasTable + Sized + 'static {
     /// The primary key value.
     type Key: Key;
     /// The primary key column.
-    type PrimaryKey: diesel::Column<Table = Self::Table> + Default;
+    type PrimaryKey: diesel::Column<Table = Self::Table, SqlType: PrimaryKeyType> + Default;
     /// The type's name, for errors (`"User"`).
     const NAME: &'static str;
     /// The table's name (the last segment of Diesel's `table_name`).

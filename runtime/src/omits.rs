@@ -17,7 +17,7 @@ use diesel::Insertable;
 use crate::association::HasOne;
 
 /// Values for association `A`'s target table that do not set its
-/// [`LinkColumns`](HasOne::LinkColumns), which the association writes itself.
+/// [`LinkColumns`](crate::association::LinkColumns), which the association writes itself.
 ///
 /// Values that are not `Insertable` into the table fail on that bound first (Diesel's
 /// message); values that set a link column fail naming it.
@@ -30,7 +30,7 @@ pub trait OmitsLinks<A> {}
 impl<V, A> OmitsLinks<A> for V
 where
     A: HasOne,
-    V: OmitsColumns<<A::Target as HasTable>::Table, A::LinkColumns>,
+    V: OmitsColumns<<A::Target as HasTable>::Table, crate::association::LinkColumns<A>>,
 {
 }
 

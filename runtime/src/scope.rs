@@ -31,3 +31,31 @@ pub trait InstanceDependentScope<A> {
     /// Never called.
     fn unavailable() -> !;
 }
+
+/// Whether an association has a scope; decides which rows a replace acts on and how the
+/// created row is found (see [`Statements`](crate::Statements)).
+pub trait ScopeKind: 'static {
+    /// True for [`Scoped`].
+    const SCOPED: bool;
+}
+
+/// No scope: every statement starts from the target's table.
+#[derive(Debug, Clone, Copy)]
+pub struct Unscoped;
+impl ScopeKind for Unscoped {
+    const SCOPED: bool = false;
+}
+
+/// A scope: replace and destroy act on the first row only (Rails' loaded target).
+#[derive(Debug, Clone, Copy)]
+pub struct Scoped;
+impl ScopeKind for Scoped {
+    const SCOPED: bool = true;
+}
+
+/// The base query of an association whose scope does not take the owner (or that has no
+/// scope): what preload and eager load start from.
+pub trait StaticBase: crate::HasOne {
+    /// The table, or the scope applied to it.
+    fn static_base() -> Self::Base;
+}

@@ -269,3 +269,12 @@ mod tests {
         }
     }
 }
+
+/// No `touch` option.
+#[derive(Debug, Clone, Copy)]
+pub struct NoTouch;
+
+/// `touch`: the linked row's column `Col` is set to now when the owner is saved or
+/// destroyed through the library.
+#[derive(Debug, Clone, Copy)]
+pub struct Touches<Col>(PhantomData<Col>);

@@ -1,10 +1,10 @@
 //! Code generation. Everything lands in one `const _: () = { … };` block that reaches the
-//! runtime through the single alias `_rt`, so the user needs no imports and generated
+//! runtime through the single alias `_rt` (the runtime's `__private` module), so the user needs no imports and generated
 //! names cannot clash with theirs.
 
 mod association;
 mod checks;
-mod link;
+mod methods;
 mod model;
 mod through;
 
@@ -23,8 +23,8 @@ pub fn model(m: &Model) -> TokenStream {
     quote! {
         #[allow(non_camel_case_types, non_snake_case, unused_qualifications)]
         const _: () = {
-            use ::diesel_has_one as _rt;
-            use _rt::__private::diesel;
+            use ::diesel_has_one::__private as _rt;
+            use _rt::diesel;
             #[allow(unused_imports)]
             use diesel::{
                 BoolExpressionMethods as _, ExpressionMethods as _, NullableExpressionMethods as _,

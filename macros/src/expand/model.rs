@@ -31,7 +31,7 @@ pub fn expand(m: &Model) -> TokenStream {
         quote! {
             #[automatically_derived]
             #[diagnostic::do_not_recommend]
-            impl _rt::__private::Column<#n> for #ident {
+            impl _rt::Column<#n> for #ident {
                 type Column = #table::#col;
             }
         }
@@ -51,23 +51,23 @@ pub fn expand(m: &Model) -> TokenStream {
             .map(|ty| {
                 quote! {
                     #[automatically_derived]
-                    impl _rt::through::PolymorphicSource<#n> for #ident {
+                    impl _rt::PolymorphicSource<#n> for #ident {
                         type TypeColumn = #table::#ty;
                     }
                 }
             });
         quote! {
             #[automatically_derived]
-            impl _rt::__private::BelongsTo<#n> for #ident {
+            impl _rt::BelongsTo<#n> for #ident {
                 type Parent = #parent;
                 type Column = #table::#fk;
             }
 
             #[automatically_derived]
-            impl _rt::through::Source<#n> for #ident {
+            impl _rt::Source<#n> for #ident {
                 type Target = #parent;
                 type Out = #table::#fk;
-                type Kind = _rt::through::BelongsToSource;
+                type Kind = _rt::BelongsToSource;
             }
 
             #polymorphic
@@ -94,7 +94,7 @@ pub fn expand(m: &Model) -> TokenStream {
                 .segments
                 .last()
                 .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
-            quote_spanned!(span=> _rt::__private::run_destroy_hook::<Self, __C>(#p, self, conn)?;)
+            quote_spanned!(span=> _rt::run_destroy_hook::<Self, __C>(#p, self, conn)?;)
         })
     };
     let before = hook(&m.hooks.before_destroy);
@@ -126,15 +126,15 @@ pub fn expand(m: &Model) -> TokenStream {
         #(#belongs_to)*
 
         #[automatically_derived]
-        impl<__C, __I> _rt::autosave::InsertModel<__C, __I> for #ident
+        impl<__C, __I> _rt::InsertModel<__C, __I> for #ident
         where
             __C: _rt::Conn,
-            __I: _rt::returning::InsertReturning<__C, #table::table, #ident>,
-            __I: _rt::returning::OwnerValues<__C, #table::table>,
+            __I: _rt::InsertReturning<__C, #table::table, #ident>,
+            __I: _rt::OwnerValues<__C, #table::table>,
             for<'__q> diesel::dsl::Limit<diesel::dsl::Select<
                 diesel::dsl::Filter<
                     #table::table,
-                    diesel::dsl::Eq<#table::#pk, _rt::last_insert::LastInsertId<<#table::#pk as diesel::Expression>::SqlType>>,
+                    diesel::dsl::Eq<#table::#pk, _rt::LastInsertId<<#table::#pk as diesel::Expression>::SqlType>>,
                 >,
                 diesel::dsl::AsSelect<#ident, <__C as _rt::Conn>::DB>,
             >>: diesel::query_dsl::LoadQuery<'__q, __C, #ident>,
@@ -142,12 +142,12 @@ pub fn expand(m: &Model) -> TokenStream {
             fn insert_model(values: __I, conn: &mut __C) -> ::core::result::Result<Self, _rt::Error> {
                 // `RETURNING` where the backend has it; MySQL reloads by `LAST_INSERT_ID()`.
                 if let ::core::option::Option::Some(row) =
-                    _rt::returning::InsertReturning::insert_returning(values, #table::table, conn)?
+                    _rt::InsertReturning::insert_returning(values, #table::table, conn)?
                 {
                     return ::core::result::Result::Ok(row);
                 }
                 #table::table
-                    .filter(#table::#pk.eq(_rt::last_insert::LastInsertId::default()))
+                    .filter(#table::#pk.eq(_rt::LastInsertId::default()))
                     .select(<#ident>::as_select())
                     .limit(1)
                     .get_result(conn)
@@ -157,16 +157,16 @@ pub fn expand(m: &Model) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl<__C, __U> _rt::autosave::UpdateModel<__C, __U> for #ident
+        impl<__C, __U> _rt::UpdateModel<__C, __U> for #ident
         where
             __C: _rt::Conn,
-            __U: _rt::autosave::ChangeRow<__C, #owner_row>,
+            __U: _rt::ChangeRow<__C, #owner_row>,
             for<'__q> diesel::dsl::Limit<diesel::dsl::Select<#owner_row, diesel::dsl::AsSelect<#ident, <__C as _rt::Conn>::DB>>>:
                 diesel::query_dsl::LoadQuery<'__q, __C, #ident>,
         {
             fn update_model(&self, changes: __U, conn: &mut __C) -> ::core::result::Result<Self, _rt::Error> {
                 let row = || #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self)));
-                _rt::autosave::ChangeRow::change_row(changes, row(), conn)?;
+                _rt::ChangeRow::change_row(changes, row(), conn)?;
                 row()
                     .select(<#ident>::as_select())
                     .limit(1)
@@ -179,14 +179,14 @@ pub fn expand(m: &Model) -> TokenStream {
         #[automatically_derived]
         impl<__C> _rt::Persist<__C> for #ident
         where
-            __C: _rt::Conn + _rt::jobs::JobStore,
-            for<'__q> _rt::lock::Locked<diesel::dsl::Select<#owner_row, #table::#pk>>:
+            __C: _rt::Conn + _rt::JobStore,
+            for<'__q> _rt::Locked<diesel::dsl::Select<#owner_row, #table::#pk>>:
                 diesel::query_dsl::LoadQuery<'__q, __C, #key_ty>,
             diesel::dsl::delete<#owner_row>: diesel::query_dsl::methods::ExecuteDsl<__C>,
             #(#markers: _rt::Statements<__C> + _rt::Touch<__C>, #targets: _rt::Persist<__C>,)*
         {
             fn lock_row(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
-                let found: ::std::vec::Vec<#key_ty> = _rt::lock::Locked::<_, _rt::lock::RowLock>::new(
+                let found: ::std::vec::Vec<#key_ty> = _rt::Locked::<_, _rt::RowLock>::new(
                     #table::table
                         .filter(#table::#pk.eq(_rt::Model::primary_key_value(self)))
                         .select(#table::#pk),
@@ -201,7 +201,7 @@ pub fn expand(m: &Model) -> TokenStream {
             fn destroy_in(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
                 #before
                 #(
-                    _rt::dependent::on_destroy::<#markers, __C>(self, conn)?;
+                    _rt::on_destroy::<#markers, __C>(self, conn)?;
                     <#markers as _rt::Touch<__C>>::touch(self, conn)?;
                 )*
                 let deleted = diesel::delete(

@@ -13,7 +13,7 @@ use quote::{format_ident, quote, quote_spanned};
 use crate::ast::{Association, Model};
 use crate::names;
 
-use super::association::Docs;
+use super::methods::Docs;
 
 /// One table of the chain.
 struct Hop {
@@ -75,7 +75,7 @@ fn chain(m: &Model, a: &Association) -> Chain {
                 start_column: quote!(#owner_table::#key_column),
                 hops: vec![Hop {
                     model: quote!(#target),
-                    input: quote!(<#target as _rt::__private::Column<#fk_name>>::Column),
+                    input: quote!(<#target as _rt::Column<#fk_name>>::Column),
                     value: quote!(#key_ty),
                     out_prev: None,
                     type_filter: None,
@@ -110,9 +110,9 @@ fn chain(m: &Model, a: &Association) -> Chain {
     };
     let join = chain.hops.last().expect("a chain has a hop").model.clone();
     let n = names::type_name(&t.source.to_string(), t.source.span());
-    let source = quote_spanned!(t.source.span()=> <#join as _rt::through::Source<#n>>);
+    let source = quote_spanned!(t.source.span()=> <#join as _rt::Source<#n>>);
     let target = quote!(#source::Target);
-    let kind = quote!(<#source::Kind as _rt::through::SourceKind<#target>>);
+    let kind = quote!(<#source::Kind as _rt::SourceKind<#target>>);
     chain.hops.push(Hop {
         model: target.clone(),
         input: quote!(#kind::In),
@@ -121,7 +121,7 @@ fn chain(m: &Model, a: &Association) -> Chain {
         type_filter: t.source_type.as_ref().map(|lit| {
             let n = names::type_name(&t.source.to_string(), lit.span());
             (
-                quote_spanned!(lit.span()=> <#join as _rt::through::PolymorphicSource<#n>>::TypeColumn),
+                quote_spanned!(lit.span()=> <#join as _rt::PolymorphicSource<#n>>::TypeColumn),
                 lit.clone(),
             )
         }),
@@ -215,15 +215,15 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     // The reader's query: nested subselects from the owner's value.
     let reading = nested(
         &chain,
-        quote!(diesel::dsl::Eq<diesel::dsl::Nullable<#first_input>, _rt::through::StartValue<#first_value>>),
-        quote!(<#first_input as ::core::default::Default>::default().nullable().eq(_rt::through::start_value::<#first_value, _>(&#start))),
+        quote!(diesel::dsl::Eq<diesel::dsl::Nullable<#first_input>, _rt::StartValue<#first_value>>),
+        quote!(<#first_input as ::core::default::Default>::default().nullable().eq(_rt::start_value::<#first_value, _>(&#start))),
     );
     let (reading_ty, reading_expr) = (&reading.ty, &reading.expr);
     // The eager load's correlated subquery: the first hop matches the owner's column.
     let correlated = nested(
         &chain,
-        quote!(_rt::subquery::OuterEq<#first_input, #start_column>),
-        quote!(_rt::subquery::OuterEq::new(<#first_input as ::core::default::Default>::default(), #start_column)),
+        quote!(_rt::OuterEq<#first_input, #start_column>),
+        quote!(_rt::OuterEq::new(<#first_input as ::core::default::Default>::default(), #start_column)),
     );
     let (correlated_ty, correlated_expr) = (&correlated.ty, &correlated.expr);
 
@@ -246,7 +246,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         type #first_of = diesel::dsl::Limit<diesel::dsl::ThenOrderBy<diesel::dsl::Select<#correlated_ty, #pk>, diesel::dsl::Asc<#pk>>>;
         type #join_on = diesel::dsl::Eq<
             diesel::dsl::Nullable<#pk>,
-            _rt::subquery::Correlated<#first_of, diesel::sql_types::Nullable<<#pk as diesel::Expression>::SqlType>>,
+            _rt::Correlated<#first_of, diesel::sql_types::Nullable<<#pk as diesel::Expression>::SqlType>>,
         >;
 
         /// The `has_one … through` association marker.
@@ -271,16 +271,16 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #writer
 
             #[doc = #eager_doc]
-            pub fn #eager_fn<__Q, __DB>(query: __Q) -> <__Q as _rt::__private::EagerLoad<#eager_rhs, #eager_select>>::Output
+            pub fn #eager_fn<__Q, __DB>(query: __Q) -> <__Q as _rt::EagerLoad<#eager_rhs, #eager_select>>::Output
             where
                 __DB: diesel::backend::Backend,
-                __Q: _rt::__private::EagerLoad<#eager_rhs, #eager_select>,
+                __Q: _rt::EagerLoad<#eager_rhs, #eager_select>,
                 #owner: diesel::Selectable<__DB>,
                 ::core::option::Option<#target>: diesel::Selectable<__DB>,
             {
                 let first = #correlated_expr.select(#pk_v).then_order_by(#pk_v.asc()).limit(1);
-                let on = #pk_v.nullable().eq(_rt::subquery::Correlated::new(first));
-                _rt::__private::EagerLoad::eager_load(
+                let on = #pk_v.nullable().eq(_rt::Correlated::new(first));
+                _rt::EagerLoad::eager_load(
                     query,
                     diesel::JoinOnDsl::on(<#target as diesel::associations::HasTable>::table(), on),
                     (
@@ -313,9 +313,9 @@ fn reader(
             #[doc = #doc]
             pub fn #name<__C>(&self, conn: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>>
             where
-                __C: _rt::__private::StrictLoading<#marker>,
+                __C: _rt::StrictLoading<#marker>,
             {
-                <__C as _rt::__private::StrictLoading<#marker>>::lazy_read(conn, self)
+                <__C as _rt::StrictLoading<#marker>>::lazy_read(conn, self)
             }
         };
     }
@@ -348,8 +348,8 @@ fn reader(
         let value = &hop.value;
         let (filter_ty, filter) = if i == 0 {
             (
-                quote!(diesel::dsl::Eq<diesel::dsl::Nullable<#input>, _rt::through::StartValue<#value>>),
-                quote!(#input_v.nullable().eq(_rt::through::start_value::<#value, _>(&#start))),
+                quote!(diesel::dsl::Eq<diesel::dsl::Nullable<#input>, _rt::StartValue<#value>>),
+                quote!(#input_v.nullable().eq(_rt::start_value::<#value, _>(&#start))),
             )
         } else {
             (
@@ -451,10 +451,10 @@ fn preload(
             quote!(keys.clone())
         } else {
             let prev = format_ident!("__hop{}", i - 1);
-            quote!(_rt::through::values(&#prev))
+            quote!(_rt::values(&#prev))
         };
-        let base_ty = quote!(diesel::dsl::Filter<#table, _rt::key_set::KeyIn<#input, #value>>);
-        let base = quote!(#table_v.filter(_rt::key_set::KeyIn::new(#input_v, #keys)));
+        let base_ty = quote!(diesel::dsl::Filter<#table, _rt::KeyIn<#input, #value>>);
+        let base = quote!(#table_v.filter(_rt::KeyIn::new(#input_v, #keys)));
         match chain.hops.get(i + 1) {
             Some(next) => {
                 let out = next
@@ -481,7 +481,7 @@ fn preload(
                     quote!((::core::option::Option<#value>, ::core::option::Option<#next_value>)),
                 ));
                 steps.push(quote! {
-                    let #map = _rt::through::hop(
+                    let #map = _rt::hop(
                         #base
                             .then_order_by(#hop_pk_v.asc())
                             .select((#input_v.nullable(), #out_v.nullable()))
@@ -498,7 +498,7 @@ fn preload(
                     quote!((::core::option::Option<#value>, #target)),
                 ));
                 steps.push(quote! {
-                    let #map = _rt::through::hop(
+                    let #map = _rt::hop(
                         #base
                             .then_order_by(#hop_pk_v.asc())
                             .select((#input_v.nullable(), <#target>::as_select()))
@@ -522,12 +522,12 @@ fn preload(
         pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
         where
             __C: _rt::Conn,
-            __C: _rt::through::CloneTarget<#target>,
+            __C: _rt::CloneTarget<#target>,
             #(#bounds,)*
         {
             let starts: ::std::vec::Vec<::core::option::Option<#first_value>> = owners
                 .iter()
-                .map(|owner| _rt::through::start_value::<#first_value, _>(&#start))
+                .map(|owner| _rt::start_value::<#first_value, _>(&#start))
                 .collect();
             let keys: ::std::vec::Vec<#first_value> = {
                 let mut seen = ::std::collections::HashSet::new();
@@ -562,16 +562,16 @@ fn writer(
             #[doc = #doc]
             pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
             where
-                __C: _rt::through::ReadOnlyThrough<#marker>,
+                __C: _rt::ReadOnlyThrough<#marker>,
             {
-                <__C as _rt::through::ReadOnlyThrough<#marker>>::unavailable()
+                <__C as _rt::ReadOnlyThrough<#marker>>::unavailable()
             }
         };
     }
     let t = a.through.as_ref().expect("a through association");
     let join = &chain.hops[0].model;
     let n = names::type_name(&t.source.to_string(), t.source.span());
-    let source = quote_spanned!(t.source.span()=> <#join as _rt::through::Source<#n>>);
+    let source = quote_spanned!(t.source.span()=> <#join as _rt::Source<#n>>);
     let out = quote!(#source::Out);
     let join_pk = chain.hops[0].pk();
     let join_key = quote!(<#join as _rt::Model>::Key);
@@ -584,7 +584,7 @@ fn writer(
             quote!(<#through as _rt::Statements<__C>>::first(self, conn)?),
             quote! {
                 #through: _rt::Statements<__C>,
-                diesel::dsl::Eq<#join_fk, #owner_key>: _rt::__private::InsertWithKey<
+                diesel::dsl::Eq<#join_fk, #owner_key>: _rt::InsertWithKey<
                     __C,
                     <#join as diesel::associations::HasTable>::Table,
                     diesel::dsl::Eq<#out, #target_key>,
@@ -592,7 +592,7 @@ fn writer(
                 >,
             },
             quote! {
-                _rt::__private::InsertWithKey::insert_with_key(
+                _rt::InsertWithKey::insert_with_key(
                     <#join_fk as ::core::default::Default>::default().eq(<#through as _rt::HasOne>::owner_key(owner)),
                     <#join as diesel::associations::HasTable>::table(),
                     <#out as ::core::default::Default>::default().eq(_rt::Model::primary_key_value(target)),
@@ -606,7 +606,7 @@ fn writer(
         First::BelongsTo => (
             quote! {
                 <#join as diesel::associations::HasTable>::table()
-                    .filter(<#join_fk as ::core::default::Default>::default().nullable().eq(_rt::through::start_value::<#owner_key, _>(&#start)))
+                    .filter(<#join_fk as ::core::default::Default>::default().nullable().eq(_rt::start_value::<#owner_key, _>(&#start)))
                     .select(<#join>::as_select())
                     .first::<#join>(conn)
                     .optional()?
@@ -615,7 +615,7 @@ fn writer(
                 for<'__q> diesel::dsl::Limit<diesel::dsl::Select<
                     diesel::dsl::Filter<
                         <#join as diesel::associations::HasTable>::Table,
-                        diesel::dsl::Eq<diesel::dsl::Nullable<#join_fk>, _rt::through::StartValue<#owner_key>>,
+                        diesel::dsl::Eq<diesel::dsl::Nullable<#join_fk>, _rt::StartValue<#owner_key>>,
                     >,
                     diesel::dsl::AsSelect<#join, <__C as _rt::Conn>::DB>,
                 >>: diesel::query_dsl::LoadQuery<'__q, __C, #join>,
@@ -631,7 +631,7 @@ fn writer(
         pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
         where
             __C: _rt::Conn,
-            #source::Kind: _rt::through::WritableThrough<__C>,
+            #source::Kind: _rt::WritableThrough<__C>,
             #existing_bounds
             #owner: _rt::Persist<__C>,
             #join: _rt::Persist<__C>,
@@ -640,7 +640,7 @@ fn writer(
                 diesel::dsl::Eq<#out, #target_key>,
             >: diesel::query_dsl::methods::ExecuteDsl<__C>,
         {
-            _rt::connection::write_transaction(conn, |conn| {
+            _rt::write_transaction(conn, |conn| {
                 _rt::Persist::lock_row(self, conn)?;
                 let owner = self;
                 let existing = #existing;

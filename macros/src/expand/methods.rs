@@ -1,0 +1,182 @@
+//! The owner's methods of one association: thin, documented calls into the runtime,
+//! whose bounds name what the call needs (so a failed bound is reported at the call).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+use crate::ast::{Association, Model};
+use crate::names;
+
+use super::association::marker;
+
+/// `impl Owner { profile, profile_query, build_profile, create_profile, set_profile,
+/// save_with_profile, insert_with_profile, preload_profile, eager_load_profile }`.
+pub fn expand(m: &Model, a: &Association) -> TokenStream {
+    let (owner, target, marker, name) = (&m.ident, &a.target, marker(a), &a.name);
+    let docs = Docs::new(owner, a);
+    let reader = reader(a, &docs);
+    let many = many(m, a, &docs);
+    let query_fn = format_ident!("{}_query", name);
+    let [build_fn, create_fn, set_fn, save_fn, insert_fn] =
+        ["build", "create", "set", "save_with", "insert_with"].map(|f| format_ident!("{}_{}", f, name));
+    let Docs { query, build, create, set, save, insert, .. } = &docs;
+    let writes = quote! {
+        __C: _rt::Conn,
+        #owner: _rt::Persist<__C>,
+        #target: _rt::Persist<__C>,
+    };
+    quote! {
+        #[automatically_derived]
+        impl #owner {
+            #reader
+
+            #[doc = #query]
+            pub fn #query_fn(&self) -> _rt::Ordered<#marker> {
+                <#marker as _rt::Queries>::ordered(self)
+            }
+
+            #[doc = #build]
+            pub fn #build_fn<__V: _rt::OmitsLinks<#marker>>(&self, values: __V) -> _rt::Built<'_, #marker, __V> {
+                _rt::Built::new(self, values)
+            }
+
+            #[doc = #create]
+            pub fn #create_fn<__C, __V>(&self, conn: &mut __C, values: __V) -> ::core::result::Result<#target, _rt::Error>
+            where
+                #writes
+                __V: _rt::OmitsLinks<#marker>,
+                #marker: _rt::Insert<__C, __V>,
+                <#marker as _rt::HasOne>::Validation: _rt::ValidateWith<__V>,
+            {
+                _rt::create::<#marker, __C, __V>(self, values, conn)
+            }
+
+            #[doc = #set]
+            pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
+            where
+                #writes
+                #marker: _rt::Statements<__C> + _rt::ValidatesTarget<__C>,
+            {
+                _rt::set::<#marker, __C>(self, target, conn)
+            }
+
+            #[doc = #save]
+            pub fn #save_fn(&self) -> _rt::Save<#marker, _rt::KeepOwner<'_, Self>, _rt::KeepRow> {
+                _rt::Save::keep(self)
+            }
+
+            #[doc = #insert]
+            pub fn #insert_fn<__I>(values: __I) -> _rt::Save<#marker, _rt::InsertOwner<__I>, _rt::KeepRow> {
+                _rt::Save::insert(values)
+            }
+
+            #many
+        }
+    }
+}
+
+/// The reader; with `strict_loading`, a method whose call is a compile error saying how
+/// to load instead.
+fn reader(a: &Association, docs: &Docs) -> TokenStream {
+    let (name, target, marker) = (&a.name, &a.target, marker(a));
+    let (doc, bound, body) = match a.strict_loading {
+        None => (
+            &docs.reader,
+            quote!(#marker: _rt::Statements<__C>),
+            quote!(<#marker as _rt::Statements<__C>>::first(self, conn)),
+        ),
+        Some(span) => (
+            &docs.strict,
+            quote_spanned!(span=> __C: _rt::StrictLoading<#marker>),
+            quote_spanned!(span=> <__C as _rt::StrictLoading<#marker>>::lazy_read(conn, self)),
+        ),
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #name<__C: _rt::Conn>(&self, conn: &mut __C) -> _rt::diesel::QueryResult<::core::option::Option<#target>>
+        where
+            #bound
+        {
+            #body
+        }
+    }
+}
+
+/// `preload_…` and `eager_load_…`; unavailable (a compile error at the call) when the
+/// scope takes the owner.
+fn many(m: &Model, a: &Association, docs: &Docs) -> TokenStream {
+    let (owner, target, marker) = (&m.ident, &a.target, marker(a));
+    let preload_fn = format_ident!("preload_{}", a.name);
+    let eager_fn = format_ident!("eager_load_{}", a.name);
+    let (preload, eager) = (&docs.preload, &docs.eager);
+    if a.scope.as_ref().is_some_and(|s| s.takes_owner) {
+        return quote! {
+            #[doc = #preload]
+            pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
+            where
+                __C: _rt::InstanceDependentScope<#marker>,
+            {
+                <__C as _rt::InstanceDependentScope<#marker>>::unavailable()
+            }
+
+            #[doc = #eager]
+            pub fn #eager_fn<__Q: _rt::InstanceDependentScope<#marker>>(query: __Q) -> __Q {
+                <__Q as _rt::InstanceDependentScope<#marker>>::unavailable()
+            }
+        };
+    }
+    quote! {
+        #[doc = #preload]
+        pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
+        where
+            __C: _rt::Conn,
+            #marker: _rt::Preload<__C>,
+        {
+            _rt::preload::<#marker, __C>(owners, conn)
+        }
+
+        #[doc = #eager]
+        pub fn #eager_fn<__Q, __DB>(query: __Q) -> _rt::EagerLoaded<#marker, __Q, __DB>
+        where
+            __DB: _rt::diesel::backend::Backend,
+            __Q: _rt::EagerLoad<<#marker as _rt::EagerJoin>::Rhs, _rt::EagerSelection<#marker, __DB>>,
+            #owner: _rt::diesel::Selectable<__DB>,
+            ::core::option::Option<#target>: _rt::diesel::Selectable<__DB>,
+        {
+            _rt::eager_load::<#marker, __Q, __DB>(query)
+        }
+    }
+}
+
+/// The rustdoc of the generated methods, naming the association and its Rails counterpart.
+pub struct Docs {
+    pub reader: String,
+    pub strict: String,
+    pub query: String,
+    pub build: String,
+    pub create: String,
+    pub set: String,
+    pub save: String,
+    pub insert: String,
+    pub preload: String,
+    pub eager: String,
+}
+
+impl Docs {
+    pub fn new(owner: &Ident, a: &Association) -> Docs {
+        let name = &a.name;
+        let owner_snake = names::snake(owner);
+        Docs {
+            reader: format!("The associated row: the linked row with the lowest primary key (one `SELECT … LIMIT 1`). Rails: `{owner_snake}.{name}`."),
+            strict: format!("Not available: `{name}` is declared with `strict_loading`. Calling it is a compile error; load it with `{owner}::preload_{name}` or `{owner}::eager_load_{name}`."),
+            query: format!("The typed Diesel query of the `{name}` association (linked rows by primary key), to refine with `.select`, `.filter`, …."),
+            build: format!("An unsaved `{name}` made of `values`: writes nothing until `.save(conn)` runs the replace transaction. Rails: `build_{name}` (which already unlinks the old row; here it does not)."),
+            create: format!("Replaces the `{name}` by a new row made of `values` (without the foreign key). Validates `values` first when the association declares `validate` or `autosave` (`Error::Invalid`, nothing written); then, in one transaction: lock the owner row, remove the old row per `dependent`, insert. Any error leaves the database as it was. Rails: `create_{name}` / `create_{name}!`."),
+            set: format!("Links an existing row as the `{name}` (`Some`), or removes the current one (`None`), removing the old row per `dependent`, in one transaction. Validates the row first with `validate`/`autosave`, and `None` is `Error::Invalid` with `required`; nothing is written then. Rails: `{name} = record` / `{name} = nil`."),
+            save: format!("Saves this owner with its `{name}` in one transaction: say what to write with `.update_owner(changes)`, `.new_row(values)`, `.update_row(&row, changes)`, `.destroy_row(&row)`, then `.save(conn)`; `autosave`, `validate` and `required` decide what is validated and written (see `diesel_has_one::autosave`). Rails: `owner.save` with `autosave`."),
+            insert: format!("Inserts an owner from `values` together with its `{name}` (`.new_row(values)`), in one transaction; see `save_with_{name}`. Needs an auto-increment integer primary key."),
+            preload: format!("The `{name}` of each owner, aligned with `owners`, in one query whatever their number. Rails: `includes(:{name})` / `preload(:{name})`."),
+            eager: format!("`query` (any owner query: `{owner_snake}s::table.filter(…).order(…)`) `LEFT JOIN`ed with the `{name}`, selecting `({owner}, Option<Target>)`: one query. When several rows match one owner, the one with the lowest primary key is joined, as by the reader and preload. Needs `allow_tables_to_appear_in_same_query!` for both tables. Rails: `eager_load(:{name})`."),
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `eager_load_…`: the owner query `LEFT JOIN`ed with the association's table, joining
+//! the row the reader would return, picked by a correlated subquery
+//! `pk = (SELECT pk FROM target [scope] WHERE link ORDER BY …, pk LIMIT 1)` (see
+//! [`subquery`](crate::subquery)). Implemented once for every association.
+
+use diesel::dsl;
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl, ThenOrderDsl};
+use diesel::sql_types::Nullable;
+use diesel::{
+    Expression, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
+};
+
+use crate::__private::EagerLoad;
+use crate::association::HasOne;
+use crate::both::Both;
+use crate::link::Joins;
+use diesel::associations::HasTable;
+use crate::scope::StaticBase;
+use crate::statements::{Pk, Table};
+use crate::subquery::Correlated;
+
+type Join<A> = <<A as HasOne>::Link as Joins<A>>::Join;
+type Outer<A> = <<A as HasOne>::Link as Joins<A>>::Outer;
+type FirstOf<A> = dsl::Limit<
+    dsl::ThenOrderBy<dsl::Select<dsl::Filter<<A as HasOne>::Base, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>,
+>;
+type PkSql<A> = Nullable<<Pk<A> as Expression>::SqlType>;
+type Picked<A> = dsl::Eq<dsl::Nullable<Pk<A>>, Correlated<FirstOf<A>, PkSql<A>>>;
+type JoinOn<A> = Both<Join<A>, Picked<A>>;
+
+/// The right-hand side of association `A`'s eager load: its table `ON` the join condition.
+pub trait EagerJoin: StaticBase {
+    /// `target ON link AND pk = (first linked row)`.
+    type Rhs;
+    /// Builds it.
+    fn rhs() -> Self::Rhs;
+}
+
+impl<A> EagerJoin for A
+where
+    A: StaticBase,
+    A::Link: Joins<A>,
+    A::Base: FilterDsl<Outer<A>>,
+    dsl::Filter<A::Base, Outer<A>>: SelectDsl<Pk<A>>,
+    dsl::Select<dsl::Filter<A::Base, Outer<A>>, Pk<A>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
+    dsl::ThenOrderBy<dsl::Select<dsl::Filter<A::Base, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>:
+        LimitDsl,
+    Correlated<FirstOf<A>, PkSql<A>>: Expression<SqlType = PkSql<A>>,
+{
+    type Rhs = dsl::On<Table<A>, JoinOn<A>>;
+
+    fn rhs() -> Self::Rhs {
+        let outer = A::static_base().filter(<A::Link as Joins<A>>::outer());
+        let pk = Pk::<A>::default;
+        let first = outer.select(pk()).then_order_by(pk().asc()).limit(1);
+        let picked = pk().nullable().eq(Correlated::new(first));
+        A::Target::table().on(Both::new(<A::Link as Joins<A>>::join(), picked))
+    }
+}
+
+/// What an eager load of `A` selects on backend `DB`: `(Owner, Option<Target>)`.
+pub type Selection<A, DB> = (
+    dsl::AsSelect<<A as HasOne>::Owner, DB>,
+    dsl::AsSelect<Option<<A as HasOne>::Target>, DB>,
+);
+
+/// The eager load's query type.
+pub type EagerLoaded<A, Q, DB> = <Q as EagerLoad<<A as EagerJoin>::Rhs, Selection<A, DB>>>::Output;
+
+/// `query LEFT JOIN target ON … SELECT (owner, Option<target>)`: one query.
+pub fn eager_load<A, Q, DB>(query: Q) -> EagerLoaded<A, Q, DB>
+where
+    A: EagerJoin,
+    DB: diesel::backend::Backend,
+    Q: EagerLoad<A::Rhs, Selection<A, DB>>,
+    A::Owner: diesel::Selectable<DB>,
+    Option<A::Target>: diesel::Selectable<DB>,
+{
+    use diesel::SelectableHelper;
+    let selection = (A::Owner::as_select(), <Option<A::Target>>::as_select());
+    EagerLoad::eager_load(query, A::rhs(), selection)
+}

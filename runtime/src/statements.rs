@@ -1,0 +1,415 @@
+//! The statements of every association, implemented once from its [`HasOne`] facts: the
+//! reader, the locking reads of a replace or destroy, the removal and link by key AND
+//! link, the insert, `touch`, preload and the `destroy_async` job's reads.
+//!
+//! Each statement is the Diesel query a user would write by hand for these tables; the
+//! bounds below are the ones Diesel's query builder needs, stated for any association.
+//! They are proven where an association's method is called, with concrete tables.
+
+use diesel::associations::HasTable;
+use diesel::dsl;
+use diesel::expression::array_comparison::AsInExpression;
+use diesel::expression::AsExpression;
+use diesel::query_builder::{AsChangeset, AsQuery, IntoUpdateTarget};
+use diesel::query_dsl::methods::{
+    ExecuteDsl, FilterDsl, LimitDsl, OrderDsl, SelectDsl, ThenOrderDsl,
+};
+use diesel::query_dsl::LoadQuery;
+use diesel::sql_types::SqlType;
+use diesel::{
+    Selectable, Expression, ExpressionMethods, NullableExpressionMethods, QueryResult, RunQueryDsl,
+    SelectableHelper,
+};
+
+use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
+use crate::connection::Conn;
+use crate::jobs::AsyncDestroy;
+use crate::link::Link;
+use crate::lock::Locked;
+use crate::model::Model;
+use crate::scope::{ScopeKind, Scoped, StaticBase, Unscoped};
+use crate::touch::{NoTouch, TouchNow, Touches};
+
+/// The target's table.
+pub type Table<A> = <<A as HasOne>::Target as HasTable>::Table;
+/// The target's primary key column.
+pub type Pk<A> = <<A as HasOne>::Target as Model>::PrimaryKey;
+/// The target's primary key value.
+pub type TargetKey<A> = <<A as HasOne>::Target as Model>::Key;
+/// "Linked to the owner's key".
+pub type Linked<A> = <<A as HasOne>::Link as Link<A>>::Linked;
+/// The linked rows (base query and link).
+pub type LinkedRows<A> = dsl::Filter<<A as HasOne>::Base, Linked<A>>;
+/// The linked rows in the reader's order: the scope's, then the primary key. What
+/// `owner.profile_query()` returns.
+pub type Ordered<A> = dsl::ThenOrderBy<LinkedRows<A>, dsl::Asc<Pk<A>>>;
+/// The target as selected on connection `C`.
+pub type Selection<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Conn>::DB>;
+/// The rows with these primary keys.
+pub type ByKeys<A> = dsl::Filter<Table<A>, dsl::EqAny<Pk<A>, Vec<TargetKey<A>>>>;
+/// The rows with these primary keys still linked to the owner.
+pub type KeysLinked<A> = dsl::Filter<ByKeys<A>, Linked<A>>;
+/// The row with this primary key.
+pub type ByKey<A> = dsl::Filter<Table<A>, dsl::Eq<Pk<A>, TargetKey<A>>>;
+/// The assignment that links a row to the owner.
+pub type SetLink<A> = <<A as HasOne>::Link as Link<A>>::Set;
+type Rows<A, C> = dsl::Select<OrderedOf<A>, Selection<A, C>>;
+type Keys<A> = dsl::Select<OrderedOf<A>, Pk<A>>;
+type First<A, C> = dsl::Limit<dsl::Select<OrderedOf<A>, Selection<A, C>>>;
+
+/// A query loading rows of `U` on `C` (Diesel's `load`, as one bound).
+pub trait Loads<C, U>: Sized {
+    /// Every row.
+    fn load_all(self, conn: &mut C) -> QueryResult<Vec<U>>;
+}
+
+impl<Q, C, U> Loads<C, U> for Q
+where
+    Q: RunQueryDsl<C> + for<'q> LoadQuery<'q, C, U>,
+{
+    fn load_all(self, conn: &mut C) -> QueryResult<Vec<U>> {
+        RunQueryDsl::load(self, conn)
+    }
+}
+
+/// "Linked to `key`".
+fn linked<A: HasOne>(key: A::Key) -> Linked<A> {
+    <A::Link as Link<A>>::linked(key)
+}
+
+/// The reader's row: the first of [`ordered`].
+fn first<A, C>(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>>
+where
+    C: Conn,
+    A: Queries,
+    A::Target: Selectable<C::DB>,
+    Selection<A, C>: Expression,
+    OrderedOf<A>: SelectDsl<Selection<A, C>>,
+    Rows<A, C>: LimitDsl,
+    First<A, C>: Loads<C, A::Target>,
+{
+    let query = A::ordered(owner).select(A::Target::as_select()).limit(1);
+    Ok(query.load_all(conn)?.into_iter().next())
+}
+
+/// The three queries every statement starts from, built from the facts.
+pub trait Queries: HasOne {
+    /// The owner's linked rows in the reader's order: [`Ordered`].
+    type Ordered;
+    /// The rows with some primary keys still linked to an owner key: [`KeysLinked`].
+    type KeysLinked;
+    /// The row with one primary key: [`ByKey`].
+    type ByKey;
+
+    /// The linked rows, in the reader's order (what `owner.profile_query()` returns).
+    fn ordered(owner: &Self::Owner) -> Self::Ordered;
+    /// The rows with primary keys `keys` that are still linked to the owner key `key`.
+    fn keys_linked(key: Self::Key, keys: Vec<TargetKey<Self>>) -> Self::KeysLinked;
+    /// The row with primary key `key`.
+    fn by_key(key: &TargetKey<Self>) -> Self::ByKey;
+}
+
+impl<A> Queries for A
+where
+    A: HasOne,
+    A::Base: FilterDsl<Linked<A>>,
+    LinkedRows<A>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
+    Table<A>: FilterDsl<dsl::EqAny<Pk<A>, Vec<TargetKey<A>>>>,
+    Table<A>: FilterDsl<dsl::Eq<Pk<A>, TargetKey<A>>>,
+    ByKeys<A>: FilterDsl<Linked<A>>,
+    <Pk<A> as Expression>::SqlType: SqlType,
+    Vec<TargetKey<A>>: AsInExpression<<Pk<A> as Expression>::SqlType>,
+    TargetKey<A>: AsExpression<<Pk<A> as Expression>::SqlType>,
+{
+    type Ordered = Ordered<A>;
+    type KeysLinked = KeysLinked<A>;
+    type ByKey = ByKey<A>;
+
+    fn ordered(owner: &A::Owner) -> Ordered<A> {
+        let linked = A::base(owner).filter(linked::<A>(A::owner_key(owner)));
+        linked.then_order_by(Pk::<A>::default().asc())
+    }
+
+    fn keys_linked(key: A::Key, keys: Vec<TargetKey<A>>) -> KeysLinked<A> {
+        let rows = A::Target::table().filter(Pk::<A>::default().eq_any(keys));
+        rows.filter(linked::<A>(key))
+    }
+
+    fn by_key(key: &TargetKey<A>) -> ByKey<A> {
+        A::Target::table().filter(Pk::<A>::default().eq(key.clone()))
+    }
+}
+
+type OrderedOf<A> = <A as Queries>::Ordered;
+type KeysLinkedOf<A> = <A as Queries>::KeysLinked;
+type ByKeyOf<A> = <A as Queries>::ByKey;
+type Unset<A> = <<A as HasOne>::Link as Link<A>>::Unset;
+
+impl<A, C> Statements<C> for A
+where
+    C: Conn,
+    A: Queries,
+    A::Target: Selectable<C::DB>,
+    Selection<A, C>: Expression,
+    A::Scope: ScopeStatements<A, C>,
+    OrderedOf<A>: SelectDsl<Selection<A, C>>,
+    Rows<A, C>: LimitDsl,
+    First<A, C>: Loads<C, A::Target>,
+    KeysLinkedOf<A>: IntoUpdateTarget<Table = Table<A>>,
+    dsl::delete<KeysLinkedOf<A>>: ExecuteDsl<C>,
+    Unset<A>: AsChangeset<Target = Table<A>>,
+    dsl::Update<KeysLinkedOf<A>, Unset<A>>: ExecuteDsl<C> + AsQuery,
+    ByKeyOf<A>: SelectDsl<Pk<A>> + IntoUpdateTarget<Table = Table<A>>,
+    Locked<dsl::Select<ByKeyOf<A>, Pk<A>>>: Loads<C, TargetKey<A>>,
+    SetLink<A>: AsChangeset<Target = Table<A>>,
+    dsl::Update<ByKeyOf<A>, SetLink<A>>: ExecuteDsl<C> + AsQuery,
+{
+    fn first(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
+        first::<A, C>(owner, conn)
+    }
+
+    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
+        A::Scope::created(owner, conn)
+    }
+
+    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
+        A::Scope::load_linked(owner, conn)
+    }
+
+    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
+        A::Scope::linked_keys(owner, conn)
+    }
+
+    fn delete_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
+        diesel::delete(A::keys_linked(A::owner_key(owner), keys)).execute(conn)
+    }
+
+    fn unlink_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
+        let rows = A::keys_linked(A::owner_key(owner), keys);
+        diesel::update(rows).set(<A::Link as Link<A>>::unset()).execute(conn)
+    }
+
+    fn lock_target(target: &TargetKey<A>, conn: &mut C) -> QueryResult<bool> {
+        let query = A::by_key(target).select(Pk::<A>::default());
+        Ok(!Locked::new(query).load_all(conn)?.is_empty())
+    }
+
+    fn link(owner: &A::Owner, target: &TargetKey<A>, conn: &mut C) -> QueryResult<usize> {
+        let set = <A::Link as Link<A>>::set(A::owner_key(owner));
+        diesel::update(A::by_key(target)).set(set).execute(conn)
+    }
+}
+
+/// The statements that differ with a scope: without one, a replace acts on every linked
+/// row and the created row is the reader's; with one, on the first row only, and the
+/// created row is the linked row with the highest primary key.
+pub trait ScopeStatements<A: HasOne, C>: ScopeKind {
+    /// See [`Statements::created`].
+    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>>;
+    /// See [`Statements::load_linked`].
+    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>>;
+    /// See [`Statements::linked_keys`].
+    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>>;
+}
+
+
+impl<A, C> ScopeStatements<A, C> for Unscoped
+where
+    C: Conn,
+    A: Queries,
+    A::Target: Selectable<C::DB>,
+    Selection<A, C>: Expression,
+    OrderedOf<A>: SelectDsl<Selection<A, C>> + SelectDsl<Pk<A>>,
+    Rows<A, C>: LimitDsl,
+    First<A, C>: Loads<C, A::Target>,
+    Locked<Rows<A, C>>: Loads<C, A::Target>,
+    Locked<Keys<A>>: Loads<C, TargetKey<A>>,
+{
+    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
+        first::<A, C>(owner, conn)
+    }
+
+    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
+        let rows = A::ordered(owner).select(A::Target::as_select());
+        Locked::new(rows).load_all(conn)
+    }
+
+    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
+        Locked::new(A::ordered(owner).select(Pk::<A>::default())).load_all(conn)
+    }
+}
+
+type Newest<A, C> = dsl::Limit<
+    dsl::Select<dsl::Order<dsl::Filter<Table<A>, Linked<A>>, dsl::Desc<Pk<A>>>, Selection<A, C>>,
+>;
+
+impl<A, C> ScopeStatements<A, C> for Scoped
+where
+    C: Conn,
+    A: Queries,
+    A::Target: Selectable<C::DB>,
+    Selection<A, C>: Expression,
+    OrderedOf<A>: SelectDsl<Selection<A, C>> + SelectDsl<Pk<A>>,
+    Rows<A, C>: LimitDsl,
+    Keys<A>: LimitDsl,
+    Locked<dsl::Limit<Rows<A, C>>>: Loads<C, A::Target>,
+    Locked<dsl::Limit<Keys<A>>>: Loads<C, TargetKey<A>>,
+    Table<A>: FilterDsl<Linked<A>>,
+    dsl::Filter<Table<A>, Linked<A>>: OrderDsl<dsl::Desc<Pk<A>>>,
+    dsl::Order<dsl::Filter<Table<A>, Linked<A>>, dsl::Desc<Pk<A>>>: SelectDsl<Selection<A, C>>,
+    dsl::Select<dsl::Order<dsl::Filter<Table<A>, Linked<A>>, dsl::Desc<Pk<A>>>, Selection<A, C>>:
+        LimitDsl,
+    Newest<A, C>: Loads<C, A::Target>,
+{
+    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
+        let linked = A::Target::table().filter(linked::<A>(A::owner_key(owner)));
+        let newest = linked.order(Pk::<A>::default().desc());
+        let query = newest.select(A::Target::as_select()).limit(1);
+        Ok(query.load_all(conn)?.into_iter().next())
+    }
+
+    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
+        let rows = A::ordered(owner).select(A::Target::as_select()).limit(1);
+        Locked::new(rows).load_all(conn)
+    }
+
+    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
+        let keys = A::ordered(owner).select(Pk::<A>::default()).limit(1);
+        Locked::new(keys).load_all(conn)
+    }
+}
+
+impl<A, C, V> Insert<C, V> for A
+where
+    C: Conn,
+    A: Statements<C>,
+    V: crate::__private::InsertWithKey<C, Table<A>, SetLink<A>, A::Target>,
+{
+    fn insert(owner: &A::Owner, values: V, conn: &mut C) -> QueryResult<Option<A::Target>> {
+        let set = <A::Link as Link<A>>::set(A::owner_key(owner));
+        values.insert_with_key(A::Target::table(), set, conn)
+    }
+}
+
+impl<A, C> Touch<C> for A
+where
+    C: Conn,
+    A: HasOne,
+    A::Touch: TouchRows<A, C>,
+{
+    fn touch(owner: &A::Owner, conn: &mut C) -> QueryResult<usize> {
+        A::Touch::touch(owner, conn)
+    }
+}
+
+/// [`Touch`] per `touch` option: nothing, or the linked rows (locked, then updated by key
+/// and link) get `Col = now`.
+pub trait TouchRows<A: HasOne, C> {
+    /// The `UPDATE`; the number of rows touched.
+    fn touch(owner: &A::Owner, conn: &mut C) -> QueryResult<usize>;
+}
+
+impl<A: HasOne, C> TouchRows<A, C> for NoTouch {
+    fn touch(_owner: &A::Owner, _conn: &mut C) -> QueryResult<usize> {
+        Ok(0)
+    }
+}
+
+type TouchCol<Col> = dsl::Eq<Col, TouchNow>;
+
+impl<A, C, Col> TouchRows<A, C> for Touches<Col>
+where
+    C: Conn,
+    A: Statements<C> + Queries,
+    Col: diesel::Column<Table = Table<A>, SqlType: diesel::sql_types::SingleValue> + Default,
+    TouchNow: AsExpression<<Col as Expression>::SqlType>,
+    TouchCol<Col>: AsChangeset<Target = Table<A>>,
+    KeysLinkedOf<A>: IntoUpdateTarget<Table = Table<A>>,
+    dsl::Update<KeysLinkedOf<A>, TouchCol<Col>>: ExecuteDsl<C> + AsQuery,
+{
+    fn touch(owner: &A::Owner, conn: &mut C) -> QueryResult<usize> {
+        let keys = A::linked_keys(owner, conn)?;
+        if keys.is_empty() {
+            return Ok(0);
+        }
+        let rows = A::keys_linked(A::owner_key(owner), keys);
+        diesel::update(rows).set(Col::default().eq(TouchNow)).execute(conn)
+    }
+}
+
+type Fk<A> = <A as HasOne>::ForeignKey;
+type AnyLinked<A> = dsl::Filter<<A as HasOne>::Base, <<A as HasOne>::Link as Link<A>>::Any>;
+type PreloadRows<A, C> = dsl::Select<
+    dsl::ThenOrderBy<AnyLinked<A>, dsl::Asc<Pk<A>>>,
+    (dsl::Nullable<Fk<A>>, Selection<A, C>),
+>;
+
+impl<A, C> Preload<C> for A
+where
+    C: Conn,
+    A: StaticBase,
+    A::Target: Selectable<C::DB>,
+    Selection<A, C>: Expression,
+    A::Base: FilterDsl<<A::Link as Link<A>>::Any>,
+    AnyLinked<A>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
+    <Fk<A> as Expression>::SqlType: diesel::sql_types::SingleValue,
+    (dsl::Nullable<Fk<A>>, Selection<A, C>): Expression,
+    dsl::ThenOrderBy<AnyLinked<A>, dsl::Asc<Pk<A>>>:
+        SelectDsl<(dsl::Nullable<Fk<A>>, Selection<A, C>)>,
+    PreloadRows<A, C>: Loads<C, KeyedRow<A>>,
+{
+    fn preload(keys: Vec<A::Key>, conn: &mut C) -> QueryResult<Vec<KeyedRow<A>>> {
+        let any = A::static_base().filter(<A::Link as Link<A>>::any(keys));
+        let ordered = any.then_order_by(Pk::<A>::default().asc());
+        let columns = (Fk::<A>::default().nullable(), A::Target::as_select());
+        ordered.select(columns).load_all(conn)
+    }
+}
+
+type OwnerTable<A> = <<A as HasOne>::Owner as HasTable>::Table;
+type OwnerRow<A, C> = dsl::Limit<
+    dsl::Select<
+        dsl::Filter<OwnerTable<A>, dsl::Eq<<A as HasOne>::OwnerKey, <A as HasOne>::Key>>,
+        dsl::AsSelect<<A as HasOne>::Owner, <C as Conn>::DB>,
+    >,
+>;
+
+impl<A, C> AsyncDestroy<C> for A
+where
+    C: Conn,
+    A: Statements<C> + Queries,
+    A::Target: Selectable<C::DB>,
+    Selection<A, C>: Expression,
+    KeysLinkedOf<A>: SelectDsl<Selection<A, C>>,
+    Locked<dsl::Select<KeysLinkedOf<A>, Selection<A, C>>>: Loads<C, A::Target>,
+    A::Owner: Selectable<C::DB>,
+    dsl::AsSelect<A::Owner, C::DB>: Expression,
+    OwnerTable<A>: FilterDsl<dsl::Eq<A::OwnerKey, A::Key>>,
+    <A::OwnerKey as Expression>::SqlType: SqlType,
+    A::Key: AsExpression<<A::OwnerKey as Expression>::SqlType>,
+    dsl::Filter<OwnerTable<A>, dsl::Eq<A::OwnerKey, A::Key>>:
+        SelectDsl<dsl::AsSelect<A::Owner, C::DB>>,
+    dsl::Select<
+        dsl::Filter<OwnerTable<A>, dsl::Eq<A::OwnerKey, A::Key>>,
+        dsl::AsSelect<A::Owner, C::DB>,
+    >: LimitDsl,
+    OwnerRow<A, C>: Loads<C, A::Owner>,
+{
+    fn load_targets(
+        owner: &A::Key,
+        keys: Vec<TargetKey<A>>,
+        conn: &mut C,
+    ) -> QueryResult<Vec<A::Target>> {
+        let linked = A::keys_linked(owner.clone(), keys);
+        Locked::new(linked.select(A::Target::as_select())).load_all(conn)
+    }
+
+    fn owner_allows(key: &A::Key, conn: &mut C) -> QueryResult<bool> {
+        let Some(allows) = A::ENSURING_OWNER_WAS else {
+            return Ok(true);
+        };
+        let row = A::Owner::table().filter(A::OwnerKey::default().eq(key.clone()));
+        let owner = row.select(A::Owner::as_select()).limit(1).load_all(conn)?;
+        Ok(owner.first().is_none_or(allows))
+    }
+}
