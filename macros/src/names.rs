@@ -46,9 +46,13 @@ pub fn table_of(model: &Ident) -> syn::Path {
     ident(&format!("{}s", snake(model)), model.span()).into()
 }
 
-/// The type-level name `(Ch<'u'>, Ch<'s'>, …)` the runtime's `Column` and `BelongsTo`
-/// traits are keyed by.
+/// The type-level name `(Ch<'u', 's', 'e', 'r', '_', 'i', 'd', ' '>,)` (eight characters
+/// per `Ch`, padded with spaces) the runtime's `Column` and `BelongsTo` traits are keyed by.
 pub fn type_name(name: &str, span: Span) -> TokenStream {
-    let chars = name.chars();
-    quote_spanned!(span=> (#(_rt::Ch<#chars>,)*))
+    let chars: Vec<char> = name.chars().collect();
+    let chunks = chars.chunks(8).map(|chunk| {
+        let padded = chunk.iter().copied().chain(std::iter::repeat(' ')).take(8);
+        quote_spanned!(span=> _rt::Ch<#(#padded),*>)
+    });
+    quote_spanned!(span=> (#(#chunks,)*))
 }

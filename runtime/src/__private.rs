@@ -8,7 +8,6 @@ use diesel::expression::{
 };
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{is_nullable, Nullable, SqlType};
-use diesel::QueryResult;
 
 use crate::key::KeyFits;
 
@@ -17,11 +16,12 @@ use crate::key::KeyFits;
 pub use crate::association::{Dependent, HasOne, Insert, Preload, Statements, Touch};
 pub use crate::autosave::{
     ChangeRow, InsertModel, InsertOwner, KeepOwner, KeepRow, NotValidated, Save, UpdateModel,
-    ValidateWith, Validated,
+    ValidateWith, Validated, ValidatesValues,
 };
 pub use crate::build::Built;
 pub use crate::connection::{write_transaction, Conn};
 pub use crate::dependent::on_destroy;
+pub use crate::dependents::Dependents;
 pub use crate::eager::{eager_load, EagerJoin, EagerLoaded, Selection as EagerSelection};
 pub use crate::error::Error;
 pub use crate::jobs::JobStore;
@@ -34,7 +34,9 @@ pub use crate::omits::OmitsLinks;
 pub use crate::preload::preload;
 pub use crate::replace::{create, set, ValidatesTarget};
 pub use crate::returning::{InsertReturning, OwnerValues};
-pub use crate::scope::{InstanceDependentScope, Scoped, StaticBase, Unscoped};
+pub use crate::scope::{
+    InstanceDependentScope, OwnerScope, OwnerScoped, Scoped, TableScope, Unscoped,
+};
 pub use crate::statements::{Ordered, Queries};
 pub use crate::subquery::{Correlated, OuterEq};
 pub use crate::through::{
@@ -42,13 +44,30 @@ pub use crate::through::{
     ReadOnlyThrough, Source, SourceKind, StartValue, WritableThrough,
 };
 pub use crate::touch::{NoTouch, TouchNow, Touches};
-pub use crate::__register_destroy_async;
+pub use crate::{__register, __register_destroy_async};
+pub use diesel::QueryResult;
+pub use std::option::Option;
+pub use std::vec::Vec;
 
-/// One character of a type-level name: `(Ch<'i'>, Ch<'d'>)` names the column `id`.
+/// The generated writers' result.
+pub type Result<T> = std::result::Result<T, crate::Error>;
+
+/// Eight characters of a type-level name, padded with spaces (which no column name has):
+/// `(Ch<'i', 'd', ' ', ' ', ' ', ' ', ' ', ' '>,)` names the column `id`, longer names are
+/// tuples of several.
 ///
 /// Lets the derive on an owner reach a column of another model's table by name without
 /// knowing the module of that model's `table!`.
-pub struct Ch<const C: char>;
+pub struct Ch<
+    const A: char,
+    const B: char,
+    const C: char,
+    const D: char,
+    const E: char,
+    const F: char,
+    const G: char,
+    const H: char,
+>;
 
 /// The model's field for the column named `Name` (a tuple of [`Ch`]).
 #[diagnostic::on_unimplemented(
@@ -164,7 +183,7 @@ impl<ST, DB: diesel::backend::Backend> QueryFragment<DB> for Null<ST> {
 
 /// A destroy hook (`#[model(before_destroy = …, after_destroy = …)]`) as the runtime calls
 /// it: generic over the connection, `fn check<C>(model: &T, conn: &mut C) -> Result<(), Error>`.
-pub type DestroyHook<T, C> = fn(&T, &mut C) -> Result<(), crate::Error>;
+pub type DestroyHook<T, C> = fn(&T, &mut C) -> std::result::Result<(), crate::Error>;
 
 /// Calls a destroy hook through [`DestroyHook`], so a hook with another signature is
 /// reported once, on the user's path, with the expected signature spelled out (instead
@@ -174,7 +193,7 @@ pub fn run_destroy_hook<T, C>(
     destroy_hook: DestroyHook<T, C>,
     model: &T,
     conn: &mut C,
-) -> Result<(), crate::Error> {
+) -> std::result::Result<(), crate::Error> {
     destroy_hook(model, conn)
 }
 

@@ -14,7 +14,7 @@ use crate::connection::Conn;
 use crate::key::Key;
 use crate::link::Link;
 use crate::model::Model;
-use crate::scope::ScopeKind;
+use crate::scope::ScopeOf;
 
 /// What happens to the associated row when its owner is destroyed (or, for the
 /// removing variants, replaced). Rails' `dependent:`.
@@ -57,10 +57,10 @@ pub trait HasOne: Sized + 'static {
     /// How a row is linked: [`Plain`](crate::link::Plain), or
     /// [`Typed`](crate::link::Typed) for a polymorphic `as`.
     type Link: Link<Self>;
-    /// [`Unscoped`](crate::scope::Unscoped) or [`Scoped`](crate::scope::Scoped).
-    type Scope: ScopeKind;
-    /// The query every statement starts from: the target's table, or the scope's query.
-    type Base;
+    /// The query every statement starts from: [`Unscoped`](crate::scope::Unscoped) (the
+    /// target's table), [`Scoped`](crate::scope::Scoped) or
+    /// [`OwnerScoped`](crate::scope::OwnerScoped).
+    type Scope: ScopeOf<Self>;
     /// The `touch` column: [`NoTouch`](crate::touch::NoTouch) or
     /// [`Touches`](crate::touch::Touches).
     type Touch;
@@ -87,12 +87,10 @@ pub trait HasOne: Sized + 'static {
     /// The polymorphic type column's name (`as`), if any.
     const FOREIGN_TYPE: Option<&'static str> = <Self::Link as Link<Self>>::FOREIGN_TYPE;
     /// Whether the association has a scope (several rows per owner are then expected).
-    const SCOPED: bool = <Self::Scope as ScopeKind>::SCOPED;
+    const SCOPED: bool = <Self::Scope as ScopeOf<Self>>::SCOPED;
 
     /// The owner's key value (primary key, or the column named by `primary_key`).
     fn owner_key(owner: &Self::Owner) -> Self::Key;
-    /// The query the statements about `owner`'s rows start from.
-    fn base(owner: &Self::Owner) -> Self::Base;
 }
 
 /// The columns association `A` writes itself when it inserts or links a row: `(fk,)`, or

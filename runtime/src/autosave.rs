@@ -76,6 +76,22 @@ impl<V: ?Sized> ValidateWith<V> for NotValidated {
     fn check_with(_value: &V, _errors: &mut Errors) {}
 }
 
+/// The values `V` of a new row pass association `A`'s validation: `V:`
+/// [`Validate`](crate::Validate) when the association declares `validate` or `autosave`.
+pub trait ValidatesValues<V>: HasOne {
+    /// [`validate`](crate::replace::validate) of `values`.
+    fn validate_values(values: &V) -> Result<(), Error>;
+}
+
+impl<A: HasOne, V> ValidatesValues<V> for A
+where
+    A::Validation: ValidateWith<V>,
+{
+    fn validate_values(values: &V) -> Result<(), Error> {
+        crate::replace::validate::<A, V>(Some(values))
+    }
+}
+
 /// The autosave options of an association: `AUTOSAVE`, `REQUIRED` and `Validation`
 /// of its [`HasOne`] facts.
 pub trait AutosaveOptions: HasOne {}

@@ -6,23 +6,21 @@
 use diesel::dsl;
 use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl, ThenOrderDsl};
 use diesel::sql_types::Nullable;
-use diesel::{
-    Expression, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
-};
+use diesel::{Expression, ExpressionMethods, JoinOnDsl, NullableExpressionMethods};
 
 use crate::__private::EagerLoad;
 use crate::association::HasOne;
 use crate::both::Both;
 use crate::link::Joins;
-use diesel::associations::HasTable;
-use crate::scope::StaticBase;
+use crate::scope::{Base, StaticBase};
 use crate::statements::{Pk, Table};
 use crate::subquery::Correlated;
+use diesel::associations::HasTable;
 
 type Join<A> = <<A as HasOne>::Link as Joins<A>>::Join;
 type Outer<A> = <<A as HasOne>::Link as Joins<A>>::Outer;
 type FirstOf<A> = dsl::Limit<
-    dsl::ThenOrderBy<dsl::Select<dsl::Filter<<A as HasOne>::Base, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>,
+    dsl::ThenOrderBy<dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>,
 >;
 type PkSql<A> = Nullable<<Pk<A> as Expression>::SqlType>;
 type Picked<A> = dsl::Eq<dsl::Nullable<Pk<A>>, Correlated<FirstOf<A>, PkSql<A>>>;
@@ -40,11 +38,10 @@ impl<A> EagerJoin for A
 where
     A: StaticBase,
     A::Link: Joins<A>,
-    A::Base: FilterDsl<Outer<A>>,
-    dsl::Filter<A::Base, Outer<A>>: SelectDsl<Pk<A>>,
-    dsl::Select<dsl::Filter<A::Base, Outer<A>>, Pk<A>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
-    dsl::ThenOrderBy<dsl::Select<dsl::Filter<A::Base, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>:
-        LimitDsl,
+    Base<A>: FilterDsl<Outer<A>>,
+    dsl::Filter<Base<A>, Outer<A>>: SelectDsl<Pk<A>>,
+    dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
+    dsl::ThenOrderBy<dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>: LimitDsl,
     Correlated<FirstOf<A>, PkSql<A>>: Expression<SqlType = PkSql<A>>,
 {
     type Rhs = dsl::On<Table<A>, JoinOn<A>>;

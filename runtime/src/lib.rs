@@ -53,6 +53,7 @@ pub mod both;
 pub mod build;
 pub mod connection;
 pub mod dependent;
+pub mod dependents;
 pub mod eager;
 pub mod error;
 pub mod jobs;
@@ -110,6 +111,18 @@ macro_rules! __if_mysql { ($($t:tt)*) => { $($t)* }; }
 #[macro_export]
 macro_rules! __if_mysql {
     ($($t:tt)*) => {};
+}
+
+/// Registers association `$marker` for [`declarations`] and the schema audit. Used by the
+/// derive's expansion.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register {
+    ($marker:ty) => {
+        $crate::__private::inventory::submit! {
+            $crate::__private::Registered($crate::__private::describe::<$marker>)
+        }
+    };
 }
 
 pub use association::{

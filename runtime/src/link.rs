@@ -8,9 +8,7 @@ use std::marker::PhantomData;
 use diesel::dsl;
 use diesel::expression::AsExpression;
 use diesel::sql_types::SqlType;
-use diesel::{
-    Column, Expression, ExpressionMethods, NullableExpressionMethods,
-};
+use diesel::{Column, Expression, ExpressionMethods, NullableExpressionMethods};
 
 use crate::__private::{is_nullable, Null, NullFlag};
 use crate::association::HasOne;

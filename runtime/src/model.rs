@@ -8,7 +8,8 @@ use crate::key::Key;
 
 /// The SQL type of a primary key column: one value, never NULL.
 pub trait PrimaryKeyType:
-    diesel::sql_types::SingleValue + diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotNull>
+    diesel::sql_types::SingleValue
+    + diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotNull>
 {
 }
 

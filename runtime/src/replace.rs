@@ -8,7 +8,7 @@
 //! linked and untouched.
 
 use crate::association::{Insert, Statements};
-use crate::autosave::{AutosaveOptions, ValidateWith};
+use crate::autosave::{AutosaveOptions, ValidateWith, ValidatesValues};
 use crate::connection::{write_transaction, Conn};
 use crate::dependent;
 use crate::error::{Error, Errors};
@@ -18,12 +18,11 @@ use crate::model::{Model, Persist};
 pub fn create<A, C, V>(owner: &A::Owner, values: V, conn: &mut C) -> Result<A::Target, Error>
 where
     C: Conn,
-    A: Insert<C, V> + AutosaveOptions,
-    A::Validation: ValidateWith<V>,
+    A: Insert<C, V> + ValidatesValues<V>,
     A::Owner: Persist<C>,
     A::Target: Persist<C>,
 {
-    validate::<A, V>(Some(&values))?;
+    A::validate_values(&values)?;
     write_transaction(conn, |conn| {
         owner.lock_row(conn)?;
         dependent::on_replace::<A, C>(owner, conn)?;

@@ -20,6 +20,13 @@
 //! A replace or destroy acts on that row only (Rails acts on the loaded target), never on
 //! the other rows the foreign key links.
 
+use std::marker::PhantomData;
+
+use diesel::associations::HasTable;
+
+use crate::association::HasOne;
+use crate::statements::Table;
+
 /// Marks the preload and eager load of an association whose scope takes the owner: one
 /// query for many owners cannot run the scope once per owner. Never implemented.
 #[diagnostic::on_unimplemented(
@@ -32,30 +39,117 @@ pub trait InstanceDependentScope<A> {
     fn unavailable() -> !;
 }
 
-/// Whether an association has a scope; decides which rows a replace acts on and how the
-/// created row is found (see [`Statements`](crate::Statements)).
-pub trait ScopeKind: 'static {
-    /// True for [`Scoped`].
-    const SCOPED: bool;
+/// An association's scope, as facts: the query its statements start from.
+///
+/// [`Unscoped`] (the target's table), [`Scoped<F>`] (a function of the table, `F` generated
+/// for it) or [`OwnerScoped<F>`] (a function of the table and the owner).
+pub trait ScopeOf<A: HasOne>: 'static {
+    /// Which rows a replace acts on: [`AllRows`] without a scope, [`FirstRow`] with one.
+    type Shape;
+    /// Whether there is a scope (several rows per owner are then expected).
+    const SCOPED: bool = true;
+    /// The base query.
+    type Base;
+    /// The base query for `owner`'s rows.
+    fn base(owner: &A::Owner) -> Self::Base;
 }
+
+/// A scope whose base query does not depend on the owner: what preload and eager load need.
+pub trait StaticScope<A: HasOne>: ScopeOf<A> {
+    /// The base query for every owner at once.
+    fn static_base() -> Self::Base;
+}
+
+/// Without a scope, a replace or destroy acts on every linked row.
+#[derive(Debug, Clone, Copy)]
+pub struct AllRows;
+
+/// With a scope, a replace or destroy acts on the first row only (Rails' loaded target).
+#[derive(Debug, Clone, Copy)]
+pub struct FirstRow;
 
 /// No scope: every statement starts from the target's table.
 #[derive(Debug, Clone, Copy)]
 pub struct Unscoped;
-impl ScopeKind for Unscoped {
+
+impl<A: HasOne> ScopeOf<A> for Unscoped {
+    type Shape = AllRows;
     const SCOPED: bool = false;
+    type Base = Table<A>;
+    fn base(_owner: &A::Owner) -> Table<A> {
+        A::Target::table()
+    }
 }
 
-/// A scope: replace and destroy act on the first row only (Rails' loaded target).
-#[derive(Debug, Clone, Copy)]
-pub struct Scoped;
-impl ScopeKind for Scoped {
-    const SCOPED: bool = true;
+impl<A: HasOne> StaticScope<A> for Unscoped {
+    fn static_base() -> Table<A> {
+        A::Target::table()
+    }
 }
+
+/// `scope = "latest"`: `F` (generated) applies the function to the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Scoped<F>(PhantomData<F>);
+
+/// `scope = "newer_than(owner)"`: `F` (generated) applies the function to the table and
+/// the owner.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnerScoped<F>(PhantomData<F>);
+
+/// The scope function of [`Scoped`].
+pub trait TableScope<A: HasOne>: 'static {
+    /// Its return type (named by `#[diesel::dsl::auto_type]`).
+    type Base;
+    /// `latest(table)`.
+    fn scope() -> Self::Base;
+}
+
+/// The scope function of [`OwnerScoped`].
+pub trait OwnerScope<A: HasOne>: 'static {
+    /// Its return type.
+    type Base;
+    /// `newer_than(table, owner)`.
+    fn scope(owner: &A::Owner) -> Self::Base;
+}
+
+impl<A: HasOne, F: TableScope<A>> ScopeOf<A> for Scoped<F> {
+    type Shape = FirstRow;
+    type Base = F::Base;
+    fn base(_owner: &A::Owner) -> F::Base {
+        F::scope()
+    }
+}
+
+impl<A: HasOne, F: TableScope<A>> StaticScope<A> for Scoped<F> {
+    fn static_base() -> F::Base {
+        F::scope()
+    }
+}
+
+impl<A: HasOne, F: OwnerScope<A>> ScopeOf<A> for OwnerScoped<F> {
+    type Shape = FirstRow;
+    type Base = F::Base;
+    fn base(owner: &A::Owner) -> F::Base {
+        F::scope(owner)
+    }
+}
+
+/// The base query of association `A`.
+pub type Base<A> = <<A as HasOne>::Scope as ScopeOf<A>>::Base;
 
 /// The base query of an association whose scope does not take the owner (or that has no
 /// scope): what preload and eager load start from.
-pub trait StaticBase: crate::HasOne {
+pub trait StaticBase: HasOne {
     /// The table, or the scope applied to it.
-    fn static_base() -> Self::Base;
+    fn static_base() -> Base<Self>;
+}
+
+impl<A> StaticBase for A
+where
+    A: HasOne,
+    A::Scope: StaticScope<A>,
+{
+    fn static_base() -> Base<A> {
+        <A::Scope as StaticScope<A>>::static_base()
+    }
 }

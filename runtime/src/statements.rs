@@ -17,7 +17,7 @@ use diesel::query_dsl::methods::{
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::SqlType;
 use diesel::{
-    Selectable, Expression, ExpressionMethods, NullableExpressionMethods, QueryResult, RunQueryDsl,
+    Expression, ExpressionMethods, NullableExpressionMethods, QueryResult, RunQueryDsl, Selectable,
     SelectableHelper,
 };
 
@@ -27,7 +27,7 @@ use crate::jobs::AsyncDestroy;
 use crate::link::Link;
 use crate::lock::Locked;
 use crate::model::Model;
-use crate::scope::{ScopeKind, Scoped, StaticBase, Unscoped};
+use crate::scope::{AllRows, Base, FirstRow, ScopeOf, StaticBase};
 use crate::touch::{NoTouch, TouchNow, Touches};
 
 /// The target's table.
@@ -39,7 +39,7 @@ pub type TargetKey<A> = <<A as HasOne>::Target as Model>::Key;
 /// "Linked to the owner's key".
 pub type Linked<A> = <<A as HasOne>::Link as Link<A>>::Linked;
 /// The linked rows (base query and link).
-pub type LinkedRows<A> = dsl::Filter<<A as HasOne>::Base, Linked<A>>;
+pub type LinkedRows<A> = dsl::Filter<Base<A>, Linked<A>>;
 /// The linked rows in the reader's order: the scope's, then the primary key. What
 /// `owner.profile_query()` returns.
 pub type Ordered<A> = dsl::ThenOrderBy<LinkedRows<A>, dsl::Asc<Pk<A>>>;
@@ -112,7 +112,7 @@ pub trait Queries: HasOne {
 impl<A> Queries for A
 where
     A: HasOne,
-    A::Base: FilterDsl<Linked<A>>,
+    Base<A>: FilterDsl<Linked<A>>,
     LinkedRows<A>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
     Table<A>: FilterDsl<dsl::EqAny<Pk<A>, Vec<TargetKey<A>>>>,
     Table<A>: FilterDsl<dsl::Eq<Pk<A>, TargetKey<A>>>,
@@ -126,7 +126,7 @@ where
     type ByKey = ByKey<A>;
 
     fn ordered(owner: &A::Owner) -> Ordered<A> {
-        let linked = A::base(owner).filter(linked::<A>(A::owner_key(owner)));
+        let linked = <A::Scope as ScopeOf<A>>::base(owner).filter(linked::<A>(A::owner_key(owner)));
         linked.then_order_by(Pk::<A>::default().asc())
     }
 
@@ -140,6 +140,7 @@ where
     }
 }
 
+type Shape<A> = <<A as HasOne>::Scope as ScopeOf<A>>::Shape;
 type OrderedOf<A> = <A as Queries>::Ordered;
 type KeysLinkedOf<A> = <A as Queries>::KeysLinked;
 type ByKeyOf<A> = <A as Queries>::ByKey;
@@ -151,7 +152,7 @@ where
     A: Queries,
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
-    A::Scope: ScopeStatements<A, C>,
+    Shape<A>: ScopeStatements<A, C>,
     OrderedOf<A>: SelectDsl<Selection<A, C>>,
     Rows<A, C>: LimitDsl,
     First<A, C>: Loads<C, A::Target>,
@@ -169,15 +170,15 @@ where
     }
 
     fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
-        A::Scope::created(owner, conn)
+        Shape::<A>::created(owner, conn)
     }
 
     fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
-        A::Scope::load_linked(owner, conn)
+        Shape::<A>::load_linked(owner, conn)
     }
 
     fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
-        A::Scope::linked_keys(owner, conn)
+        Shape::<A>::linked_keys(owner, conn)
     }
 
     fn delete_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
@@ -186,7 +187,9 @@ where
 
     fn unlink_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
         let rows = A::keys_linked(A::owner_key(owner), keys);
-        diesel::update(rows).set(<A::Link as Link<A>>::unset()).execute(conn)
+        diesel::update(rows)
+            .set(<A::Link as Link<A>>::unset())
+            .execute(conn)
     }
 
     fn lock_target(target: &TargetKey<A>, conn: &mut C) -> QueryResult<bool> {
@@ -203,7 +206,7 @@ where
 /// The statements that differ with a scope: without one, a replace acts on every linked
 /// row and the created row is the reader's; with one, on the first row only, and the
 /// created row is the linked row with the highest primary key.
-pub trait ScopeStatements<A: HasOne, C>: ScopeKind {
+pub trait ScopeStatements<A: HasOne, C> {
     /// See [`Statements::created`].
     fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>>;
     /// See [`Statements::load_linked`].
@@ -212,8 +215,7 @@ pub trait ScopeStatements<A: HasOne, C>: ScopeKind {
     fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>>;
 }
 
-
-impl<A, C> ScopeStatements<A, C> for Unscoped
+impl<A, C> ScopeStatements<A, C> for AllRows
 where
     C: Conn,
     A: Queries,
@@ -243,7 +245,7 @@ type Newest<A, C> = dsl::Limit<
     dsl::Select<dsl::Order<dsl::Filter<Table<A>, Linked<A>>, dsl::Desc<Pk<A>>>, Selection<A, C>>,
 >;
 
-impl<A, C> ScopeStatements<A, C> for Scoped
+impl<A, C> ScopeStatements<A, C> for FirstRow
 where
     C: Conn,
     A: Queries,
@@ -333,12 +335,14 @@ where
             return Ok(0);
         }
         let rows = A::keys_linked(A::owner_key(owner), keys);
-        diesel::update(rows).set(Col::default().eq(TouchNow)).execute(conn)
+        diesel::update(rows)
+            .set(Col::default().eq(TouchNow))
+            .execute(conn)
     }
 }
 
 type Fk<A> = <A as HasOne>::ForeignKey;
-type AnyLinked<A> = dsl::Filter<<A as HasOne>::Base, <<A as HasOne>::Link as Link<A>>::Any>;
+type AnyLinked<A> = dsl::Filter<Base<A>, <<A as HasOne>::Link as Link<A>>::Any>;
 type PreloadRows<A, C> = dsl::Select<
     dsl::ThenOrderBy<AnyLinked<A>, dsl::Asc<Pk<A>>>,
     (dsl::Nullable<Fk<A>>, Selection<A, C>),
@@ -350,7 +354,7 @@ where
     A: StaticBase,
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
-    A::Base: FilterDsl<<A::Link as Link<A>>::Any>,
+    Base<A>: FilterDsl<<A::Link as Link<A>>::Any>,
     AnyLinked<A>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
     <Fk<A> as Expression>::SqlType: diesel::sql_types::SingleValue,
     (dsl::Nullable<Fk<A>>, Selection<A, C>): Expression,

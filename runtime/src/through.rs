@@ -42,9 +42,9 @@ impl<T: crate::Model> SourceKind<T> for BelongsToSource {
     type Value = T::Key;
 }
 
-impl<T, Fk, K> SourceKind<T> for HasOneSource<Fk, K> {
-    type In = Fk;
-    type Value = K;
+impl<T, A: crate::HasOne> SourceKind<T> for HasOneSource<A> {
+    type In = A::ForeignKey;
+    type Value = A::Key;
 }
 
 /// The type column of a polymorphic `belongs_to` source (`<stem>_type` beside the
@@ -62,9 +62,9 @@ pub trait PolymorphicSource<Name> {
 /// The source is a `belongs_to` of the join model.
 #[derive(Debug)]
 pub struct BelongsToSource;
-/// The source is a `has_one` of the join model, with foreign key `Fk` holding values `K`.
+/// The source is the `has_one` `A` of the join model.
 #[derive(Debug)]
-pub struct HasOneSource<Fk, K>(std::marker::PhantomData<(Fk, K)>);
+pub struct HasOneSource<A>(std::marker::PhantomData<A>);
 
 /// Writing through a chain: only when the source is a `belongs_to` (Rails'
 /// `HasOneThroughCantAssociateThroughHasOneOrManyReflection` otherwise, at run time).

@@ -1,7 +1,7 @@
 //! One `#[has_one(…)]`: its marker type with the facts the runtime's statements are built
 //! from (`HasOne`), the registration, the type checks, and the owner's methods.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::ast::{Association, Dependent, Model};
@@ -33,7 +33,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         #source
         #job
 
-        _rt::inventory::submit! { _rt::Registered(_rt::describe::<#marker>) }
+        _rt::__register!(#marker);
 
         #methods
     }
@@ -47,11 +47,13 @@ pub fn target_column(a: &Association, column: &Ident) -> TokenStream {
     quote_spanned!(column.span()=> <#target as _rt::Column<#n>>::Column)
 }
 
-/// `impl HasOne` (and `StaticBase` when preload can run the scope once for all owners).
+/// `impl HasOne`, and the scope function's impl when there is one.
 fn facts(m: &Model, a: &Association) -> TokenStream {
     let (owner, table, target, marker) = (&m.ident, &m.table, &a.target, marker(a));
     let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
-    let key_field = m.field_of(key_column).expect("validated: the owner key has a field");
+    let key_field = m
+        .field_of(key_column)
+        .expect("validated: the owner key has a field");
     let (key_ty, key_ident) = (&key_field.ty, &key_field.ident);
     let fk = target_column(a, &a.foreign_key);
     let link = match &a.polymorphic {
@@ -61,7 +63,7 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
             quote_spanned!(a.foreign_key.span()=> _rt::Typed<#ft>)
         }
     };
-    let (scope, base_ty, base) = base(a);
+    let (scope, scope_fn) = scope(m, a);
     let touch = match &a.touch {
         None => quote!(_rt::NoTouch),
         Some(column) => {
@@ -75,18 +77,10 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
     };
     let options = options(m, a);
     let name = a.name.to_string();
-    let dependent = format_ident!("{}", a.dependent.as_ref().map_or("None", |(d, _)| d.variant()));
-    let static_base = match &a.scope {
-        Some(s) if s.takes_owner => None,
-        _ => Some(quote! {
-            #[automatically_derived]
-            impl _rt::StaticBase for #marker {
-                fn static_base() -> #base_ty {
-                    #base
-                }
-            }
-        }),
-    };
+    let dependent = format_ident!(
+        "{}",
+        a.dependent.as_ref().map_or("None", |(d, _)| d.variant())
+    );
     quote! {
         #[automatically_derived]
         impl _rt::HasOne for #marker {
@@ -96,8 +90,7 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
             type OwnerKey = #table::#key_column;
             type ForeignKey = #fk;
             type Link = #link;
-            type Scope = _rt::#scope;
-            type Base = #base_ty;
+            type Scope = #scope;
             type Touch = #touch;
             type Validation = #validation;
             const NAME: &'static str = #name;
@@ -107,43 +100,69 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
             fn owner_key(owner: &#owner) -> #key_ty {
                 ::core::clone::Clone::clone(&owner.#key_ident)
             }
-
-            fn base(owner: &#owner) -> #base_ty {
-                let _ = owner;
-                #base
-            }
         }
 
-        #static_base
+        #scope_fn
     }
 }
 
-/// The scope kind, the base query's type and the expression building it (`owner` in scope).
-fn base(a: &Association) -> (Ident, TokenStream, TokenStream) {
-    let target = &a.target;
-    let table = quote!(<#target as _rt::diesel::associations::HasTable>::table());
+/// The scope kind, and for a scope its function as a `TableScope`/`OwnerScope` impl.
+fn scope(m: &Model, a: &Association) -> (TokenStream, Option<TokenStream>) {
     let Some(scope) = &a.scope else {
-        let ty = quote!(<#target as _rt::diesel::associations::HasTable>::Table);
-        return (format_ident!("Unscoped"), ty, table);
+        return (quote!(_rt::Unscoped), None);
     };
+    let (target, marker, owner) = (&a.target, marker(a), &m.ident);
+    let table = quote!(<#target as _rt::diesel::associations::HasTable>::table());
     let path = &scope.path;
-    let span = path.segments.last().map_or_else(|| a.name.span(), |s| s.ident.span());
-    let call = match scope.takes_owner {
-        true => quote_spanned!(span=> #path(#table, owner)),
-        false => quote_spanned!(span=> #path(#table)),
+    let span = path
+        .segments
+        .last()
+        .map_or_else(|| a.name.span(), |s| s.ident.span());
+    let function = format_ident!("__Scope_{}", a.name);
+    let (kind, trait_, sig, call) = match scope.takes_owner {
+        true => (
+            quote!(OwnerScoped),
+            quote!(OwnerScope),
+            quote!(owner: &#owner),
+            quote_spanned!(span=> #path(#table, owner)),
+        ),
+        false => (
+            quote!(Scoped),
+            quote!(TableScope),
+            quote!(),
+            quote_spanned!(span=> #path(#table)),
+        ),
     };
-    (format_ident!("Scoped"), quote_spanned!(span=> #path), call)
+    let imp = quote! {
+        #[doc(hidden)]
+        pub struct #function;
+
+        #[automatically_derived]
+        impl _rt::#trait_<#marker> for #function {
+            type Base = #path;
+            fn scope(#sig) -> #path {
+                #call
+            }
+        }
+    };
+    (quote!(_rt::#kind<#function>), Some(imp))
 }
 
 /// The constants that differ from their defaults.
 fn options(m: &Model, a: &Association) -> TokenStream {
-    let autosave = a.autosave.map(|b| quote!(const AUTOSAVE: ::core::option::Option<bool> = ::core::option::Option::Some(#b);));
-    let required = a.required.then(|| quote!(const REQUIRED: bool = true;));
+    let autosave = a
+        .autosave
+        .map(|b| quote!(const AUTOSAVE: _rt::Option<bool> = _rt::Option::Some(#b);));
+    let required = a.required.then(|| {
+        quote!(
+            const REQUIRED: bool = true;
+        )
+    });
     let ensuring = a.ensuring_owner_was.as_ref().map(|method| {
         let owner = Ident::new(&m.ident.to_string(), method.span());
         quote_spanned! {method.span()=>
-            const ENSURING_OWNER_WAS: ::core::option::Option<fn(&#owner) -> bool> =
-                ::core::option::Option::Some(#owner::#method);
+            const ENSURING_OWNER_WAS: _rt::Option<fn(&#owner) -> bool> =
+                _rt::Option::Some(#owner::#method);
         }
     });
     quote!(#autosave #required #ensuring)
@@ -157,20 +176,14 @@ fn source(m: &Model, a: &Association) -> Option<TokenStream> {
     }
     let (owner, table, target) = (&m.ident, &m.table, &a.target);
     let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
-    let key_ty = &m.field_of(key_column).expect("validated").ty;
     let n = names::type_name(&a.name.to_string(), a.name.span());
-    let fk = target_column(a, &a.foreign_key);
+    let marker = marker(a);
     Some(quote! {
         #[automatically_derived]
         impl _rt::Source<#n> for #owner {
             type Target = #target;
             type Out = #table::#key_column;
-            type Kind = _rt::HasOneSource<#fk, #key_ty>;
+            type Kind = _rt::HasOneSource<#marker>;
         }
     })
-}
-
-/// The span of the association's target path (its last segment).
-pub fn target_span(a: &Association) -> Span {
-    a.target.segments.last().map_or_else(|| a.name.span(), |s| s.ident.span())
 }

@@ -13,7 +13,7 @@ use crate::names;
 /// spanned on the user's `foreign_key` token (the literal, or the association name when
 /// inferred) rather than through the association's type alias, so a missing column is
 /// reported on that token.
-pub fn expand(m: &Model, a: &Association) -> TokenStream {
+pub fn expand(m: &Model, a: &Association) -> Option<TokenStream> {
     let owner = &m.ident;
     let target = &a.target;
     let fn_name = format_ident!("__{}_checks", a.name);
@@ -41,11 +41,14 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             _rt::check_inverse_foreign_key::<<#target as _rt::BelongsTo<#n>>::Column, #fk>();
         }
     });
-    quote_spanned! {a.name.span()=>
+    if nullify.is_none() && inverse.is_none() {
+        return None;
+    }
+    Some(quote_spanned! {a.name.span()=>
         #[allow(dead_code)]
         fn #fn_name() {
             #nullify
             #inverse
         }
-    }
+    })
 }

@@ -18,8 +18,17 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let many = many(m, a, &docs);
     let query_fn = format_ident!("{}_query", name);
     let [build_fn, create_fn, set_fn, save_fn, insert_fn] =
-        ["build", "create", "set", "save_with", "insert_with"].map(|f| format_ident!("{}_{}", f, name));
-    let Docs { query, build, create, set, save, insert, .. } = &docs;
+        ["build", "create", "set", "save_with", "insert_with"]
+            .map(|f| format_ident!("{}_{}", f, name));
+    let Docs {
+        query,
+        build,
+        create,
+        set,
+        save,
+        insert,
+        ..
+    } = &docs;
     let writes = quote! {
         __C: _rt::Conn,
         #owner: _rt::Persist<__C>,
@@ -41,18 +50,17 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #create]
-            pub fn #create_fn<__C, __V>(&self, conn: &mut __C, values: __V) -> ::core::result::Result<#target, _rt::Error>
+            pub fn #create_fn<__C, __V>(&self, conn: &mut __C, values: __V) -> _rt::Result<#target>
             where
                 #writes
                 __V: _rt::OmitsLinks<#marker>,
-                #marker: _rt::Insert<__C, __V>,
-                <#marker as _rt::HasOne>::Validation: _rt::ValidateWith<__V>,
+                #marker: _rt::Insert<__C, __V> + _rt::ValidatesValues<__V>,
             {
                 _rt::create::<#marker, __C, __V>(self, values, conn)
             }
 
             #[doc = #set]
-            pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
+            pub fn #set_fn<__C>(&self, conn: &mut __C, target: _rt::Option<&#target>) -> _rt::Result<()>
             where
                 #writes
                 #marker: _rt::Statements<__C> + _rt::ValidatesTarget<__C>,
@@ -93,7 +101,7 @@ fn reader(a: &Association, docs: &Docs) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
-        pub fn #name<__C: _rt::Conn>(&self, conn: &mut __C) -> _rt::diesel::QueryResult<::core::option::Option<#target>>
+        pub fn #name<__C: _rt::Conn>(&self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
         where
             #bound
         {
@@ -112,7 +120,7 @@ fn many(m: &Model, a: &Association, docs: &Docs) -> TokenStream {
     if a.scope.as_ref().is_some_and(|s| s.takes_owner) {
         return quote! {
             #[doc = #preload]
-            pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
+            pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
             where
                 __C: _rt::InstanceDependentScope<#marker>,
             {
@@ -127,7 +135,7 @@ fn many(m: &Model, a: &Association, docs: &Docs) -> TokenStream {
     }
     quote! {
         #[doc = #preload]
-        pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>>
+        pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
         where
             __C: _rt::Conn,
             #marker: _rt::Preload<__C>,
@@ -141,7 +149,7 @@ fn many(m: &Model, a: &Association, docs: &Docs) -> TokenStream {
             __DB: _rt::diesel::backend::Backend,
             __Q: _rt::EagerLoad<<#marker as _rt::EagerJoin>::Rhs, _rt::EagerSelection<#marker, __DB>>,
             #owner: _rt::diesel::Selectable<__DB>,
-            ::core::option::Option<#target>: _rt::diesel::Selectable<__DB>,
+            _rt::Option<#target>: _rt::diesel::Selectable<__DB>,
         {
             _rt::eager_load::<#marker, __Q, __DB>(query)
         }

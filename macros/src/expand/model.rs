@@ -85,7 +85,6 @@ pub fn expand(m: &Model) -> TokenStream {
         .iter()
         .map(|a| format_ident!("__HasOne_{}", a.name))
         .collect();
-    let targets = direct.iter().map(|a| &a.target);
     // Through `run_destroy_hook`'s `fn` pointer parameter, so a hook with another signature
     // is one error on the user's path naming the expected `DestroyHook` type.
     let hook = |path: &Option<syn::Path>| {
@@ -183,7 +182,7 @@ pub fn expand(m: &Model) -> TokenStream {
             for<'__q> _rt::Locked<diesel::dsl::Select<#owner_row, #table::#pk>>:
                 diesel::query_dsl::LoadQuery<'__q, __C, #key_ty>,
             diesel::dsl::delete<#owner_row>: diesel::query_dsl::methods::ExecuteDsl<__C>,
-            #(#markers: _rt::Statements<__C> + _rt::Touch<__C>, #targets: _rt::Persist<__C>,)*
+            (#(#markers,)*): _rt::Dependents<Self, __C>,
         {
             fn lock_row(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
                 let found: ::std::vec::Vec<#key_ty> = _rt::Locked::<_, _rt::RowLock>::new(
@@ -200,10 +199,7 @@ pub fn expand(m: &Model) -> TokenStream {
 
             fn destroy_in(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
                 #before
-                #(
-                    _rt::on_destroy::<#markers, __C>(self, conn)?;
-                    <#markers as _rt::Touch<__C>>::touch(self, conn)?;
-                )*
+                <(#(#markers,)*) as _rt::Dependents<Self, __C>>::on_destroy(self, conn)?;
                 let deleted = diesel::delete(
                     #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self))),
                 )

@@ -1,0 +1,57 @@
+//! The `dependent` and `touch` of every association of a model, run when the model is
+//! destroyed: the model's derive names its associations once, as a tuple of markers, and
+//! this walks it (so a model's generated code does not grow with its associations).
+
+use crate::association::{Statements, Touch};
+use crate::connection::Conn;
+use crate::dependent::on_destroy;
+use crate::error::Error;
+use crate::jobs::JobStore;
+use crate::model::{Model, Persist};
+
+/// The associations of `Owner`, as a tuple of association markers.
+pub trait Dependents<Owner, C> {
+    /// Each association's `dependent`, then its `touch`, in declaration order.
+    fn on_destroy(owner: &Owner, conn: &mut C) -> Result<(), Error>;
+}
+
+impl<Owner, C> Dependents<Owner, C> for () {
+    fn on_destroy(_owner: &Owner, _conn: &mut C) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+macro_rules! tuples {
+    ($($a:ident)+) => {
+        impl<Owner: Model, C, $($a),+> Dependents<Owner, C> for ($($a,)+)
+        where
+            C: Conn + JobStore,
+            $($a: Statements<C, Owner = Owner> + Touch<C>, $a::Target: Persist<C>,)+
+        {
+            fn on_destroy(owner: &Owner, conn: &mut C) -> Result<(), Error> {
+                $(
+                    on_destroy::<$a, C>(owner, conn)?;
+                    $a::touch(owner, conn)?;
+                )+
+                Ok(())
+            }
+        }
+    };
+}
+
+tuples!(A1);
+tuples!(A1 A2);
+tuples!(A1 A2 A3);
+tuples!(A1 A2 A3 A4);
+tuples!(A1 A2 A3 A4 A5);
+tuples!(A1 A2 A3 A4 A5 A6);
+tuples!(A1 A2 A3 A4 A5 A6 A7);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
