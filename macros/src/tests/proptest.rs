@@ -372,6 +372,8 @@ fn value() -> impl Strategy<Value = TokenStream> {
         1 => Just(quote!(check::<i32>)),
         1 => Just(quote!(<User as Hooks>::check)),
         1 => Just(quote!(check())),
+        1 => Just(quote!(true)),
+        1 => Just(quote!(false)),
         1 => literal().prop_map(|l| quote!(#l)),
         1 => soup(),
         1 => Just(TokenStream::new()),
@@ -379,7 +381,8 @@ fn value() -> impl Strategy<Value = TokenStream> {
 }
 
 /// `key = value`, mutated now and then (no `=`, doubled `=`, a group instead).
-fn option(keys: &'static [&'static str]) -> impl Strategy<Value = TokenStream> {
+fn option(keys: impl Into<Vec<&'static str>>) -> impl Strategy<Value = TokenStream> {
+    let keys: Vec<&'static str> = keys.into();
     (
         prop_oneof![4 => prop::sample::select(keys).prop_map(|k| Ident::new(k, Span::call_site())), 1 => ident()],
         value(),
@@ -416,20 +419,12 @@ fn list(items: Vec<TokenStream>, mutation: u8) -> TokenStream {
     out
 }
 
-const HAS_ONE_KEYS: &[&str] = &[
-    "class_name",
-    "foreign_key",
-    "primary_key",
-    "inverse_of",
-    "dependent",
-    "scope",
-    "as",
-    "foreign_type",
-    "strict_loading",
-    "through",
-    "autosave",
-    "dependant",
-];
+/// The keys of `#[has_one(…)]`: every option of the table, and near misses.
+fn has_one_keys() -> Vec<&'static str> {
+    let mut keys = crate::attr::has_one::option_names();
+    keys.extend(["dependant", "touchh", "query_constraints"]);
+    keys
+}
 
 /// `#[has_one(name, option = "value", …)]`, mostly well-formed.
 fn has_one() -> impl Strategy<Value = TokenStream> {
@@ -437,11 +432,11 @@ fn has_one() -> impl Strategy<Value = TokenStream> {
         6 => ident().prop_map(|i| quote!(#i)),
         1 => string().prop_map(|s| TokenTree::Literal(Literal::string(&s)).into()),
         1 => Just(TokenStream::new()),
-        1 => option(HAS_ONE_KEYS),
+        1 => option(has_one_keys()),
     ];
     (
         head,
-        prop::collection::vec(option(HAS_ONE_KEYS), 0..5),
+        prop::collection::vec(option(has_one_keys()), 0..5),
         0..8u8,
     )
         .prop_flat_map(|(head, options, mutation)| {
@@ -459,7 +454,7 @@ fn diesel() -> impl Strategy<Value = TokenStream> {
         1 => Just(quote!(table_name = crate::schema::users)),
         2 => prop::collection::vec(ident(), 0..3).prop_map(|cols| quote!(primary_key(#(#cols),*))),
         1 => Just(quote!(primary_key(a::b, "c"))),
-        2 => (ident(), prop::option::of(option(&["foreign_key"]))).prop_map(|(parent, fk)| match fk {
+        2 => (ident(), prop::option::of(option(["foreign_key"]))).prop_map(|(parent, fk)| match fk {
             Some(fk) => quote!(belongs_to(#parent, #fk)),
             None => quote!(belongs_to(#parent)),
         }),
@@ -470,7 +465,7 @@ fn diesel() -> impl Strategy<Value = TokenStream> {
         }),
         1 => Just(quote!(belongs_to())),
         1 => Just(quote!(belongs_to(User,))),
-        1 => option(&["check_for_backend", "treat_none_as_null", "sql_type"]),
+        1 => option(["check_for_backend", "treat_none_as_null", "sql_type"]),
         1 => soup(),
     ];
     (prop::collection::vec(item, 0..4), 0..8u8)
