@@ -61,22 +61,34 @@ use proc_macro::TokenStream;
 /// | `touch` | `touch = true`, `touch = "updated_at"` | no | the row's `updated_at` (or the named column) is set to now when the owner is saved or destroyed |
 /// <!-- end of has_one options -->
 ///
-/// Any other option is a compile error naming the valid ones.
+/// Any other option is a compile error naming the valid ones. On a bad declaration the
+/// derive reports each mistake once, on its token, and still emits a stub of the model's
+/// impls and methods, so the code using them adds no errors of its own.
 #[proc_macro_derive(Model, attributes(has_one, model, diesel))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     derive(input.into()).into()
 }
 
 /// The derive as a function of token streams (the unit, snapshot and property tests call
-/// it directly): returns the expansion, or `compile_error!`s spanned on the offending tokens.
+/// it directly): returns the expansion, or `compile_error!`s spanned on the offending
+/// tokens followed by [`expand::fallback`]'s stub.
 fn derive(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    syn::parse2::<syn::DeriveInput>(input)
-        .and_then(|input| {
-            let model = ast::Model::from_input(&input)?;
-            validate::check(&model)?;
-            Ok(expand::model(&model))
-        })
-        .unwrap_or_else(syn::Error::into_compile_error)
+    let input = match syn::parse2::<syn::DeriveInput>(input) {
+        Ok(input) => input,
+        Err(e) => return e.into_compile_error(),
+    };
+    let checked = ast::Model::from_input(&input).and_then(|model| {
+        validate::check(&model)?;
+        Ok(model)
+    });
+    match checked {
+        Ok(model) => expand::model(&model),
+        Err(errors) => {
+            let mut out = errors.into_compile_error();
+            out.extend(expand::fallback(&input));
+            out
+        }
+    }
 }
 
 #[cfg(test)]

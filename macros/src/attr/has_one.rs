@@ -16,6 +16,8 @@ use crate::ast::{Association, Dependent, Polymorphic, Scope, Through};
 use crate::ctxt::Ctxt;
 use crate::names;
 
+pub use values::class_name;
+
 /// One `has_one` option: its name, how its value is written and what it sets, where it may
 /// appear, and what the docs and errors say about it.
 pub struct OptionSpec {

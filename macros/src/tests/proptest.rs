@@ -1,6 +1,7 @@
 //! Bad input: random attribute token streams on a struct, fed to the derive's inner
 //! function. Whatever the tokens, the derive never panics and returns either code that
-//! parses as a `syn::File` or one or more `compile_error!` invocations.
+//! parses as a `syn::File`, or one or more `compile_error!` invocations followed by the
+//! fallback stub (`expand::fallback`), itself Rust.
 //!
 //! Three families of input: token soup (random idents, literals, punctuation and nested
 //! groups inside `#[has_one …]`, `#[diesel …]`, `#[model …]`), near-valid attributes
@@ -146,7 +147,7 @@ const REGRESSIONS: &[(&str, Want, &str)] = &[
 enum Want {
     /// Code without `compile_error!`.
     Expansion,
-    /// Only `compile_error!`s.
+    /// `compile_error!`s, then the fallback stub.
     Error,
 }
 
@@ -582,8 +583,8 @@ fn seed() -> u64 {
     hasher.finish()
 }
 
-/// The property on one input: no panic, and the output is a `syn::File` (an expansion) or
-/// only `compile_error!` invocations with a message.
+/// The property on one input: no panic, and the output is a `syn::File`: an expansion, or
+/// `compile_error!` invocations with a message followed by exactly the fallback stub.
 fn property(input: &TokenStream) -> Result<Want, TestCaseError> {
     let output = catch_unwind(AssertUnwindSafe(|| crate::derive(input.clone())))
         .map_err(|_| TestCaseError::fail(format!("the derive panicked on: {input}")))?;
@@ -592,31 +593,39 @@ fn property(input: &TokenStream) -> Result<Want, TestCaseError> {
             "output is not Rust ({e}): {output}\ninput: {input}"
         ))
     })?;
-    let errors: Vec<&syn::ItemMacro> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Macro(m)
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "compile_error") =>
-            {
-                Some(m)
-            }
-            _ => None,
-        })
-        .collect();
-    if errors.is_empty() {
-        return Ok(Want::Expansion);
+    let is_error = |item: &syn::Item| match item {
+        syn::Item::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "compile_error"),
+        _ => false,
+    };
+    let errors = file.items.iter().take_while(|item| is_error(item)).count();
+    if errors == 0 {
+        return match file.items.iter().any(is_error) {
+            false => Ok(Want::Expansion),
+            true => Err(TestCaseError::fail(format!(
+                "compile_error! inside an expansion: {output}\ninput: {input}"
+            ))),
+        };
     }
-    if errors.len() != file.items.len() {
+    let (errors, rest) = file.items.split_at(errors);
+    let stub = syn::parse2::<syn::DeriveInput>(input.clone())
+        .map(|input| crate::expand::fallback(&input))
+        .unwrap_or_default();
+    let stub: syn::File = syn::parse2(stub)
+        .map_err(|e| TestCaseError::fail(format!("the stub is not Rust ({e}); input: {input}")))?;
+    if quote!(#(#rest)*).to_string() != quote!(#stub).to_string() {
         return Err(TestCaseError::fail(format!(
-            "compile_error! mixed with an expansion: {output}\ninput: {input}"
+            "compile_error! followed by something else than the fallback stub: {output}\ninput: {input}"
         )));
     }
     for e in errors {
+        let syn::Item::Macro(e) = e else {
+            unreachable!("counted as errors")
+        };
         let message: syn::LitStr = e.mac.parse_body().map_err(|_| {
             TestCaseError::fail(format!(
                 "compile_error! without a message: {output}\ninput: {input}"
