@@ -15,22 +15,80 @@ mod validate;
 
 use proc_macro::TokenStream;
 
-/// Derives `diesel_has_one::Model`; see the runtime crate's documentation.
+/// Derives `diesel_has_one::Model` (see the runtime crate's documentation for what the
+/// generated methods do).
+///
+/// The struct is a Diesel model: the derive reads Diesel's own `#[diesel(table_name = …,
+/// primary_key(…), belongs_to(…))]` and `#[diesel(column_name = …)]`, so nothing is
+/// declared twice. Container attributes of its own:
+///
+/// - `#[has_one(name, option = value, …)]`, once per association (Rails' `has_one :name`),
+///   with the options below.
+/// - `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…")]`: the
+///   destroy hooks (`fn(&Self, &mut C) -> Result<(), diesel_has_one::Error>`) and the type
+///   string stored in polymorphic type columns (default: the struct's name).
+///
+/// ```ignore
+/// #[derive(Queryable, Selectable, Identifiable, Model)]
+/// #[diesel(table_name = users)]
+/// #[has_one(profile, dependent = "destroy", inverse_of = "user")]
+/// #[has_one(club, through = "membership")]
+/// pub struct User { pub id: i32, pub name: String }
+/// ```
+///
+/// `has_one` options:
+///
+/// <!-- has_one options: made from attr::has_one::OPTIONS -->
+/// | option | written | with `through` | meaning |
+/// |---|---|---|---|
+/// | `class_name` | `class_name = "crate::models::Profile"` | no | the target model's path (default: the association's name in PascalCase) |
+/// | `foreign_key` | `foreign_key = "user_id"` | no | the target's column holding the owner's key (default: the owner's name in snake case + `_id`, or `<as>_id` with `as`) |
+/// | `primary_key` | `primary_key = "id"` | no | the owner's column the foreign key stores (default: the Diesel primary key) |
+/// | `inverse_of` | `inverse_of = "user"` | no | the target's `#[diesel(belongs_to(…))]` by its name, checked at compile time to point at the owner with the same foreign key |
+/// | `dependent` | `dependent = "destroy"` | no | what destroying the owner or replacing the row does to the old row: `destroy`, `delete`, `nullify`, `restrict_with_exception`, `restrict_with_error` or `destroy_async` |
+/// | `as` | `as = "imageable"` | no | polymorphic: the target's `<as>_id` and `<as>_type` columns name the owner |
+/// | `foreign_type` | `foreign_type = "imageable_type"` | no | the polymorphic type column (default: `<as>_type`); needs `as` |
+/// | `strict_loading` | `strict_loading = true` | yes | no lazy reader (calling it is a compile error): load with `preload_` or `eager_load_` |
+/// | `scope` | `scope = "latest"` | no | a function refining the target's query: `latest` for `fn latest(table) -> …`, `newer_than(owner)` for `fn newer_than(table, &Owner) -> …` |
+/// | `through` | `through = "membership"` | yes | reach the target through this `has_one` or `belongs_to` of the owner |
+/// | `source` | `source = "club"` | only | the join model's association the chain continues with (default: this association's name) |
+/// | `source_type` | `source_type = "Club"` | only | the source is a polymorphic `belongs_to`: rows of this type only |
+/// | `disable_joins` | `disable_joins = true` | only | the reader runs one query per hop instead of one query |
+/// | `ensuring_owner_was` | `ensuring_owner_was = "discarded"` | no | with `dependent = "destroy_async"`: the job runs only if the owner row is gone or this method of the owner returns `true` |
+/// | `autosave` | `autosave = true` | no | `save_with_` also updates changed rows and destroys rows marked for destruction (`true`), or never writes the row (`false`); default: new rows only |
+/// | `validate` | `validate = true` | no | the new or changed row is validated (`diesel_has_one::Validate`) before any write |
+/// | `required` | `required = true` | no | `save_with_` fails with `Error::Invalid` when no row would exist after it |
+/// | `touch` | `touch = true`, `touch = "updated_at"` | no | the row's `updated_at` (or the named column) is set to now when the owner is saved or destroyed |
+/// <!-- end of has_one options -->
+///
+/// Any other option is a compile error naming the valid ones. On a bad declaration the
+/// derive reports each mistake once, on its token, and still emits a stub of the model's
+/// impls and methods, so the code using them adds no errors of its own.
 #[proc_macro_derive(Model, attributes(has_one, model, diesel))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     derive(input.into()).into()
 }
 
 /// The derive as a function of token streams (the unit, snapshot and property tests call
-/// it directly): returns the expansion, or `compile_error!`s spanned on the offending tokens.
+/// it directly): returns the expansion, or `compile_error!`s spanned on the offending
+/// tokens followed by [`expand::fallback`]'s stub.
 fn derive(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    syn::parse2::<syn::DeriveInput>(input)
-        .and_then(|input| {
-            let model = ast::Model::from_input(&input)?;
-            validate::check(&model)?;
-            Ok(expand::model(&model))
-        })
-        .unwrap_or_else(syn::Error::into_compile_error)
+    let input = match syn::parse2::<syn::DeriveInput>(input) {
+        Ok(input) => input,
+        Err(e) => return e.into_compile_error(),
+    };
+    let checked = ast::Model::from_input(&input).and_then(|model| {
+        validate::check(&model)?;
+        Ok(model)
+    });
+    match checked {
+        Ok(model) => expand::model(&model),
+        Err(errors) => {
+            let mut out = errors.into_compile_error();
+            out.extend(expand::fallback(&input));
+            out
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod association;
 mod checks;
+mod fallback;
 mod methods;
 mod model;
 mod through;
@@ -12,6 +13,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ast::Model;
+
+pub use fallback::fallback;
 
 /// The whole expansion of one `#[derive(Model)]`.
 pub fn model(m: &Model) -> TokenStream {

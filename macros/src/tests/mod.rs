@@ -1,5 +1,6 @@
 //! Expansion snapshots (insta + prettyplease over the derive's inner function): a reviewer
 //! sees what a change does to generated code.
 
+mod fallback;
 mod proptest;
 mod snapshots;

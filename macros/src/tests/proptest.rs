@@ -1,6 +1,7 @@
 //! Bad input: random attribute token streams on a struct, fed to the derive's inner
 //! function. Whatever the tokens, the derive never panics and returns either code that
-//! parses as a `syn::File` or one or more `compile_error!` invocations.
+//! parses as a `syn::File`, or one or more `compile_error!` invocations followed by the
+//! fallback stub (`expand::fallback`), itself Rust.
 //!
 //! Three families of input: token soup (random idents, literals, punctuation and nested
 //! groups inside `#[has_one …]`, `#[diesel …]`, `#[model …]`), near-valid attributes
@@ -146,7 +147,7 @@ const REGRESSIONS: &[(&str, Want, &str)] = &[
 enum Want {
     /// Code without `compile_error!`.
     Expansion,
-    /// Only `compile_error!`s.
+    /// `compile_error!`s, then the fallback stub.
     Error,
 }
 
@@ -372,6 +373,8 @@ fn value() -> impl Strategy<Value = TokenStream> {
         1 => Just(quote!(check::<i32>)),
         1 => Just(quote!(<User as Hooks>::check)),
         1 => Just(quote!(check())),
+        1 => Just(quote!(true)),
+        1 => Just(quote!(false)),
         1 => literal().prop_map(|l| quote!(#l)),
         1 => soup(),
         1 => Just(TokenStream::new()),
@@ -379,7 +382,8 @@ fn value() -> impl Strategy<Value = TokenStream> {
 }
 
 /// `key = value`, mutated now and then (no `=`, doubled `=`, a group instead).
-fn option(keys: &'static [&'static str]) -> impl Strategy<Value = TokenStream> {
+fn option(keys: impl Into<Vec<&'static str>>) -> impl Strategy<Value = TokenStream> {
+    let keys: Vec<&'static str> = keys.into();
     (
         prop_oneof![4 => prop::sample::select(keys).prop_map(|k| Ident::new(k, Span::call_site())), 1 => ident()],
         value(),
@@ -416,20 +420,12 @@ fn list(items: Vec<TokenStream>, mutation: u8) -> TokenStream {
     out
 }
 
-const HAS_ONE_KEYS: &[&str] = &[
-    "class_name",
-    "foreign_key",
-    "primary_key",
-    "inverse_of",
-    "dependent",
-    "scope",
-    "as",
-    "foreign_type",
-    "strict_loading",
-    "through",
-    "autosave",
-    "dependant",
-];
+/// The keys of `#[has_one(…)]`: every option of the table, and near misses.
+fn has_one_keys() -> Vec<&'static str> {
+    let mut keys = crate::attr::has_one::option_names();
+    keys.extend(["dependant", "touchh", "query_constraints"]);
+    keys
+}
 
 /// `#[has_one(name, option = "value", …)]`, mostly well-formed.
 fn has_one() -> impl Strategy<Value = TokenStream> {
@@ -437,11 +433,11 @@ fn has_one() -> impl Strategy<Value = TokenStream> {
         6 => ident().prop_map(|i| quote!(#i)),
         1 => string().prop_map(|s| TokenTree::Literal(Literal::string(&s)).into()),
         1 => Just(TokenStream::new()),
-        1 => option(HAS_ONE_KEYS),
+        1 => option(has_one_keys()),
     ];
     (
         head,
-        prop::collection::vec(option(HAS_ONE_KEYS), 0..5),
+        prop::collection::vec(option(has_one_keys()), 0..5),
         0..8u8,
     )
         .prop_flat_map(|(head, options, mutation)| {
@@ -459,7 +455,7 @@ fn diesel() -> impl Strategy<Value = TokenStream> {
         1 => Just(quote!(table_name = crate::schema::users)),
         2 => prop::collection::vec(ident(), 0..3).prop_map(|cols| quote!(primary_key(#(#cols),*))),
         1 => Just(quote!(primary_key(a::b, "c"))),
-        2 => (ident(), prop::option::of(option(&["foreign_key"]))).prop_map(|(parent, fk)| match fk {
+        2 => (ident(), prop::option::of(option(["foreign_key"]))).prop_map(|(parent, fk)| match fk {
             Some(fk) => quote!(belongs_to(#parent, #fk)),
             None => quote!(belongs_to(#parent)),
         }),
@@ -470,7 +466,7 @@ fn diesel() -> impl Strategy<Value = TokenStream> {
         }),
         1 => Just(quote!(belongs_to())),
         1 => Just(quote!(belongs_to(User,))),
-        1 => option(&["check_for_backend", "treat_none_as_null", "sql_type"]),
+        1 => option(["check_for_backend", "treat_none_as_null", "sql_type"]),
         1 => soup(),
     ];
     (prop::collection::vec(item, 0..4), 0..8u8)
@@ -587,8 +583,8 @@ fn seed() -> u64 {
     hasher.finish()
 }
 
-/// The property on one input: no panic, and the output is a `syn::File` (an expansion) or
-/// only `compile_error!` invocations with a message.
+/// The property on one input: no panic, and the output is a `syn::File`: an expansion, or
+/// `compile_error!` invocations with a message followed by exactly the fallback stub.
 fn property(input: &TokenStream) -> Result<Want, TestCaseError> {
     let output = catch_unwind(AssertUnwindSafe(|| crate::derive(input.clone())))
         .map_err(|_| TestCaseError::fail(format!("the derive panicked on: {input}")))?;
@@ -597,31 +593,39 @@ fn property(input: &TokenStream) -> Result<Want, TestCaseError> {
             "output is not Rust ({e}): {output}\ninput: {input}"
         ))
     })?;
-    let errors: Vec<&syn::ItemMacro> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Macro(m)
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "compile_error") =>
-            {
-                Some(m)
-            }
-            _ => None,
-        })
-        .collect();
-    if errors.is_empty() {
-        return Ok(Want::Expansion);
+    let is_error = |item: &syn::Item| match item {
+        syn::Item::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "compile_error"),
+        _ => false,
+    };
+    let errors = file.items.iter().take_while(|item| is_error(item)).count();
+    if errors == 0 {
+        return match file.items.iter().any(is_error) {
+            false => Ok(Want::Expansion),
+            true => Err(TestCaseError::fail(format!(
+                "compile_error! inside an expansion: {output}\ninput: {input}"
+            ))),
+        };
     }
-    if errors.len() != file.items.len() {
+    let (errors, rest) = file.items.split_at(errors);
+    let stub = syn::parse2::<syn::DeriveInput>(input.clone())
+        .map(|input| crate::expand::fallback(&input))
+        .unwrap_or_default();
+    let stub: syn::File = syn::parse2(stub)
+        .map_err(|e| TestCaseError::fail(format!("the stub is not Rust ({e}); input: {input}")))?;
+    if quote!(#(#rest)*).to_string() != quote!(#stub).to_string() {
         return Err(TestCaseError::fail(format!(
-            "compile_error! mixed with an expansion: {output}\ninput: {input}"
+            "compile_error! followed by something else than the fallback stub: {output}\ninput: {input}"
         )));
     }
     for e in errors {
+        let syn::Item::Macro(e) = e else {
+            unreachable!("counted as errors")
+        };
         let message: syn::LitStr = e.mac.parse_body().map_err(|_| {
             TestCaseError::fail(format!(
                 "compile_error! without a message: {output}\ninput: {input}"

@@ -1,0 +1,46 @@
+// A bad `#[model]` option with a good `has_one`: one error, on the hook; the model's
+// impls and the association's methods are still there for the calls.
+use diesel::prelude::*;
+use diesel_has_one::Model;
+
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = users)]
+#[model(before_destroy = check())]
+#[has_one(profile, dependent = "destroy")]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = profiles)]
+pub struct Profile {
+    pub id: i32,
+    pub user_id: Option<i32>,
+    pub bio: String,
+}
+
+/// Every kind of call a crate makes on its models: the reader, a create, a preload, a
+/// destroy. None of them adds an error.
+fn uses(conn: &mut SqliteConnection) -> Result<(), diesel_has_one::Error> {
+    let users: Vec<User> = users::table.load(conn)?;
+    let user = &users[0];
+    if let Some(profile) = user.profile(conn)? {
+        println!("{}", profile.bio);
+    }
+    let created = user.create_profile(conn, profiles::bio.eq("hi"))?;
+    println!("{}", created.bio);
+    for profile in User::preload_profile(&users, conn)?.into_iter().flatten() {
+        println!("{}", profile.bio);
+    }
+    user.destroy(conn)?;
+    Ok(())
+}
+
+fn main() {
+    let mut conn = SqliteConnection::establish(":memory:").unwrap();
+    uses(&mut conn).unwrap();
+}
