@@ -28,7 +28,7 @@ use proc_macro::TokenStream;
 ///   destroy hooks (`fn(&Self, &mut C) -> Result<(), diesel_has_one::Error>`) and the type
 ///   string stored in polymorphic type columns (default: the struct's name).
 ///
-/// ```ignore
+/// ```text
 /// #[derive(Queryable, Selectable, Identifiable, Model)]
 /// #[diesel(table_name = users)]
 /// #[has_one(profile, dependent = "destroy", inverse_of = "user")]

@@ -20,7 +20,7 @@ pub use crate::autosave::{
 };
 pub use crate::build::Built;
 pub use crate::connection::{write_transaction, Conn};
-pub use crate::dependent::on_destroy;
+pub use crate::dependent::{on_destroy, on_destroy_with};
 pub use crate::dependents::Dependents;
 pub use crate::eager::{eager_load, EagerJoin, EagerLoaded, Selection as EagerSelection};
 pub use crate::error::Error;

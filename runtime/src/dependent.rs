@@ -7,12 +7,30 @@ use crate::jobs::JobStore;
 use crate::key::to_json_array;
 use crate::model::{Model, Persist};
 
+/// Destroys one target row inside the caller's transaction (its hooks and dependents).
+pub type DestroyRow<T, C> = fn(&T, &mut C) -> Result<(), Error>;
+
 /// Runs association `A`'s `dependent` for `owner`, as part of destroying it (inside its transaction).
 pub fn on_destroy<A, C>(owner: &A::Owner, conn: &mut C) -> Result<(), Error>
 where
     C: Conn + JobStore,
     A: Statements<C>,
     A::Target: Persist<C>,
+{
+    on_destroy_with::<A, C>(owner, conn, Persist::destroy_in)
+}
+
+/// [`on_destroy`] with the target's destroy given as a function: a model whose
+/// association targets the model itself (`Employee has_one assistant: Employee`) passes
+/// its own `destroy_in`, so its `Persist` impl does not require itself.
+pub fn on_destroy_with<A, C>(
+    owner: &A::Owner,
+    conn: &mut C,
+    destroy: DestroyRow<A::Target, C>,
+) -> Result<(), Error>
+where
+    C: Conn + JobStore,
+    A: Statements<C>,
 {
     match A::DEPENDENT {
         Dependent::None => Ok(()),
@@ -28,7 +46,7 @@ where
             }
             Ok(())
         }
-        Dependent::Destroy => destroy_linked::<A, C>(owner, None, conn),
+        Dependent::Destroy => destroy_linked::<A, C>(owner, None, destroy, conn),
         Dependent::Delete => delete_linked::<A, C>(owner, None, conn),
         Dependent::Nullify => unlink::<A, C>(owner, None, conn),
         Dependent::RestrictWithException => {
@@ -83,7 +101,7 @@ where
     A::Target: Persist<C>,
 {
     match A::DEPENDENT {
-        Dependent::Destroy => destroy_linked::<A, C>(owner, keep, conn),
+        Dependent::Destroy => destroy_linked::<A, C>(owner, keep, Persist::destroy_in, conn),
         Dependent::Delete => delete_linked::<A, C>(owner, keep, conn),
         Dependent::None
         | Dependent::DestroyAsync
@@ -115,16 +133,16 @@ where
 fn destroy_linked<A, C>(
     owner: &A::Owner,
     keep: Option<&TargetKey<A>>,
+    destroy: DestroyRow<A::Target, C>,
     conn: &mut C,
 ) -> Result<(), Error>
 where
     C: Conn,
     A: Statements<C>,
-    A::Target: Persist<C>,
 {
     for row in A::load_linked(owner, conn)? {
         if Some(&row.primary_key_value()) != keep {
-            row.destroy_in(conn)?;
+            destroy(&row, conn)?;
         }
     }
     Ok(())

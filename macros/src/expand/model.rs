@@ -2,7 +2,7 @@
 //! other models' associations use.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 
 use crate::ast::Model;
 use crate::names;
@@ -81,10 +81,16 @@ pub fn expand(m: &Model) -> TokenStream {
         .iter()
         .filter(|a| a.through.is_none())
         .collect();
-    let markers: Vec<_> = direct
+    // An association whose target is the model itself is walked with the model's own
+    // `destroy_in`, so `Persist` for the model does not require itself (a cycle rustc
+    // reports as overflow).
+    let (own, others): (Vec<&&crate::ast::Association>, Vec<_>) =
+        direct.iter().partition(|a| targets_self(m, a));
+    let markers: Vec<_> = others
         .iter()
-        .map(|a| format_ident!("__HasOne_{}", a.name))
+        .map(|a| super::association::marker(a))
         .collect();
+    let own: Vec<_> = own.iter().map(|a| super::association::marker(a)).collect();
     // Through `run_destroy_hook`'s `fn` pointer parameter, so a hook with another signature
     // is one error on the user's path naming the expected `DestroyHook` type.
     let hook = |path: &Option<syn::Path>| {
@@ -183,6 +189,7 @@ pub fn expand(m: &Model) -> TokenStream {
                 diesel::query_dsl::LoadQuery<'__q, __C, #key_ty>,
             diesel::dsl::delete<#owner_row>: diesel::query_dsl::methods::ExecuteDsl<__C>,
             (#(#markers,)*): _rt::Dependents<Self, __C>,
+            #(#own: _rt::Statements<__C> + _rt::Touch<__C>,)*
         {
             fn lock_row(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
                 let found: ::std::vec::Vec<#key_ty> = _rt::Locked::<_, _rt::RowLock>::new(
@@ -200,6 +207,10 @@ pub fn expand(m: &Model) -> TokenStream {
             fn destroy_in(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
                 #before
                 <(#(#markers,)*) as _rt::Dependents<Self, __C>>::on_destroy(self, conn)?;
+                #(
+                    _rt::on_destroy_with::<#own, __C>(self, conn, Self::destroy_in)?;
+                    <#own as _rt::Touch<__C>>::touch(self, conn)?;
+                )*
                 let deleted = diesel::delete(
                     #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self))),
                 )
@@ -212,4 +223,10 @@ pub fn expand(m: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether association `a` of model `m` targets `m` itself (`class_name = "Self"` or the
+/// model's own name).
+fn targets_self(m: &Model, a: &crate::ast::Association) -> bool {
+    a.target.is_ident("Self") || a.target.is_ident(&m.ident)
 }
