@@ -69,6 +69,39 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     derive(input.into()).into()
 }
 
+/// The marker type of a direct `has_one`, for the bounds of generic code:
+/// `association!(User::profile)` is the type the methods of `User`'s `profile` name in
+/// their bounds (`association!(User::profile): diesel_has_one::Statements<C>` lets a
+/// `fn f<C: Conn>(user: &User, conn: &mut C)` call `user.profile(conn)`).
+#[proc_macro]
+pub fn association(input: TokenStream) -> TokenStream {
+    association_type(input.into()).into()
+}
+
+/// [`association`] as a function of token streams.
+fn association_type(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let parsed = syn::parse2::<syn::Path>(input).and_then(|mut path| {
+        let usage = "write `association!(Owner::name)`, e.g. `association!(User::profile)`";
+        let name = path
+            .segments
+            .pop()
+            .ok_or_else(|| syn::Error::new_spanned(&path, usage))?;
+        let name = name.into_value().ident;
+        if path.segments.is_empty() {
+            return Err(syn::Error::new_spanned(&name, usage));
+        }
+        path.segments.pop_punct();
+        Ok((path, name))
+    });
+    let (owner, name) = match parsed {
+        Ok(parts) => parts,
+        Err(e) => return e.into_compile_error(),
+    };
+    let root = quote::quote!(::diesel_has_one::__private);
+    let n = names::type_name_in(&name.to_string(), name.span(), &root);
+    quote::quote!(<#owner as #root::Association<#n>>::Marker)
+}
+
 /// The derive as a function of token streams (the unit, snapshot and property tests call
 /// it directly): returns the expansion, or `compile_error!`s spanned on the offending
 /// tokens followed by [`expand::fallback`]'s stub.

@@ -49,10 +49,15 @@ pub fn table_of(model: &Ident) -> syn::Path {
 /// The type-level name `(Ch<'u', 's', 'e', 'r', '_', 'i', 'd', ' '>,)` (eight characters
 /// per `Ch`, padded with spaces) the runtime's `Column` and `BelongsTo` traits are keyed by.
 pub fn type_name(name: &str, span: Span) -> TokenStream {
+    type_name_in(name, span, &quote_spanned!(span=> _rt))
+}
+
+/// [`type_name`] naming the runtime's `__private` module as `root`.
+pub fn type_name_in(name: &str, span: Span, root: &TokenStream) -> TokenStream {
     let chars: Vec<char> = name.chars().collect();
     let chunks = chars.chunks(8).map(|chunk| {
         let padded = chunk.iter().copied().chain(std::iter::repeat(' ')).take(8);
-        quote_spanned!(span=> _rt::Ch<#(#padded),*>)
+        quote_spanned!(span=> #root::Ch<#(#padded),*>)
     });
     quote_spanned!(span=> (#(#chunks,)*))
 }

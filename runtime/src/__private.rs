@@ -22,7 +22,7 @@ pub use crate::build::Built;
 pub use crate::connection::{write_transaction, Conn};
 pub use crate::dependent::{on_destroy, on_destroy_with};
 pub use crate::dependents::Dependents;
-pub use crate::eager::{eager_load, EagerJoin, EagerLoaded, Selection as EagerSelection};
+pub use crate::eager::EagerLoads;
 pub use crate::error::Error;
 pub use crate::jobs::JobStore;
 pub use crate::key_set::KeyIn;
@@ -40,8 +40,8 @@ pub use crate::scope::{
 pub use crate::statements::{Ordered, Queries};
 pub use crate::subquery::{Correlated, OuterEq};
 pub use crate::through::{
-    hop, start_value, values, BelongsToSource, CloneTarget, HasOneSource, PolymorphicSource,
-    ReadOnlyThrough, Source, SourceKind, StartValue, WritableThrough,
+    hop, start_value, values, Association, BelongsToSource, CloneTarget, HasOneSource,
+    PolymorphicSource, ReadOnlyThrough, Source, SourceKind, StartValue, WritableThrough,
 };
 pub use crate::touch::{NoTouch, TouchNow, Touches};
 pub use crate::{__register, __register_destroy_async};

@@ -61,11 +61,24 @@ pub type Selection<A, DB> = (
     dsl::AsSelect<Option<<A as HasOne>::Target>, DB>,
 );
 
-/// The eager load's query type.
-pub type EagerLoaded<A, Q, DB> = <Q as EagerLoad<<A as EagerJoin>::Rhs, Selection<A, DB>>>::Output;
+/// An owner query that can be eager loaded with association `A` on backend `DB`: what the
+/// generated `eager_load_…` requires of its argument, stated on the query alone so that
+/// nothing about `A` is checked before the method is called.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be `LEFT JOIN`ed with this association's table",
+    label = "not a query of the owner's table that can join the association's table",
+    note = "declare both tables together once: `diesel::allow_tables_to_appear_in_same_query!(owners, targets);`",
+    note = "pass a query of the owner's table: `owners::table`, `owners::table.filter(…).order(…)`"
+)]
+pub trait EagerLoads<A, DB>: Sized {
+    /// The joined, selecting query: `(Owner, Option<Target>)` rows.
+    type Output;
+    /// `query LEFT JOIN target ON … SELECT (owner, Option<target>)`: one query.
+    fn eager_load(self) -> Self::Output;
+}
 
-/// `query LEFT JOIN target ON … SELECT (owner, Option<target>)`: one query.
-pub fn eager_load<A, Q, DB>(query: Q) -> EagerLoaded<A, Q, DB>
+#[diagnostic::do_not_recommend]
+impl<Q, A, DB> EagerLoads<A, DB> for Q
 where
     A: EagerJoin,
     DB: diesel::backend::Backend,
@@ -73,7 +86,11 @@ where
     A::Owner: diesel::Selectable<DB>,
     Option<A::Target>: diesel::Selectable<DB>,
 {
-    use diesel::SelectableHelper;
-    let selection = (A::Owner::as_select(), <Option<A::Target>>::as_select());
-    EagerLoad::eager_load(query, A::rhs(), selection)
+    type Output = <Q as EagerLoad<A::Rhs, Selection<A, DB>>>::Output;
+
+    fn eager_load(self) -> Self::Output {
+        use diesel::SelectableHelper;
+        let selection = (A::Owner::as_select(), <Option<A::Target>>::as_select());
+        EagerLoad::eager_load(self, A::rhs(), selection)
+    }
 }

@@ -132,6 +132,7 @@ pub use build::Built;
 pub use connection::Conn;
 pub use error::{Error, Errors, FieldError};
 pub use model::{Model, Persist};
+pub use omits::OmitsLinks;
 pub use validate::Validate;
 
 /// Derives [`Model`] and the methods of every `#[has_one(…)]` on the struct.
@@ -152,4 +153,4 @@ pub use validate::Validate;
 ///
 /// For `#[has_one(profile)]` on `User` it generates `profile`, `profile_query`,
 /// `build_profile`, `create_profile`, `set_profile` and `preload_profile`.
-pub use diesel_has_one_macros::Model;
+pub use diesel_has_one_macros::{association, Model};

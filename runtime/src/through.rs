@@ -27,6 +27,33 @@ pub trait Source<Name> {
     type Kind;
 }
 
+/// A model's `has_one` named `Name` (a type-level name), implemented by the derive for
+/// every direct association: generic code names an association's marker with
+/// [`association!`](crate::association!), and a plain one is the [`Source`] of `through`
+/// chains.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `belongs_to` or `has_one` of this name usable here",
+    label = "no association of this name on `{Self}`",
+    note = "a `through` source is the association of the join model named like this one (or `source = \"…\"`): a `#[diesel(belongs_to(…))]` or a plain `has_one` of a model deriving `Model`; a `has_one` that is itself `through`, polymorphic or scoped cannot be a source",
+    note = "`association!(Owner::name)` names a direct `has_one` declared on `Owner`"
+)]
+pub trait Association<Name> {
+    /// The association's marker type, which implements [`HasOne`](crate::HasOne) and, per
+    /// connection type, [`Statements`](crate::Statements), [`Preload`](crate::Preload), ….
+    type Marker: crate::HasOne;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T, N> Source<N> for T
+where
+    T: Association<N>,
+    T::Marker: crate::HasOne<Owner = T, Scope = crate::scope::Unscoped, Link = crate::link::Plain>,
+{
+    type Target = <T::Marker as crate::HasOne>::Target;
+    type Out = <T::Marker as crate::HasOne>::OwnerKey;
+    type Kind = HasOneSource<T::Marker>;
+}
+
 /// The column of the reached table matched against the join model's values, and their
 /// Rust type. Resolved only where a chain uses the source, so a `belongs_to` whose parent
 /// does not derive `Model` costs nothing until it is used as a source.

@@ -168,22 +168,19 @@ fn options(m: &Model, a: &Association) -> TokenStream {
     quote!(#autosave #required #ensuring)
 }
 
-/// A plain has_one can be the `source` of another model's `through` chain.
+/// `impl Association<name> for Owner`: generic code names the marker with
+/// `diesel_has_one::association!(Owner::name)`, and a plain has_one is the `source` of
+/// another model's `through` chain.
 fn source(m: &Model, a: &Association) -> Option<TokenStream> {
-    let plain = a.polymorphic.is_none() && a.scope.is_none();
-    if !plain || m.belongs_to.iter().any(|b| a.name == b.name()) {
+    if m.belongs_to.iter().any(|b| a.name == b.name()) {
         return None;
     }
-    let (owner, table, target) = (&m.ident, &m.table, &a.target);
-    let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
+    let (owner, marker) = (&m.ident, marker(a));
     let n = names::type_name(&a.name.to_string(), a.name.span());
-    let marker = marker(a);
     Some(quote! {
         #[automatically_derived]
-        impl _rt::Source<#n> for #owner {
-            type Target = #target;
-            type Out = #table::#key_column;
-            type Kind = _rt::HasOneSource<#marker>;
+        impl _rt::Association<#n> for #owner {
+            type Marker = #marker;
         }
     })
 }

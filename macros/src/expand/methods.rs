@@ -15,7 +15,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let (owner, target, marker, name) = (&m.ident, &a.target, marker(a), &a.name);
     let docs = Docs::new(owner, a);
     let reader = reader(a, &docs);
-    let many = many(m, a, &docs);
+    let many = many(a, &docs);
     let query_fn = format_ident!("{}_query", name);
     let [build_fn, create_fn, set_fn, save_fn, insert_fn] =
         ["build", "create", "set", "save_with", "insert_with"]
@@ -112,8 +112,8 @@ fn reader(a: &Association, docs: &Docs) -> TokenStream {
 
 /// `preload_…` and `eager_load_…`; unavailable (a compile error at the call) when the
 /// scope takes the owner.
-fn many(m: &Model, a: &Association, docs: &Docs) -> TokenStream {
-    let (owner, target, marker) = (&m.ident, &a.target, marker(a));
+fn many(a: &Association, docs: &Docs) -> TokenStream {
+    let (target, marker) = (&a.target, marker(a));
     let preload_fn = format_ident!("preload_{}", a.name);
     let eager_fn = format_ident!("eager_load_{}", a.name);
     let (preload, eager) = (&docs.preload, &docs.eager);
@@ -144,14 +144,8 @@ fn many(m: &Model, a: &Association, docs: &Docs) -> TokenStream {
         }
 
         #[doc = #eager]
-        pub fn #eager_fn<__Q, __DB>(query: __Q) -> _rt::EagerLoaded<#marker, __Q, __DB>
-        where
-            __DB: _rt::diesel::backend::Backend,
-            __Q: _rt::EagerLoad<<#marker as _rt::EagerJoin>::Rhs, _rt::EagerSelection<#marker, __DB>>,
-            #owner: _rt::diesel::Selectable<__DB>,
-            _rt::Option<#target>: _rt::diesel::Selectable<__DB>,
-        {
-            _rt::eager_load::<#marker, __Q, __DB>(query)
+        pub fn #eager_fn<__Q: _rt::EagerLoads<#marker, __DB>, __DB>(query: __Q) -> __Q::Output {
+            _rt::EagerLoads::eager_load(query)
         }
     }
 }
