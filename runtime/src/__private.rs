@@ -31,6 +31,7 @@ pub use crate::link::{Plain, Typed};
 pub use crate::lock::{Locked, RowLock};
 pub use crate::model::{Model, Persist};
 pub use crate::omits::OmitsLinks;
+pub use crate::persist::DestroyHooks;
 pub use crate::preload::preload;
 pub use crate::replace::{create, set, ValidatesTarget};
 pub use crate::returning::{InsertReturning, OwnerValues};

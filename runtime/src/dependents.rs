@@ -4,7 +4,7 @@
 
 use crate::association::{Statements, Touch};
 use crate::connection::Conn;
-use crate::dependent::on_destroy;
+use crate::dependent::{on_destroy, on_destroy_with, DestroyRow};
 use crate::error::Error;
 use crate::jobs::JobStore;
 use crate::model::{Model, Persist};
@@ -21,8 +21,40 @@ impl<Owner, C> Dependents<Owner, C> for () {
     }
 }
 
+/// The associations of `Owner` whose target is `Owner` itself (`Employee has_one
+/// :assistant, class_name: "Employee"`), walked with the owner's own destroy, `destroy`,
+/// so that `Persist` for the model does not require itself.
+pub trait OwnDependents<Owner, C> {
+    /// Each association's `dependent` (its rows destroyed with `destroy`), then its `touch`.
+    fn on_destroy(owner: &Owner, conn: &mut C, destroy: DestroyRow<Owner, C>) -> Result<(), Error>;
+}
+
+impl<Owner, C> OwnDependents<Owner, C> for () {
+    fn on_destroy(
+        _owner: &Owner,
+        _conn: &mut C,
+        _destroy: DestroyRow<Owner, C>,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
 macro_rules! tuples {
     ($($a:ident)+) => {
+        impl<Owner: Model, C, $($a),+> OwnDependents<Owner, C> for ($($a,)+)
+        where
+            C: Conn + JobStore,
+            $($a: Statements<C, Owner = Owner, Target = Owner> + Touch<C>,)+
+        {
+            fn on_destroy(owner: &Owner, conn: &mut C, destroy: DestroyRow<Owner, C>) -> Result<(), Error> {
+                $(
+                    on_destroy_with::<$a, C>(owner, conn, destroy)?;
+                    $a::touch(owner, conn)?;
+                )+
+                Ok(())
+            }
+        }
+
         impl<Owner: Model, C, $($a),+> Dependents<Owner, C> for ($($a,)+)
         where
             C: Conn + JobStore,

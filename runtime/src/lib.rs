@@ -64,6 +64,7 @@ pub mod link;
 pub mod lock;
 pub mod model;
 mod omits;
+pub mod persist;
 pub mod preload;
 pub mod replace;
 pub mod retry;

@@ -39,6 +39,13 @@ pub trait Model: HasTable + Sized + 'static {
     /// The type string stored in polymorphic type columns (`imageable_type`) for this
     /// model: its name, like Rails' class name, unless `#[model(polymorphic_name = "…")]`.
     const POLYMORPHIC_NAME: &'static str = Self::NAME;
+    /// The model's direct `has_one`s, as a tuple of their markers (walked by
+    /// [`Dependents`](crate::dependents::Dependents) when the row is destroyed), without
+    /// those targeting the model itself.
+    type Associations;
+    /// The `has_one`s whose target is the model itself
+    /// ([`OwnDependents`](crate::dependents::OwnDependents)).
+    type OwnAssociations;
 
     /// This row's primary key value.
     fn primary_key_value(&self) -> Self::Key;

@@ -252,7 +252,7 @@ impl Sketch {
     }
 }
 
-/// `impl Model`, `impl Persist` and the column and `belongs_to` lookups other models'
+/// `impl Model`, `impl DestroyHooks` and the column and `belongs_to` lookups other models'
 /// associations use (a `through` chain's `belongs_to` sources too; its `has_one` sources
 /// need the association's foreign key, which the light pass does not read), when the struct is a non-generic struct with named fields, Diesel's
 /// attributes read without error and the (first) primary key column has a field.
@@ -312,13 +312,12 @@ fn model_impls(input: &DeriveInput) -> Option<TokenStream> {
             type PrimaryKey = #table::#pk;
             const NAME: &'static str = #name;
             const TABLE: &'static str = #table_name;
+            type Associations = ();
+            type OwnAssociations = ();
             fn primary_key_value(&self) -> #key_ty { ::core::unreachable!(#UNREACHABLE) }
         }
         #[automatically_derived]
-        impl<__C: _rt::Conn> _rt::Persist<__C> for #ident {
-            fn lock_row(&self, _: &mut __C) -> ::core::result::Result<(), _rt::Error> { ::core::unreachable!(#UNREACHABLE) }
-            fn destroy_in(&self, _: &mut __C) -> ::core::result::Result<(), _rt::Error> { ::core::unreachable!(#UNREACHABLE) }
-        }
+        impl<__C: _rt::Conn + _rt::JobStore> _rt::DestroyHooks<__C> for #ident {}
         #(#columns)*
         #(#belongs_to)*
     })

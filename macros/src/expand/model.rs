@@ -91,26 +91,12 @@ pub fn expand(m: &Model) -> TokenStream {
         .map(|a| super::association::marker(a))
         .collect();
     let own: Vec<_> = own.iter().map(|a| super::association::marker(a)).collect();
-    // Through `run_destroy_hook`'s `fn` pointer parameter, so a hook with another signature
-    // is one error on the user's path naming the expected `DestroyHook` type.
-    let hook = |path: &Option<syn::Path>| {
-        path.as_ref().map(|p| {
-            let span = p
-                .segments
-                .last()
-                .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
-            quote_spanned!(span=> _rt::run_destroy_hook::<Self, __C>(#p, self, conn)?;)
-        })
-    };
-    let before = hook(&m.hooks.before_destroy);
-    let after = hook(&m.hooks.after_destroy);
+    let hooks = hooks(m);
     let polymorphic_name = m
         .hooks
         .polymorphic_name
         .as_ref()
         .map(|lit| quote!(const POLYMORPHIC_NAME: &'static str = #lit;));
-    let owner_row =
-        quote!(diesel::dsl::Filter<#table::table, diesel::dsl::Eq<#table::#pk, #key_ty>>);
 
     quote! {
         #[automatically_derived]
@@ -120,6 +106,8 @@ pub fn expand(m: &Model) -> TokenStream {
             const NAME: &'static str = #name;
             const TABLE: &'static str = #table_name;
             #polymorphic_name
+            type Associations = (#(#markers,)*);
+            type OwnAssociations = (#(#own,)*);
 
             #[inline]
             fn primary_key_value(&self) -> #key_ty {
@@ -129,98 +117,36 @@ pub fn expand(m: &Model) -> TokenStream {
 
         #(#columns)*
         #(#belongs_to)*
+        #hooks
+    }
+}
 
-        #[automatically_derived]
-        impl<__C, __I> _rt::InsertModel<__C, __I> for #ident
-        where
-            __C: _rt::Conn,
-            __I: _rt::InsertReturning<__C, #table::table, #ident>,
-            __I: _rt::OwnerValues<__C, #table::table>,
-            for<'__q> diesel::dsl::Limit<diesel::dsl::Select<
-                diesel::dsl::Filter<
-                    #table::table,
-                    diesel::dsl::Eq<#table::#pk, _rt::LastInsertId<<#table::#pk as diesel::Expression>::SqlType>>,
-                >,
-                diesel::dsl::AsSelect<#ident, <__C as _rt::Conn>::DB>,
-            >>: diesel::query_dsl::LoadQuery<'__q, __C, #ident>,
-        {
-            fn insert_model(values: __I, conn: &mut __C) -> ::core::result::Result<Self, _rt::Error> {
-                // `RETURNING` where the backend has it; MySQL reloads by `LAST_INSERT_ID()`.
-                if let ::core::option::Option::Some(row) =
-                    _rt::InsertReturning::insert_returning(values, #table::table, conn)?
-                {
-                    return ::core::result::Result::Ok(row);
+/// `impl DestroyHooks`: the declared hooks, called through `run_destroy_hook`'s `fn`
+/// pointer parameter, so a hook with another signature is one error on the user's path
+/// naming the expected `DestroyHook` type.
+fn hooks(m: &Model) -> TokenStream {
+    let hook = |name: &str, path: &Option<syn::Path>| {
+        path.as_ref().map(|p| {
+            let span = p
+                .segments
+                .last()
+                .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+            let method = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+            quote_spanned! {span=>
+                fn #method(&self, conn: &mut __C) -> _rt::Result<()> {
+                    _rt::run_destroy_hook::<Self, __C>(#p, self, conn)
                 }
-                #table::table
-                    .filter(#table::#pk.eq(_rt::LastInsertId::default()))
-                    .select(<#ident>::as_select())
-                    .limit(1)
-                    .get_result(conn)
-                    .optional()?
-                    .ok_or(_rt::Error::NotFound { model: #name })
             }
-        }
-
+        })
+    };
+    let before = hook("before_destroy", &m.hooks.before_destroy);
+    let after = hook("after_destroy", &m.hooks.after_destroy);
+    let ident = &m.ident;
+    quote! {
         #[automatically_derived]
-        impl<__C, __U> _rt::UpdateModel<__C, __U> for #ident
-        where
-            __C: _rt::Conn,
-            __U: _rt::ChangeRow<__C, #owner_row>,
-            for<'__q> diesel::dsl::Limit<diesel::dsl::Select<#owner_row, diesel::dsl::AsSelect<#ident, <__C as _rt::Conn>::DB>>>:
-                diesel::query_dsl::LoadQuery<'__q, __C, #ident>,
-        {
-            fn update_model(&self, changes: __U, conn: &mut __C) -> ::core::result::Result<Self, _rt::Error> {
-                let row = || #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self)));
-                _rt::ChangeRow::change_row(changes, row(), conn)?;
-                row()
-                    .select(<#ident>::as_select())
-                    .limit(1)
-                    .get_result(conn)
-                    .optional()?
-                    .ok_or(_rt::Error::NotFound { model: #name })
-            }
-        }
-
-        #[automatically_derived]
-        impl<__C> _rt::Persist<__C> for #ident
-        where
-            __C: _rt::Conn + _rt::JobStore,
-            for<'__q> _rt::Locked<diesel::dsl::Select<#owner_row, #table::#pk>>:
-                diesel::query_dsl::LoadQuery<'__q, __C, #key_ty>,
-            diesel::dsl::delete<#owner_row>: diesel::query_dsl::methods::ExecuteDsl<__C>,
-            (#(#markers,)*): _rt::Dependents<Self, __C>,
-            #(#own: _rt::Statements<__C> + _rt::Touch<__C>,)*
-        {
-            fn lock_row(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
-                let found: ::std::vec::Vec<#key_ty> = _rt::Locked::<_, _rt::RowLock>::new(
-                    #table::table
-                        .filter(#table::#pk.eq(_rt::Model::primary_key_value(self)))
-                        .select(#table::#pk),
-                )
-                .load(conn)?;
-                if found.is_empty() {
-                    return ::core::result::Result::Err(_rt::Error::NotFound { model: #name });
-                }
-                ::core::result::Result::Ok(())
-            }
-
-            fn destroy_in(&self, conn: &mut __C) -> ::core::result::Result<(), _rt::Error> {
-                #before
-                <(#(#markers,)*) as _rt::Dependents<Self, __C>>::on_destroy(self, conn)?;
-                #(
-                    _rt::on_destroy_with::<#own, __C>(self, conn, Self::destroy_in)?;
-                    <#own as _rt::Touch<__C>>::touch(self, conn)?;
-                )*
-                let deleted = diesel::delete(
-                    #table::table.filter(#table::#pk.eq(_rt::Model::primary_key_value(self))),
-                )
-                .execute(conn)?;
-                if deleted == 0 {
-                    return ::core::result::Result::Err(_rt::Error::NotFound { model: #name });
-                }
-                #after
-                ::core::result::Result::Ok(())
-            }
+        impl<__C: _rt::Conn + _rt::JobStore> _rt::DestroyHooks<__C> for #ident {
+            #before
+            #after
         }
     }
 }

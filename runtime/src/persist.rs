@@ -1,0 +1,153 @@
+//! The statements of every model, implemented once from its [`Model`] facts: locking the
+//! row, destroying it (hooks, its associations' dependents, the row), inserting it from
+//! values and reading it back, updating it from a changeset. The derive states the table,
+//! the primary key, the associations and the hooks; nothing here is generated per model.
+
+use diesel::associations::HasTable;
+use diesel::dsl;
+use diesel::expression::AsExpression;
+use diesel::query_builder::IntoUpdateTarget;
+use diesel::query_dsl::methods::{ExecuteDsl, FilterDsl, LimitDsl, SelectDsl};
+use diesel::{Expression, ExpressionMethods, RunQueryDsl, Selectable, SelectableHelper};
+
+use crate::autosave::{ChangeRow, InsertModel, UpdateModel};
+use crate::connection::Conn;
+use crate::dependents::{Dependents, OwnDependents};
+use crate::error::Error;
+use crate::jobs::JobStore;
+use crate::last_insert::LastInsertId;
+use crate::lock::Locked;
+use crate::model::{Model, Persist};
+use crate::returning::{InsertReturning, OwnerValues};
+use crate::statements::Loads;
+
+/// A model's `before_destroy` / `after_destroy` hooks on connection `C` (generated: the
+/// methods call the declared hook functions; without hooks they do nothing).
+pub trait DestroyHooks<C> {
+    /// `#[model(before_destroy = …)]`: an `Err` aborts the destroy.
+    fn before_destroy(&self, _conn: &mut C) -> Result<(), Error> {
+        Ok(())
+    }
+    /// `#[model(after_destroy = …)]`: an `Err` rolls the destroy back.
+    fn after_destroy(&self, _conn: &mut C) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+type Pk<T> = <T as Model>::PrimaryKey;
+type PkSql<T> = <Pk<T> as Expression>::SqlType;
+type Table<T> = <T as HasTable>::Table;
+/// The row with this primary key.
+type ByPk<T> = dsl::Filter<Table<T>, dsl::Eq<Pk<T>, <T as Model>::Key>>;
+type Row<T, C> = dsl::Limit<dsl::Select<ByPk<T>, dsl::AsSelect<T, <C as Conn>::DB>>>;
+type Inserted<T, C> = dsl::Limit<
+    dsl::Select<
+        dsl::Filter<Table<T>, dsl::Eq<Pk<T>, LastInsertId<PkSql<T>>>>,
+        dsl::AsSelect<T, <C as Conn>::DB>,
+    >,
+>;
+
+/// `WHERE pk = key`.
+fn by_pk<T>(key: T::Key) -> ByPk<T>
+where
+    T: Model,
+    Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
+    T::Key: AsExpression<PkSql<T>>,
+{
+    T::table().filter(Pk::<T>::default().eq(key))
+}
+
+/// The row with primary key `key`, or `NotFound` for `T`.
+fn row<T, C>(key: T::Key, conn: &mut C) -> Result<T, Error>
+where
+    T: Model + Selectable<C::DB>,
+    C: Conn,
+    Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
+    T::Key: AsExpression<PkSql<T>>,
+    dsl::AsSelect<T, C::DB>: Expression,
+    ByPk<T>: SelectDsl<dsl::AsSelect<T, C::DB>>,
+    dsl::Select<ByPk<T>, dsl::AsSelect<T, C::DB>>: LimitDsl,
+    Row<T, C>: Loads<C, T>,
+{
+    let query = by_pk::<T>(key).select(T::as_select()).limit(1);
+    let found = query.load_all(conn)?.into_iter().next();
+    found.ok_or(Error::NotFound { model: T::NAME })
+}
+
+impl<T, C> Persist<C> for T
+where
+    T: Model + DestroyHooks<C>,
+    C: Conn + JobStore,
+    T::Associations: Dependents<T, C>,
+    T::OwnAssociations: OwnDependents<T, C>,
+    Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
+    T::Key: AsExpression<PkSql<T>>,
+    ByPk<T>: SelectDsl<Pk<T>> + IntoUpdateTarget,
+    Locked<dsl::Select<ByPk<T>, Pk<T>>>: Loads<C, T::Key>,
+    dsl::delete<ByPk<T>>: ExecuteDsl<C>,
+{
+    fn lock_row(&self, conn: &mut C) -> Result<(), Error> {
+        let query = by_pk::<T>(self.primary_key_value()).select(Pk::<T>::default());
+        match Locked::new(query).load_all(conn)?.is_empty() {
+            true => Err(Error::NotFound { model: T::NAME }),
+            false => Ok(()),
+        }
+    }
+
+    fn destroy_in(&self, conn: &mut C) -> Result<(), Error> {
+        self.before_destroy(conn)?;
+        T::Associations::on_destroy(self, conn)?;
+        T::OwnAssociations::on_destroy(self, conn, <T as Persist<C>>::destroy_in)?;
+        let deleted = diesel::delete(by_pk::<T>(self.primary_key_value())).execute(conn)?;
+        if deleted == 0 {
+            return Err(Error::NotFound { model: T::NAME });
+        }
+        self.after_destroy(conn)
+    }
+}
+
+impl<T, C, I> InsertModel<C, I> for T
+where
+    T: Model + Selectable<C::DB>,
+    C: Conn,
+    I: InsertReturning<C, Table<T>, T> + OwnerValues<C, Table<T>>,
+    Table<T>: FilterDsl<dsl::Eq<Pk<T>, LastInsertId<PkSql<T>>>>,
+    LastInsertId<PkSql<T>>: AsExpression<PkSql<T>> + Default,
+    dsl::AsSelect<T, C::DB>: Expression,
+    dsl::Filter<Table<T>, dsl::Eq<Pk<T>, LastInsertId<PkSql<T>>>>:
+        SelectDsl<dsl::AsSelect<T, C::DB>>,
+    dsl::Select<
+        dsl::Filter<Table<T>, dsl::Eq<Pk<T>, LastInsertId<PkSql<T>>>>,
+        dsl::AsSelect<T, C::DB>,
+    >: LimitDsl,
+    Inserted<T, C>: Loads<C, T>,
+{
+    fn insert_model(values: I, conn: &mut C) -> Result<T, Error> {
+        // `RETURNING` where the backend has it; MySQL reloads by `LAST_INSERT_ID()`.
+        if let Some(row) = values.insert_returning(T::table(), conn)? {
+            return Ok(row);
+        }
+        let inserted = T::table().filter(Pk::<T>::default().eq(LastInsertId::default()));
+        let query = inserted.select(T::as_select()).limit(1);
+        let found = query.load_all(conn)?.into_iter().next();
+        found.ok_or(Error::NotFound { model: T::NAME })
+    }
+}
+
+impl<T, C, U> UpdateModel<C, U> for T
+where
+    T: Model + Selectable<C::DB>,
+    C: Conn,
+    U: ChangeRow<C, ByPk<T>>,
+    Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
+    T::Key: AsExpression<PkSql<T>>,
+    dsl::AsSelect<T, C::DB>: Expression,
+    ByPk<T>: SelectDsl<dsl::AsSelect<T, C::DB>>,
+    dsl::Select<ByPk<T>, dsl::AsSelect<T, C::DB>>: LimitDsl,
+    Row<T, C>: Loads<C, T>,
+{
+    fn update_model(&self, changes: U, conn: &mut C) -> Result<T, Error> {
+        changes.change_row(by_pk::<T>(self.primary_key_value()), conn)?;
+        row::<T, C>(self.primary_key_value(), conn)
+    }
+}
