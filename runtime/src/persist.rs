@@ -57,8 +57,13 @@ where
     T::table().filter(Pk::<T>::default().eq(key))
 }
 
-/// The row with primary key `key`, or `NotFound` for `T`.
-fn row<T, C>(key: T::Key, conn: &mut C) -> Result<T, Error>
+/// Reading a model's row back by primary key on `C`.
+pub trait ReadsRow<C>: Model {
+    /// The row with primary key `key`, or `NotFound` for the model.
+    fn row(key: Self::Key, conn: &mut C) -> Result<Self, Error>;
+}
+
+impl<T, C> ReadsRow<C> for T
 where
     T: Model + Selectable<C::DB>,
     C: Conn,
@@ -69,9 +74,11 @@ where
     dsl::Select<ByPk<T>, dsl::AsSelect<T, C::DB>>: LimitDsl,
     Row<T, C>: Loads<C, T>,
 {
-    let query = by_pk::<T>(key).select(T::as_select()).limit(1);
-    let found = query.load_all(conn)?.into_iter().next();
-    found.ok_or(Error::NotFound { model: T::NAME })
+    fn row(key: T::Key, conn: &mut C) -> Result<T, Error> {
+        let query = by_pk::<T>(key).select(T::as_select()).limit(1);
+        let found = query.load_all(conn)?.into_iter().next();
+        found.ok_or(Error::NotFound { model: T::NAME })
+    }
 }
 
 impl<T, C> Persist<C> for T
@@ -136,18 +143,14 @@ where
 
 impl<T, C, U> UpdateModel<C, U> for T
 where
-    T: Model + Selectable<C::DB>,
+    T: ReadsRow<C>,
     C: Conn,
     U: ChangeRow<C, ByPk<T>>,
     Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
     T::Key: AsExpression<PkSql<T>>,
-    dsl::AsSelect<T, C::DB>: Expression,
-    ByPk<T>: SelectDsl<dsl::AsSelect<T, C::DB>>,
-    dsl::Select<ByPk<T>, dsl::AsSelect<T, C::DB>>: LimitDsl,
-    Row<T, C>: Loads<C, T>,
 {
     fn update_model(&self, changes: U, conn: &mut C) -> Result<T, Error> {
         changes.change_row(by_pk::<T>(self.primary_key_value()), conn)?;
-        row::<T, C>(self.primary_key_value(), conn)
+        T::row(self.primary_key_value(), conn)
     }
 }
