@@ -7,9 +7,27 @@ use quote::{format_ident, quote, quote_spanned};
 use crate::ast::{Association, Dependent, Model};
 use crate::names;
 
-/// The marker type of an association.
-pub fn marker(a: &Association) -> Ident {
-    format_ident!("__HasOne_{}", a.name)
+/// The marker type of an association: `has_one::profile`, declared by [`markers`].
+pub fn marker(a: &Association) -> TokenStream {
+    marker_of(&a.name)
+}
+
+/// The marker type of the association named `name`.
+pub fn marker_of(name: &Ident) -> TokenStream {
+    quote!(has_one::#name)
+}
+
+/// `mod has_one { pub struct profile; … }`: one marker type per association, named like
+/// it, so that compiler messages about an association read `has_one::profile`.
+pub fn markers(m: &Model) -> TokenStream {
+    let names = m.associations.iter().map(|a| &a.name);
+    quote! {
+        /// The `has_one` association markers.
+        #[doc(hidden)]
+        pub mod has_one {
+            #(pub struct #names;)*
+        }
+    }
 }
 
 /// Everything generated for one association.
@@ -24,10 +42,6 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         quote!(_rt::__register_destroy_async!(#marker, #job_name);)
     });
     quote! {
-        /// The `has_one` association marker.
-        #[doc(hidden)]
-        pub struct #marker;
-
         #facts
         #checks
         #source

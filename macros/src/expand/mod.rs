@@ -19,6 +19,7 @@ pub use fallback::fallback;
 /// The whole expansion of one `#[derive(Model)]`.
 pub fn model(m: &Model) -> TokenStream {
     let model = model::expand(m);
+    let markers = association::markers(m);
     let associations = m.associations.iter().map(|a| match &a.through {
         None => association::expand(m, a),
         Some(_) => through::expand(m, a),
@@ -34,6 +35,7 @@ pub fn model(m: &Model) -> TokenStream {
                 OptionalExtension as _,
                 QueryDsl as _, RunQueryDsl as _, SelectableHelper as _,
             };
+            #markers
             #model
             #(#associations)*
         };

@@ -44,7 +44,7 @@ impl Hop {
 /// How the chain leaves the owner.
 enum First {
     /// Through one of the owner's plain `has_one`s (its marker).
-    HasOne(Ident),
+    HasOne(TokenStream),
     /// Through one of the owner's `belongs_to`s.
     BelongsTo,
 }
@@ -80,7 +80,7 @@ fn chain(m: &Model, a: &Association) -> Chain {
                     out_prev: None,
                     type_filter: None,
                 }],
-                first: First::HasOne(format_ident!("__HasOne_{}", b.name)),
+                first: First::HasOne(super::association::marker_of(&b.name)),
             }
         }
     } else {
@@ -210,7 +210,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let set_fn = format_ident!("set_{}", name);
     let preload_fn = format_ident!("preload_{}", name);
     let eager_fn = format_ident!("eager_load_{}", name);
-    let marker = format_ident!("__HasOne_{}", name);
+    let marker = super::association::marker_of(name);
 
     // The reader's query: nested subselects from the owner's value.
     let reading = nested(
@@ -248,10 +248,6 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             diesel::dsl::Nullable<#pk>,
             _rt::Correlated<#first_of, diesel::sql_types::Nullable<<#pk as diesel::Expression>::SqlType>>,
         >;
-
-        /// The `has_one … through` association marker.
-        #[doc(hidden)]
-        pub struct #marker;
 
         fn #ordered_fn(owner: &#owner) -> #ordered {
             #reading_expr.then_order_by(#pk_v.asc())
@@ -300,7 +296,7 @@ fn reader(
     docs: &Docs,
     target: &TokenStream,
     ordered_fn: &Ident,
-    marker: &Ident,
+    marker: &TokenStream,
 ) -> TokenStream {
     let name = &a.name;
     let t = a.through.as_ref().expect("a through association");
@@ -552,7 +548,7 @@ fn writer(
     set_fn: &Ident,
 ) -> TokenStream {
     let owner = &m.ident;
-    let marker = format_ident!("__HasOne_{}", a.name);
+    let marker = super::association::marker(a);
     let doc = format!(
         "Links `target` through the join row (updated, or inserted when missing), or destroys the join row (`None`), in one transaction. Rails: `{} = record`.",
         a.name
