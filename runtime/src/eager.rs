@@ -8,7 +8,6 @@ use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl, ThenOrderDsl};
 use diesel::sql_types::Nullable;
 use diesel::{Expression, ExpressionMethods, JoinOnDsl, NullableExpressionMethods};
 
-use crate::__private::EagerLoad;
 use crate::association::HasOne;
 use crate::both::Both;
 use crate::link::Joins;
@@ -92,5 +91,52 @@ where
         use diesel::SelectableHelper;
         let selection = (A::Owner::as_select(), <Option<A::Target>>::as_select());
         EagerLoad::eager_load(self, A::rhs(), selection)
+    }
+}
+
+/// `query LEFT JOIN target ON … SELECT (owner, Option<target>)`, for the generated
+/// `eager_load_…`. A runtime trait for the same reason as [`InsertWithKey`]: its bounds are
+/// proven where the owner query type is known.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be `LEFT JOIN`ed with this association's table",
+    label = "not a query of the owner's table that can join the association's table",
+    note = "declare both tables together once: `diesel::allow_tables_to_appear_in_same_query!(owners, targets);`",
+    note = "pass a query of the owner's table: `owners::table`, `owners::table.filter(…).order(…)`"
+)]
+pub trait EagerLoad<Rhs, Selection>: Sized {
+    /// The joined, selecting query.
+    type Output;
+
+    /// Builds it.
+    fn eager_load(self, rhs: Rhs, selection: Selection) -> Self::Output;
+}
+
+// Without `do_not_recommend`, rustc reports the innermost failed Diesel bound (a page of
+// join types) instead of this trait's message.
+#[diagnostic::do_not_recommend]
+impl<Q, Rhs, Selection> EagerLoad<Rhs, Selection> for Q
+where
+    Selection: Expression,
+    Q: diesel::query_dsl::JoinWithImplicitOnClause<Rhs, diesel::internal::table_macro::LeftOuter>,
+    <Q as diesel::query_dsl::JoinWithImplicitOnClause<
+        Rhs,
+        diesel::internal::table_macro::LeftOuter,
+    >>::Output: diesel::query_dsl::methods::SelectDsl<Selection>,
+{
+    type Output = diesel::dsl::Select<
+        <Q as diesel::query_dsl::JoinWithImplicitOnClause<
+            Rhs,
+            diesel::internal::table_macro::LeftOuter,
+        >>::Output,
+        Selection,
+    >;
+
+    fn eager_load(self, rhs: Rhs, selection: Selection) -> Self::Output {
+        let joined = diesel::query_dsl::JoinWithImplicitOnClause::join_with_implicit_on_clause(
+            self,
+            rhs,
+            diesel::internal::table_macro::LeftOuter,
+        );
+        diesel::query_dsl::methods::SelectDsl::select(joined, selection)
     }
 }

@@ -121,7 +121,8 @@ pub fn expand(m: &Model) -> TokenStream {
     }
 }
 
-/// `impl DestroyHooks`: the declared hooks, called through `run_destroy_hook`'s `fn`
+/// `impl DestroyHooks` (its connection parameter named `Conn`, as messages about a hook's
+/// signature show it): the declared hooks, called through `run_destroy_hook`'s `fn`
 /// pointer parameter, so a hook with another signature is one error on the user's path
 /// naming the expected `DestroyHook` type.
 fn hooks(m: &Model) -> TokenStream {
@@ -133,8 +134,8 @@ fn hooks(m: &Model) -> TokenStream {
                 .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
             let method = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
             quote_spanned! {span=>
-                fn #method(&self, conn: &mut __C) -> _rt::Result<()> {
-                    _rt::run_destroy_hook::<Self, __C>(#p, self, conn)
+                fn #method(&self, conn: &mut Conn) -> _rt::Result<()> {
+                    _rt::run_destroy_hook::<Self, Conn>(#p, self, conn)
                 }
             }
         })
@@ -144,7 +145,7 @@ fn hooks(m: &Model) -> TokenStream {
     let ident = &m.ident;
     quote! {
         #[automatically_derived]
-        impl<__C: _rt::Conn + _rt::JobStore> _rt::DestroyHooks<__C> for #ident {
+        impl<Conn: _rt::Conn + _rt::JobStore> _rt::DestroyHooks<Conn> for #ident {
             #before
             #after
         }
