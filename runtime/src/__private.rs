@@ -36,7 +36,7 @@ pub use crate::returning::{InsertReturning, OwnerValues};
 pub use crate::scope::{
     InstanceDependentScope, OwnerScope, OwnerScoped, Scoped, TableScope, Unscoped,
 };
-pub use crate::statements::{Ordered, Queries};
+pub use crate::statements::{Ordered, Queries, QueriesFor};
 pub use crate::subquery::{Correlated, OuterEq};
 pub use crate::through::{
     hop, start_value, values, Association, BelongsToSource, CloneTarget, HasOneSource,

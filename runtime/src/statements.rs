@@ -142,6 +142,23 @@ where
 
 type Shape<A> = <<A as HasOne>::Scope as ScopeOf<A>>::Shape;
 type OrderedOf<A> = <A as Queries>::Ordered;
+
+/// [`Queries`] as the generated `…_query` method asks for it: with the lifetime of the
+/// owner borrowed, so that the bound is proven where the method is called (and a broken
+/// declaration is reported once, at the declaration, not again by the method).
+pub trait QueriesFor<'q>: HasOne {
+    /// [`Queries::Ordered`].
+    type Ordered;
+    /// [`Queries::ordered`].
+    fn ordered_for(owner: &'q Self::Owner) -> Self::Ordered;
+}
+
+impl<'q, A: Queries> QueriesFor<'q> for A {
+    type Ordered = A::Ordered;
+    fn ordered_for(owner: &'q A::Owner) -> A::Ordered {
+        A::ordered(owner)
+    }
+}
 type KeysLinkedOf<A> = <A as Queries>::KeysLinked;
 type ByKeyOf<A> = <A as Queries>::ByKey;
 type Unset<A> = <<A as HasOne>::Link as Link<A>>::Unset;

@@ -40,7 +40,7 @@ pub trait Source<Name> {
 pub trait Association<Name> {
     /// The association's marker type, which implements [`HasOne`](crate::HasOne) and, per
     /// connection type, [`Statements`](crate::Statements), [`Preload`](crate::Preload), ….
-    type Marker: crate::HasOne;
+    type Marker;
 }
 
 #[diagnostic::do_not_recommend]

@@ -40,8 +40,11 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #reader
 
             #[doc = #query]
-            pub fn #query_fn(&self) -> _rt::Ordered<#marker> {
-                <#marker as _rt::Queries>::ordered(self)
+            pub fn #query_fn<'q>(&'q self) -> <#marker as _rt::QueriesFor<'q>>::Ordered
+            where
+                #marker: _rt::QueriesFor<'q>,
+            {
+                <#marker as _rt::QueriesFor<'q>>::ordered_for(self)
             }
 
             #[doc = #build]
