@@ -76,7 +76,7 @@ where
 {
     fn row(key: T::Key, conn: &mut C) -> Result<T, Error> {
         let query = by_pk::<T>(key).select(T::as_select()).limit(1);
-        let found = query.load_all(conn)?.into_iter().next();
+        let found = query.load_first(conn)?;
         found.ok_or(Error::NotFound { model: T::NAME })
     }
 }
@@ -136,7 +136,7 @@ where
         }
         let inserted = T::table().filter(Pk::<T>::default().eq(LastInsertId::default()));
         let query = inserted.select(T::as_select()).limit(1);
-        let found = query.load_all(conn)?.into_iter().next();
+        let found = query.load_first(conn)?;
         found.ok_or(Error::NotFound { model: T::NAME })
     }
 }

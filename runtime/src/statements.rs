@@ -57,10 +57,12 @@ type Rows<A, C> = dsl::Select<OrderedOf<A>, Selection<A, C>>;
 type Keys<A> = dsl::Select<OrderedOf<A>, Pk<A>>;
 type First<A, C> = dsl::Limit<dsl::Select<OrderedOf<A>, Selection<A, C>>>;
 
-/// A query loading rows of `U` on `C` (Diesel's `load`, as one bound).
+/// A query loading rows of `U` on `C` (Diesel's `load` and `get_result`, as one bound).
 pub trait Loads<C, U>: Sized {
     /// Every row.
     fn load_all(self, conn: &mut C) -> QueryResult<Vec<U>>;
+    /// The first row, if any (no `Vec` on the way).
+    fn load_first(self, conn: &mut C) -> QueryResult<Option<U>>;
 }
 
 impl<Q, C, U> Loads<C, U> for Q
@@ -69,6 +71,10 @@ where
 {
     fn load_all(self, conn: &mut C) -> QueryResult<Vec<U>> {
         RunQueryDsl::load(self, conn)
+    }
+
+    fn load_first(self, conn: &mut C) -> QueryResult<Option<U>> {
+        diesel::OptionalExtension::optional(RunQueryDsl::get_result(self, conn))
     }
 }
 
@@ -89,7 +95,7 @@ where
     First<A, C>: Loads<C, A::Target>,
 {
     let query = A::ordered(owner).select(A::Target::as_select()).limit(1);
-    Ok(query.load_all(conn)?.into_iter().next())
+    query.load_first(conn)
 }
 
 /// The three queries every statement starts from, built from the facts.
@@ -284,7 +290,7 @@ where
         let linked = A::Target::table().filter(linked::<A>(A::owner_key(owner)));
         let newest = linked.order(Pk::<A>::default().desc());
         let query = newest.select(A::Target::as_select()).limit(1);
-        Ok(query.load_all(conn)?.into_iter().next())
+        query.load_first(conn)
     }
 
     fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
