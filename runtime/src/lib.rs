@@ -62,6 +62,7 @@ pub mod last_insert;
 pub mod link;
 pub mod lock;
 pub mod model;
+pub mod moving;
 mod omits;
 pub mod preload;
 pub mod replace;
