@@ -60,6 +60,7 @@ pub mod key;
 pub mod key_set;
 pub mod last_insert;
 pub mod link;
+pub mod linked_locks;
 pub mod lock;
 pub mod model;
 pub mod moving;
