@@ -84,14 +84,14 @@ pub enum Error {
     SnapshotIsolation,
 
     /// `set_…(Some(row))`: the row was linked to another owner while the call was locking
-    /// it, and that owner's row is held by another transaction. The library locks owner
-    /// rows before target rows ([`moving`](crate::moving)); waiting for that owner with the
-    /// row already locked could deadlock, so the call gave up instead: nothing was written
-    /// (its transaction, or inside a caller's transaction its savepoint, was rolled back).
+    /// it, an owner it could not lock in the library's lock order (owner rows first, in
+    /// ascending key order, then target rows: [`moving`](crate::moving)). Waiting for that
+    /// owner could deadlock, so the call gave up instead: nothing was written (its
+    /// transaction, or inside a caller's transaction its savepoint, was rolled back).
     /// Retryable: run the call again, which then locks the new owner in order
     /// ([`with_retry`](crate::retry::with_retry) does). Outside a caller's transaction
     /// `set_…` has already done so a few times ([`moving::RESTARTS`](crate::moving::RESTARTS)).
-    #[error("the {model} row to link was linked meanwhile to another owner, whose row another transaction holds; nothing was written: run the call again")]
+    #[error("the {model} row to link was linked meanwhile to another owner, which this call could not lock in order; nothing was written: run the call again")]
     RowMoved {
         /// The target's type name.
         model: &'static str,

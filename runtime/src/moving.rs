@@ -13,19 +13,21 @@
 //! 2. lock this owner's row and that owner's row in ascending key order (a missing owner
 //!    row, as left by `destroy_async` without a foreign key constraint, locks nothing);
 //! 3. read `r`'s owner again: if `r` moved while this call waited, lock the new owner too
-//!    (waiting only if its key is above every owner key held, so the order still holds;
-//!    otherwise only if no other transaction holds it), and read again — at most
-//!    [`ROUNDS`] times;
-//! 4. lock `r` ([`Moves::lock_holder`]) and check its owner once more. A row linked to no
-//!    owner is protected by no owner lock, so another transaction may have linked it since
-//!    step 1: its new owner is locked only if no other transaction holds it. Otherwise the
-//!    call fails with the retryable [`Error::RowMoved`] (nothing written), because waiting
-//!    for an owner while holding a target row is what deadlocks.
+//!    when its key is above every owner key held (the order still holds), and read again —
+//!    at most [`ROUNDS`] times;
+//! 4. lock `r` ([`Moves::lock_holder`]) and check its owner once more: it must be an owner
+//!    this call holds (or none). A row linked to no owner is protected by no owner lock,
+//!    so another transaction may have linked it since step 1.
 //!
-//! `set_…` runs its transaction again at once after an [`Error::RowMoved`], at most
-//! [`RESTARTS`] times in all ([`restarting`]): the new run reads the row's new owner
-//! first and locks it in order. Inside a caller's transaction it cannot (the locks taken
-//! stay with the caller's transaction), and the error is returned.
+//! An owner that step 3 or 4 would have to wait for out of order ends the call with the
+//! retryable [`Error::RowMoved`] (nothing written): waiting for a lower owner, or for any
+//! owner while holding a target row, is what deadlocks. The call does not try the lock
+//! without waiting either: MariaDB's `FOR UPDATE SKIP LOCKED` on a primary key lookup was
+//! seen waiting (and deadlocking) in `tests/mixed.rs`. `set_…` runs its transaction again
+//! at once instead, at most [`RESTARTS`] runs in all ([`restarting`]): the new run reads
+//! the row's new owner first and locks it in order. Inside a caller's transaction it
+//! cannot (the locks taken stay with the caller's transaction), and the error is
+//! returned.
 //!
 //! Locks are never released before the transaction ends (InnoDB keeps a row lock past a
 //! `ROLLBACK TO SAVEPOINT`), so a row that keeps moving costs extra owner locks, never a
@@ -59,7 +61,7 @@ use crate::association::HasOne;
 use crate::connection::{depth, Conn};
 use crate::error::Error;
 use crate::link::{Plain, Typed};
-use crate::lock::{Claim, Locked, RowLock};
+use crate::lock::{Locked, RowLock};
 use crate::model::{Model, Persist};
 use crate::statements::{Loads, Queries, TargetKey};
 
@@ -80,17 +82,6 @@ pub enum Holder<K> {
     Unowned,
     /// The row is linked to the owner key `K` (whose row may be gone).
     Owner(K),
-}
-
-/// What [`Moves::try_lock_owner`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TryLock {
-    /// The owner row is locked by this transaction now.
-    Locked,
-    /// No owner row has this key: nothing to lock.
-    Missing,
-    /// Another transaction holds the owner row.
-    Busy,
 }
 
 /// Reading which owner a row is linked to, per [`Link`](crate::link::Link): the columns
@@ -146,9 +137,6 @@ pub trait Moves<C: Conn>: HasOne<Key: Ord> {
     /// Locks the owner row with key `key` (by the owner key column), waiting for it; false
     /// when there is none.
     fn lock_owner(key: &Self::Key, conn: &mut C) -> QueryResult<bool>;
-    /// Locks the owner row with key `key` only if no other transaction holds it (`FOR
-    /// UPDATE SKIP LOCKED`, then a plain read to tell a held row from a missing one).
-    fn try_lock_owner(key: &Self::Key, conn: &mut C) -> QueryResult<TryLock>;
 }
 
 type OwnerTable<A> = <<A as HasOne>::Owner as HasTable>::Table;
@@ -201,7 +189,6 @@ where
     OwnerByKey<A>: SelectDsl<OwnerPk<A>>,
     OwnerRow<A>: Loads<C, OwnerPkValue<A>>,
     Locked<OwnerRow<A>>: Loads<C, OwnerPkValue<A>>,
-    Locked<OwnerRow<A>, Claim>: Loads<C, OwnerPkValue<A>>,
 {
     fn holder(target: &TargetKey<A>, conn: &mut C) -> QueryResult<Holder<A::Key>> {
         let query = A::by_key(target).select(<A::Link as ReadsOwner<A>>::columns());
@@ -216,17 +203,6 @@ where
     fn lock_owner(key: &A::Key, conn: &mut C) -> QueryResult<bool> {
         let lock = Locked::<_, RowLock>::new(owner_row::<A>(key));
         Ok(!lock.load_all(conn)?.is_empty())
-    }
-
-    fn try_lock_owner(key: &A::Key, conn: &mut C) -> QueryResult<TryLock> {
-        let claim = Locked::<_, Claim>::new(owner_row::<A>(key));
-        if !claim.load_all(conn)?.is_empty() {
-            return Ok(TryLock::Locked);
-        }
-        Ok(match owner_row::<A>(key).load_all(conn)?.is_empty() {
-            true => TryLock::Missing,
-            false => TryLock::Busy,
-        })
     }
 }
 
@@ -270,8 +246,8 @@ impl<'o, A: HasOne<Key: Ord>> OwnerLocks<'o, A> {
         Ok(())
     }
 
-    /// Locks owner `key` after others: waiting when its key is above every key held (the
-    /// order holds), else only if nobody holds it.
+    /// Locks owner `key` after others, when its key is above every key held (the order
+    /// holds); [`Error::RowMoved`] when it is below.
     fn lock_later<C: Conn>(&mut self, key: &A::Key, conn: &mut C) -> Result<(), Error>
     where
         A: Moves<C>,
@@ -279,31 +255,19 @@ impl<'o, A: HasOne<Key: Ord>> OwnerLocks<'o, A> {
         if self.held.contains(key) {
             return Ok(());
         }
-        if self.held.last().is_none_or(|max| key > max) {
-            A::lock_owner(key, conn)?;
-            self.held.insert(key.clone());
-            return Ok(());
+        if self.held.last().is_some_and(|max| key < max) {
+            return Err(moved::<A>());
         }
-        self.lock_without_waiting(key, conn)
+        A::lock_owner(key, conn)?;
+        self.held.insert(key.clone());
+        Ok(())
     }
+}
 
-    /// Locks owner `key` only if nobody holds it; [`Error::RowMoved`] if somebody does.
-    fn lock_without_waiting<C: Conn>(&mut self, key: &A::Key, conn: &mut C) -> Result<(), Error>
-    where
-        A: Moves<C>,
-    {
-        if self.held.contains(key) {
-            return Ok(());
-        }
-        match A::try_lock_owner(key, conn)? {
-            TryLock::Locked | TryLock::Missing => {
-                self.held.insert(key.clone());
-                Ok(())
-            }
-            TryLock::Busy => Err(Error::RowMoved {
-                model: <A::Target as Model>::NAME,
-            }),
-        }
+/// [`Error::RowMoved`] for association `A`'s target.
+fn moved<A: HasOne>() -> Error {
+    Error::RowMoved {
+        model: <A::Target as Model>::NAME,
     }
 }
 
@@ -311,7 +275,7 @@ impl<'o, A: HasOne<Key: Ord>> OwnerLocks<'o, A> {
 /// [module docs](self)): this owner's row and the row's current owner's, ascending, then
 /// the row itself. Returns where the row stands, locked; [`Error::NotFound`] for the owner
 /// or the row when gone, [`Error::RowMoved`] when the row was linked meanwhile to an
-/// owner another transaction holds.
+/// owner it could not lock in order.
 pub fn lock_for_link<A, C>(
     owner: &A::Owner,
     target: &TargetKey<A>,
@@ -333,8 +297,10 @@ where
                 model: <A::Target as Model>::NAME,
             })
         }
-        Holder::Owner(key) => locks.lock_without_waiting(key, conn)?,
-        Holder::Unowned => {}
+        // Linked meanwhile to an owner not held: waiting for it now, with the row
+        // locked, would break the order.
+        Holder::Owner(key) if !locks.held.contains(key) => return Err(moved::<A>()),
+        Holder::Owner(_) | Holder::Unowned => {}
     }
     Ok(locked)
 }
