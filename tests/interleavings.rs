@@ -619,3 +619,88 @@ mod independent_owners {
         fn different_owners_never_contend(db) { one_owner_per_thread!(db); }
     }
 }
+
+diesel::table! { people (id) { id -> Integer, name -> Text } }
+diesel::table! { firms (id) { id -> Integer, name -> Text } }
+diesel::table! { pictures (id) { id -> Integer, imageable_id -> Nullable<Integer>, imageable_type -> Nullable<Text>, url -> Text } }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = people)]
+#[has_one(picture, as = "imageable", dependent = "nullify")]
+pub struct Person {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = firms)]
+#[has_one(picture, as = "imageable", dependent = "nullify")]
+pub struct Firm {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = pictures)]
+pub struct Picture {
+    pub id: i32,
+    pub imageable_id: Option<i32>,
+    pub imageable_type: Option<String>,
+    pub url: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = pictures)]
+pub struct NewPicture<'a> {
+    pub url: &'a str,
+}
+
+/// Two owner types sharing the `pictures` table (`as = "imageable"`).
+const POLYMORPHIC_SCHEMA: &[&str] = &[
+    "CREATE TABLE people (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE firms (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE pictures (id {pk}, imageable_id INTEGER, imageable_type {text}, url {text} NOT NULL)",
+];
+
+mod polymorphic_moves {
+    use super::*;
+
+    shared_backend_tests! {
+        schema = POLYMORPHIC_SCHEMA;
+        backends = [postgres, mysql];
+
+        // A picture of firm 2 moves to person 1 without person 2's row being locked: the
+        // key 2 in `imageable_id` is a firm's (the type column says so), not person 2's. A
+        // session holds person 2's row throughout; the move never waits for it.
+        fn a_row_of_another_owner_type_moves_without_locking_this_types_owner(db) {
+            let backend = db.db.backend;
+            let one = insert!(db.conn(), people, Person, people::name.eq("one"));
+            let two = insert!(db.conn(), people, Person, people::name.eq("two"));
+            let _ = insert!(db.conn(), firms, Firm, firms::name.eq("first"));
+            let firm = insert!(db.conn(), firms, Firm, firms::name.eq("second"));
+            assert_eq!(firm.id, two.id, "the firm's key is person two's too");
+            let picture = firm.create_picture(db.conn(), NewPicture { url: "logo" }).unwrap();
+            let mut holder = db.connect();
+            holder
+                .batch_execute(&format!("BEGIN; SELECT id FROM people WHERE id = {} FOR UPDATE", two.id))
+                .unwrap();
+            let mut mover = db.connect();
+            let mover_id = session_id(&mut mover, backend);
+            let (moved, waited) = std::thread::scope(|s| {
+                let (one, picture) = (&one, &picture);
+                let moves = s.spawn(move || one.set_picture(&mut mover, Some(picture)));
+                let waited = wait_until_blocked(db.conn(), backend, mover_id, || moves.is_finished());
+                holder.batch_execute("COMMIT").unwrap();
+                (moves.join().unwrap(), waited)
+            });
+            assert!(!waited, "the move must not wait for person two's row");
+            moved.unwrap();
+            let rows = pictures::table.select(Picture::as_select()).load::<Picture>(db.conn()).unwrap();
+            assert_eq!(
+                rows,
+                [Picture { imageable_id: Some(one.id), imageable_type: Some("Person".into()), ..picture }],
+                "moved to person one; firm two is left without"
+            );
+        }
+    }
+}
