@@ -140,14 +140,29 @@ fn wait_until_blocked<C: Connection>(
 where
     diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'static, C, SessionId>,
 {
+    wait_until_blocked_in(observer, backend, id, "", done)
+}
+
+/// [`wait_until_blocked`], in a statement whose text contains `fragment` (a `LIKE`
+/// pattern, so `%` and `_` are wildcards).
+fn wait_until_blocked_in<C: Connection>(
+    observer: &mut C,
+    backend: Backend,
+    id: i64,
+    fragment: &str,
+    done: impl Fn() -> bool,
+) -> bool
+where
+    diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'static, C, SessionId>,
+{
     let sql = match backend {
         Backend::Postgres => format!(
-            "SELECT CAST(pid AS BIGINT) AS id FROM pg_stat_activity WHERE pid = {id} AND wait_event_type = 'Lock'"
+            "SELECT CAST(pid AS BIGINT) AS id FROM pg_stat_activity WHERE pid = {id} AND wait_event_type = 'Lock' AND query LIKE '%{fragment}%'"
         ),
         // In a locking statement while the other session holds the lock: waiting. (InnoDB's
         // `innodb_trx` is a cache that concurrent readers keep from refreshing.)
         Backend::Mysql => format!(
-            "SELECT CAST(id AS SIGNED) AS id FROM information_schema.processlist WHERE id = {id} AND info LIKE '%FOR UPDATE%'"
+            "SELECT CAST(id AS SIGNED) AS id FROM information_schema.processlist WHERE id = {id} AND info LIKE '%{fragment}%FOR UPDATE%'"
         ),
         Backend::Sqlite => unreachable!(),
     };
@@ -164,6 +179,31 @@ where
             return false;
         }
         std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The condition of a statement on the `items` row with one primary key, as the server
+/// shows the statement's text (`"items"."id" = $1`, `` `items`.`id` = ? ``): the locking
+/// read of the row `set_item` links, not the read of an owner's linked rows.
+fn by_item_key(backend: Backend) -> String {
+    let q = if backend == Backend::Mysql { '`' } else { '"' };
+    format!("{q}items{q}.{q}id{q} = ")
+}
+
+/// A session that holds the lock of item `id` until [`Holder::release`].
+struct Holder<C: Connection>(C);
+
+impl<C: Connection> Holder<C> {
+    fn lock(mut conn: C, id: i32) -> Self {
+        conn.batch_execute(&format!(
+            "BEGIN; SELECT id FROM items WHERE id = {id} FOR UPDATE"
+        ))
+        .unwrap();
+        Holder(conn)
+    }
+
+    fn release(mut self) {
+        self.0.batch_execute("COMMIT").unwrap();
     }
 }
 
@@ -329,6 +369,70 @@ macro_rules! two_creates_one_link {
     }};
 }
 
+/// Owner A moves B's row while B moves A's row (the lower key is A's). Two sessions hold
+/// the two rows, so that each move is stopped between its statements where the old lock
+/// order deadlocked: A's move reached B's row (the locking read of A's rows ran, then the
+/// lock of B's row waited) while B's move held B's row and went for A's. Ordered, A's move
+/// locks both owner rows (ascending) before any item and B's move waits for owner A:
+/// both moves succeed, A's first, and no deadlock is detected. Nullify: each old row is
+/// unlinked, then linked by the other move.
+macro_rules! cross_moves {
+    ($db:ident) => {{
+        let backend = $db.db.backend;
+        let a = owner_named!($db.conn(), NullifyOwner, "cross-a");
+        let b = owner_named!($db.conn(), NullifyOwner, "cross-b");
+        assert!(a.id < b.id);
+        let a_row = a.create_item($db.conn(), NewItem { label: "a's" }).unwrap();
+        let b_row = b.create_item($db.conn(), NewItem { label: "b's" }).unwrap();
+        let (mut a_conn, mut b_conn) = ($db.connect(), $db.connect());
+        let (a_id, b_id) = (
+            session_id(&mut a_conn, backend),
+            session_id(&mut b_conn, backend),
+        );
+        let holds_a_row = Holder::lock($db.connect(), a_row.id);
+        let holds_b_row = Holder::lock($db.connect(), b_row.id);
+        let (a_result, b_result) = std::thread::scope(|s| {
+            let (a2, b_row2) = (a.clone(), b_row.clone());
+            let a_moves = s.spawn(move || a2.set_item(&mut a_conn, Some(&b_row2)));
+            let a_waits = wait_until_blocked($db.conn(), backend, a_id, || a_moves.is_finished());
+            let (b2, a_row2) = (b.clone(), a_row.clone());
+            let b_moves = s.spawn(move || b2.set_item(&mut b_conn, Some(&a_row2)));
+            let b_waits = wait_until_blocked($db.conn(), backend, b_id, || b_moves.is_finished());
+            holds_a_row.release();
+            // A's move is at B's row's lock (it waited for A's row before, unordered)
+            let a_at_b_row =
+                wait_until_blocked_in($db.conn(), backend, a_id, &by_item_key(backend), || {
+                    a_moves.is_finished()
+                });
+            holds_b_row.release();
+            assert!(
+                a_waits && b_waits && a_at_b_row,
+                "each move stops where planned: {a_waits} {b_waits} {a_at_b_row}"
+            );
+            (a_moves.join().unwrap(), b_moves.join().unwrap())
+        });
+        assert!(
+            a_result.is_ok() && b_result.is_ok(),
+            "no deadlock between the two owners' moves: A {a_result:?}, B {b_result:?}"
+        );
+        assert_eq!(
+            items_of!($db.conn(), a.id),
+            [Item {
+                owner_id: Some(a.id),
+                ..b_row
+            }]
+        );
+        assert_eq!(
+            items_of!($db.conn(), b.id),
+            [Item {
+                owner_id: Some(b.id),
+                ..a_row
+            }]
+        );
+        assert_eq!(rows!($db.conn(), items, Item).len(), 2, "nothing destroyed");
+    }};
+}
+
 /// The owner's destroy, as a function the race macros take.
 fn destroy<T, C: diesel_has_one::Conn>(owner: &T, conn: &mut C) -> Result<(), Error>
 where
@@ -363,6 +467,8 @@ mod races {
         fn a_moved_row_survives_the_old_owners_replace(db) {
             moved_row_is_kept!(db, DestroyOwner, |a: &DestroyOwner, c: &mut _| a.create_item(c, NewItem { label: "a's new" }).map(drop));
         }
+
+        fn cross_moves_between_two_owners_do_not_deadlock(db) { cross_moves!(db); }
 
         fn two_creates_under_repeatable_read_link_one_row(db) {
             let session = match db.db.backend {
@@ -511,5 +617,95 @@ mod independent_owners {
         backends = [sqlite, postgres, mysql];
 
         fn different_owners_never_contend(db) { one_owner_per_thread!(db); }
+    }
+}
+
+diesel::table! { people (id) { id -> Integer, name -> Text } }
+diesel::table! { firms (id) { id -> Integer, name -> Text } }
+diesel::table! { pictures (id) { id -> Integer, imageable_id -> Nullable<Integer>, imageable_type -> Nullable<Text>, url -> Text } }
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = people)]
+#[has_one(picture, as = "imageable", dependent = "nullify")]
+pub struct Person {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = firms)]
+#[has_one(picture, as = "imageable", dependent = "nullify")]
+pub struct Firm {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = pictures)]
+pub struct Picture {
+    pub id: i32,
+    pub imageable_id: Option<i32>,
+    pub imageable_type: Option<String>,
+    pub url: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = pictures)]
+pub struct NewPicture<'a> {
+    pub url: &'a str,
+}
+
+/// Two owner types sharing the `pictures` table (`as = "imageable"`).
+const POLYMORPHIC_SCHEMA: &[&str] = &[
+    "CREATE TABLE people (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE firms (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE pictures (id {pk}, imageable_id INTEGER, imageable_type {text}, url {text} NOT NULL)",
+];
+
+mod polymorphic_moves {
+    use super::*;
+
+    shared_backend_tests! {
+        schema = POLYMORPHIC_SCHEMA;
+        backends = [postgres, mysql];
+
+        // A picture of firm 2 moves to person 1 without person 2's row being locked: the
+        // key 2 in `imageable_id` is a firm's (the type column says so), not person 2's. A
+        // session holds person 2's row throughout; the move never waits for it.
+        fn a_row_of_another_owner_type_moves_without_locking_this_types_owner(db) {
+            let backend = db.db.backend;
+            let one = insert!(db.conn(), people, Person, people::name.eq("one"));
+            let two = insert!(db.conn(), people, Person, people::name.eq("two"));
+            let _ = insert!(db.conn(), firms, Firm, firms::name.eq("first"));
+            let firm = insert!(db.conn(), firms, Firm, firms::name.eq("second"));
+            assert_eq!(firm.id, two.id, "the firm's key is person two's too");
+            let picture = firm.create_picture(db.conn(), NewPicture { url: "logo" }).unwrap();
+            let mut holder = db.connect();
+            holder
+                .batch_execute(&format!("BEGIN; SELECT id FROM people WHERE id = {} FOR UPDATE", two.id))
+                .unwrap();
+            let mut mover = db.connect();
+            let mover_id = session_id(&mut mover, backend);
+            let (moved, waited) = std::thread::scope(|s| {
+                let (one, picture) = (&one, &picture);
+                let moves = s.spawn(move || one.set_picture(&mut mover, Some(picture)));
+                // Only a statement on `people` can wait for the held row: the mover's own
+                // locking reads of `pictures` and `firms` must not count (MariaDB shows them
+                // in the process list while they run).
+                let waited = wait_until_blocked_in(db.conn(), backend, mover_id, "people", || {
+                    moves.is_finished()
+                });
+                holder.batch_execute("COMMIT").unwrap();
+                (moves.join().unwrap(), waited)
+            });
+            assert!(!waited, "the move must not wait for person two's row");
+            moved.unwrap();
+            let rows = pictures::table.select(Picture::as_select()).load::<Picture>(db.conn()).unwrap();
+            assert_eq!(
+                rows,
+                [Picture { imageable_id: Some(one.id), imageable_type: Some("Person".into()), ..picture }],
+                "moved to person one; firm two is left without"
+            );
+        }
     }
 }

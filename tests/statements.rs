@@ -67,9 +67,11 @@ backend_tests! {
 
     fn statements_per_operation(conn, backend) {
         let lock = if backend == common::Backend::Sqlite { "SELECT" } else { "SELECT FOR UPDATE" };
-        // Every write locks the owner, then reads the rows it acts on with a locking read
-        // and removes them by key and link. `INSERT … RETURNING` brings the new row back on SQLite and PostgreSQL; MySQL
-        // reselects it.
+        // Every write locks the owner, then reads the keys of the rows it acts on, locks
+        // those rows by key and link (a locking read through the foreign key index locks
+        // other owners' rows on InnoDB: runtime/src/linked_locks.rs), and removes them by
+        // key and link; with nothing linked there is nothing to lock. `INSERT … RETURNING`
+        // brings the new row back on SQLite and PostgreSQL; MySQL reselects it.
         let reselect: &[&str] = if backend == common::Backend::Mysql { &["SELECT"] } else { &[] };
         fn then<'a>(kinds: &[&'a str], reselect: &[&'a str]) -> Vec<&'a str> {
             [kinds, reselect].concat()
@@ -84,12 +86,12 @@ backend_tests! {
         assert!(kinds(&log).is_empty(), "build");
 
         user.create_profile(conn, NewProfile { bio: "a" }).unwrap();
-        assert_eq!(kinds(&log), then(&[lock, lock, "INSERT"], reselect), "create, nothing linked");
+        assert_eq!(kinds(&log), then(&[lock, "SELECT", "INSERT"], reselect), "create, nothing linked");
 
         let old = user.profile(conn).unwrap().unwrap();
         log.clear();
         user.create_profile(conn, NewProfile { bio: "b" }).unwrap();
-        assert_eq!(kinds(&log), then(&[lock, lock, "DELETE", "INSERT"], reselect), "create, destroy the old row");
+        assert_eq!(kinds(&log), then(&[lock, "SELECT", lock, "DELETE", "INSERT"], reselect), "create, destroy the old row");
         assert!(rows!(conn, profiles, Profile).iter().all(|p| p.id != old.id));
         log.clear();
 
@@ -97,16 +99,37 @@ backend_tests! {
         assert_eq!(kinds(&log), ["SELECT"], "preload");
 
         user.destroy(conn).unwrap();
-        assert_eq!(kinds(&log), [lock, lock, "DELETE", "DELETE"], "destroy: lock the owner, load and lock dependents, delete them, delete owner");
+        assert_eq!(kinds(&log), [lock, "SELECT", lock, "DELETE", "DELETE"], "destroy: lock the owner, read the dependents' keys, load and lock them, delete them, delete owner");
 
         let nuser = insert!(conn, users, NullifyUser, users::name.eq("Bob"));
         nuser.create_profile(conn, NewProfile { bio: "c" }).unwrap();
         log.clear();
         nuser.create_profile(conn, NewProfile { bio: "d" }).unwrap();
-        assert_eq!(kinds(&log), then(&[lock, lock, "UPDATE", "INSERT"], reselect), "create, nullify the old row");
+        assert_eq!(kinds(&log), then(&[lock, "SELECT", lock, "UPDATE", "INSERT"], reselect), "create, nullify the old row");
+        let unlinked = nuser.profile(conn).unwrap().unwrap();
+        log.clear();
         nuser.set_profile(conn, None).unwrap();
-        assert_eq!(kinds(&log), [lock, lock, "UPDATE"], "set None, nullify the locked rows by key and link");
+        assert_eq!(kinds(&log), [lock, "SELECT", lock, "UPDATE"], "set None, nullify the locked rows by key and link");
+
+        // Linking an unlinked row: its owner read (none), the owner locked, the row locked
+        // (and its owner checked again), the linked rows' keys (none), the link.
+        nuser.set_profile(conn, Some(&unlinked)).unwrap();
+        assert_eq!(kinds(&log), ["SELECT", lock, lock, "SELECT", "UPDATE"], "set Some, an unlinked row");
+        // Moving a row from another owner: both owners locked (lower key first), the row's
+        // owner read again after the locks, the row locked, this owner's row unlinked, the link.
+        let other = insert!(conn, users, NullifyUser, users::name.eq("Cem"));
+        other.create_profile(conn, NewProfile { bio: "e" }).unwrap();
+        let moved = other.profile(conn).unwrap().unwrap();
+        log.clear();
+        nuser.set_profile(conn, Some(&moved)).unwrap();
+        assert_eq!(
+            kinds(&log),
+            ["SELECT", lock, lock, "SELECT", lock, "SELECT", lock, "UPDATE", "UPDATE"],
+            "set Some, a row of another owner"
+        );
         nuser.destroy(conn).unwrap();
-        assert_eq!(kinds(&log), [lock, lock, "DELETE"], "destroy, nothing linked: nothing to nullify");
+        assert_eq!(kinds(&log), [lock, "SELECT", lock, "UPDATE", "DELETE"], "destroy, one row nullified");
+        other.destroy(conn).unwrap();
+        assert_eq!(kinds(&log), [lock, "SELECT", "DELETE"], "destroy, nothing linked: nothing to nullify");
     }
 }

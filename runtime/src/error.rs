@@ -83,6 +83,20 @@ pub enum Error {
     #[error("diesel_has_one cannot write inside a REPEATABLE READ transaction on PostgreSQL: a concurrent link would be invisible; call it outside the transaction, or use READ COMMITTED or SERIALIZABLE")]
     SnapshotIsolation,
 
+    /// `set_…(Some(row))`: the row was linked to another owner while the call was locking
+    /// it, an owner it could not lock in the library's lock order (owner rows first, in
+    /// ascending key order, then target rows: [`moving`](crate::moving)). Waiting for that
+    /// owner could deadlock, so the call gave up instead: nothing was written (its
+    /// transaction, or inside a caller's transaction its savepoint, was rolled back).
+    /// Retryable: run the call again, which then locks the new owner in order
+    /// ([`with_retry`](crate::retry::with_retry) does). Outside a caller's transaction
+    /// `set_…` has already done so a few times ([`moving::RESTARTS`](crate::moving::RESTARTS)).
+    #[error("the {model} row to link was linked meanwhile to another owner, which this call could not lock in order; nothing was written: run the call again")]
+    RowMoved {
+        /// The target's type name.
+        model: &'static str,
+    },
+
     /// The row the call works on is gone (the owner of a replace, the record of a destroy).
     #[error("{model} not found: the row was deleted or never saved")]
     NotFound {
@@ -156,6 +170,7 @@ impl Error {
     /// | PostgreSQL | `40001` serialization failure (`DatabaseErrorKind::SerializationFailure`), `40P01` deadlock, `55P03` lock not available (`lock_timeout`, `NOWAIT`) |
     /// | MySQL / MariaDB | `1213` deadlock, `1205` lock wait timeout |
     /// | SQLite | `SQLITE_BUSY` ("database is locked") |
+    /// | all | [`RowMoved`](Error::RowMoved) (the library's own lock order) |
     ///
     /// Diesel exposes neither PostgreSQL's SQLSTATE beyond `40001` nor MySQL's error number
     /// beyond `1213` in prepared statements, so the others are recognised by the server's
@@ -173,6 +188,7 @@ impl Error {
         match self {
             Error::Database(e) => retryable(e),
             Error::TransactionRolledBack { source } => source.is_retryable(),
+            Error::RowMoved { .. } => true,
             _ => false,
         }
     }

@@ -1,11 +1,12 @@
 //! The replace transaction: `create_…`, `build_…().save`, `set_…`.
 //!
 //! Validation first (per the association's `validate`, `autosave` and `required`), before
-//! anything is read or written. Then one transaction: lock the owner row, remove the old
-//! row per `dependent`, then write the new one. Removing before inserting means a unique
-//! index on the foreign key never trips, and any failure — the new row rejected by the
-//! database, a hook aborting, a NOT NULL key that cannot be unlinked — leaves the old row
-//! linked and untouched.
+//! anything is read or written. Then one transaction: lock the owner row (for a row moved
+//! from another owner, both owner rows in key order: [`moving`](crate::moving)), remove
+//! the old row per `dependent`, then write the new one. Removing before inserting means a
+//! unique index on the foreign key never trips, and any failure — the new row rejected by
+//! the database, a hook aborting, a NOT NULL key that cannot be unlinked — leaves the old
+//! row linked and untouched.
 
 use crate::association::{Insert, Statements};
 use crate::autosave::{AutosaveOptions, ValidateWith, ValidatesValues};
@@ -13,6 +14,7 @@ use crate::connection::{write_transaction, Conn};
 use crate::dependent;
 use crate::error::{Error, Errors};
 use crate::model::{Model, Persist};
+use crate::moving::{self, Holder, Moves};
 
 /// Replaces the owner's linked row by a new row made of `values`; returns the new row.
 pub fn create<A, C, V>(owner: &A::Owner, values: V, conn: &mut C) -> Result<A::Target, Error>
@@ -36,6 +38,10 @@ where
 /// `None` only removes the old row. Linking the row that is already linked changes nothing;
 /// a row linked to another owner is moved here (Rails: the other owner is left without),
 /// and with several rows linked, `target` stays while the others are removed.
+///
+/// The owner rows are locked before any row, lower key first: this owner's and, when
+/// `target` is linked to another owner, that owner's too (a move changes both owners'
+/// rows); then `target`. See [`moving`](crate::moving), and [`Error::RowMoved`].
 pub fn set<A, C>(owner: &A::Owner, target: Option<&A::Target>, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,
@@ -44,43 +50,56 @@ where
     A::Target: Persist<C>,
 {
     A::validate_target(target)?;
-    write_transaction(conn, |conn| {
-        owner.lock_row(conn)?;
-        let Some(target) = target else {
-            return dependent::on_replace::<A, C>(owner, conn);
-        };
-        let target_key = target.primary_key_value();
-        if A::linked_keys(owner, conn)? == [target_key.clone()] {
-            return Ok(());
-        }
-        // Locked before anything is removed: a row linked to another owner moves here
-        // (Rails), and nobody can delete or move it meanwhile.
-        if !A::lock_target(&target_key, conn)? {
-            return Err(Error::NotFound {
-                model: <A::Target as Model>::NAME,
-            });
-        }
-        dependent::on_replace_keeping::<A, C>(owner, Some(&target_key), conn)?;
-        match A::link(owner, &target_key, conn)? {
-            0 => Err(Error::NotFound {
-                model: <A::Target as Model>::NAME,
-            }),
-            _ => Ok(()),
-        }
+    let Some(target) = target else {
+        return write_transaction(conn, |conn| {
+            owner.lock_row(conn)?;
+            dependent::on_replace::<A, C>(owner, conn)
+        });
+    };
+    moving::restarting(conn, |conn| {
+        write_transaction(conn, |conn| link_row::<A, C>(owner, target, conn))
     })
 }
 
-/// `set_…`'s validation, stated per connection type so that it is checked where the
-/// method is called: the linked row implements [`Validate`](crate::Validate) when the
-/// association validates.
-pub trait ValidatesTarget<C>: AutosaveOptions {
+/// `set_…(Some(target))` inside its transaction.
+fn link_row<A, C>(owner: &A::Owner, target: &A::Target, conn: &mut C) -> Result<(), Error>
+where
+    C: Conn,
+    A: Statements<C> + ValidatesTarget<C>,
+    A::Owner: Persist<C>,
+    A::Target: Persist<C>,
+{
+    let target_key = target.primary_key_value();
+    // Locked before anything is removed: a row linked to another owner moves here
+    // (Rails), and nobody can delete or move it meanwhile.
+    let holder = moving::lock_for_link::<A, C>(owner, &target_key, conn)?;
+    if holder == Holder::Owner(A::owner_key(owner))
+        && A::linked_keys(owner, conn)? == [target_key.clone()]
+    {
+        return Ok(());
+    }
+    dependent::on_replace_keeping::<A, C>(owner, Some(&target_key), conn)?;
+    match A::link(owner, &target_key, conn)? {
+        0 => Err(Error::NotFound {
+            model: <A::Target as Model>::NAME,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// What `set_…` needs beyond [`Statements`], stated per connection type so that it is
+/// checked where the method is called: the linked row implements
+/// [`Validate`](crate::Validate) when the association validates, and the statements of a
+/// move from another owner ([`Moves`]; implemented for every association).
+pub trait ValidatesTarget<C: Conn>: AutosaveOptions + Moves<C> {
     /// [`validate`] of the row to link (`None`: `required`).
     fn validate_target(row: Option<&Self::Target>) -> Result<(), Error>;
 }
 
 impl<A, C> ValidatesTarget<C> for A
 where
-    A: AutosaveOptions,
+    C: Conn,
+    A: AutosaveOptions + Moves<C>,
     A::Validation: ValidateWith<A::Target>,
 {
     fn validate_target(row: Option<&A::Target>) -> Result<(), Error> {

@@ -25,6 +25,7 @@ use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
 use crate::connection::Conn;
 use crate::jobs::AsyncDestroy;
 use crate::link::Link;
+use crate::linked_locks::LockLinked;
 use crate::lock::Locked;
 use crate::model::Model;
 use crate::scope::{AllRows, Base, FirstRow, ScopeOf, StaticBase};
@@ -247,20 +248,25 @@ where
     OrderedOf<A>: SelectDsl<Selection<A, C>> + SelectDsl<Pk<A>>,
     Rows<A, C>: LimitDsl,
     First<A, C>: Loads<C, A::Target>,
-    Locked<Rows<A, C>>: Loads<C, A::Target>,
-    Locked<Keys<A>>: Loads<C, TargetKey<A>>,
+    Keys<A>: Loads<C, TargetKey<A>>,
+    A: LockLinked<C>,
 {
     fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
         first::<A, C>(owner, conn)
     }
 
     fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
-        let rows = A::ordered(owner).select(A::Target::as_select());
-        Locked::new(rows).load_all(conn)
+        let keys = A::ordered(owner)
+            .select(Pk::<A>::default())
+            .load_all(conn)?;
+        A::lock_rows(A::owner_key(owner), keys, conn)
     }
 
     fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
-        Locked::new(A::ordered(owner).select(Pk::<A>::default())).load_all(conn)
+        let keys = A::ordered(owner)
+            .select(Pk::<A>::default())
+            .load_all(conn)?;
+        A::lock_keys(A::owner_key(owner), keys, conn)
     }
 }
 
@@ -277,8 +283,8 @@ where
     OrderedOf<A>: SelectDsl<Selection<A, C>> + SelectDsl<Pk<A>>,
     Rows<A, C>: LimitDsl,
     Keys<A>: LimitDsl,
-    Locked<dsl::Limit<Rows<A, C>>>: Loads<C, A::Target>,
-    Locked<dsl::Limit<Keys<A>>>: Loads<C, TargetKey<A>>,
+    dsl::Limit<Keys<A>>: Loads<C, TargetKey<A>>,
+    A: LockLinked<C>,
     Table<A>: FilterDsl<Linked<A>>,
     dsl::Filter<Table<A>, Linked<A>>: OrderDsl<dsl::Desc<Pk<A>>>,
     dsl::Order<dsl::Filter<Table<A>, Linked<A>>, dsl::Desc<Pk<A>>>: SelectDsl<Selection<A, C>>,
@@ -294,13 +300,19 @@ where
     }
 
     fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
-        let rows = A::ordered(owner).select(A::Target::as_select()).limit(1);
-        Locked::new(rows).load_all(conn)
+        let keys = A::ordered(owner)
+            .select(Pk::<A>::default())
+            .limit(1)
+            .load_all(conn)?;
+        A::lock_rows(A::owner_key(owner), keys, conn)
     }
 
     fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
-        let keys = A::ordered(owner).select(Pk::<A>::default()).limit(1);
-        Locked::new(keys).load_all(conn)
+        let keys = A::ordered(owner)
+            .select(Pk::<A>::default())
+            .limit(1)
+            .load_all(conn)?;
+        A::lock_keys(A::owner_key(owner), keys, conn)
     }
 }
 
