@@ -81,8 +81,10 @@ diesel::table! { items (id) { id -> Integer, owner_id -> Nullable<Integer>, labe
 
 /// Threads, each with its own connection.
 const THREADS: usize = 16;
-/// Operations per thread and run.
-const OPS: usize = 50;
+/// Operations per thread and run (`MIXED_OPS` overrides it, for a longer exploration).
+fn ops() -> usize {
+    std::env::var("MIXED_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(50)
+}
 /// Owners of a run whose owners the threads share.
 const SHARED_OWNERS: usize = 4;
 /// A run whose threads are not all done by then hangs (the test fails).
@@ -599,7 +601,7 @@ fn worker<C: Db, O: Mixed<C>>(thread: usize, conn: &mut C, shared: &Shared<O>) -
     let mut out = Outcome::default();
     let progress = &shared.progress[thread];
     shared.start.wait();
-    for n in 0..OPS {
+    for n in 0..ops() {
         let slot = if solo {
             thread
         } else {
@@ -1027,8 +1029,9 @@ where
     let total = started.elapsed();
 
     let mut table = format!(
-        "\nmixed {backend:?} [{}]: {THREADS} threads x {OPS} ops per run, {} runs in {:.1} s\n",
+        "\nmixed {backend:?} [{}]: {THREADS} threads x {} ops per run, {} runs in {:.1} s\n",
         schema.name(),
+        ops(),
         lines.len(),
         total.as_secs_f64()
     );
