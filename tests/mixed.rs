@@ -1,6 +1,7 @@
 //! The mixed-operations acceptance run of issue 8: 16 threads, each with its own
-//! connection, × 50 operations, every call through `retry::with_retry` with the default
-//! policy, on every backend, for every combination of
+//! connection, × 200 operations (`MIXED_OPS=n` for more), every call through
+//! `retry::with_retry` with the default policy (5 attempts), on every backend, for every
+//! combination of
 //!
 //! - `dependent`: `destroy`, `delete`, `nullify`, `destroy_async` (its jobs run with
 //!   `jobs::run_pending` at the end of the run, before the checks);
@@ -16,10 +17,9 @@
 //!   owner row first and its rows later in a job, the constraint is `ON DELETE SET NULL`,
 //!   as the library's audit expects — a plain one refuses every such destroy by design).
 //!
-//! That is 24 runs per schema on PostgreSQL and MySQL, 8 on SQLite, of 800 operations each
-//! (the issue asks for 200 per thread; 50 keeps every backend well under a minute: a run
-//! takes 0.2–1 s, a few PostgreSQL runs up to ~4 s where deadlocks wait for
-//! `deadlock_timeout`). The tables are recreated for each run.
+//! That is 24 runs per schema on PostgreSQL and MySQL, 8 on SQLite, of 3,200 operations
+//! each (a run takes about 1–1.5 s on 2 cores: 25–40 s per schema and backend). The
+//! tables are recreated for each run.
 //!
 //! Each thread draws its operations from a xorshift generator seeded with its index (no
 //! clock, no randomness: the same sequence of operations every time; which owner row an
@@ -47,6 +47,11 @@
 //!   a failure);
 //! - 0 errors surfaced other than those `NotFound`s, and 0 untyped errors (a
 //!   `DatabaseErrorKind::Unknown` that is not retryable);
+//! - 0 deadlocks, even among the attempts `with_retry` ran again: the lock order leaves no
+//!   cycle, between owners shared or not. The one exception is MySQL/MariaDB with the
+//!   unique index, where InnoDB's duplicate-key check locks a neighbouring owner's index
+//!   entry (README, *Lock order*): those are counted in the table, and absorbed by the
+//!   retry (0 surfaced);
 //! - `destroy_async`: every job succeeded and none is pending;
 //! - no hang: each run's threads all finish within [`RUN_BOUND`] (joined through a channel
 //!   with a timeout; no sleeps). A run that does not is reported with what each stuck thread
@@ -83,7 +88,10 @@ diesel::table! { items (id) { id -> Integer, owner_id -> Nullable<Integer>, labe
 const THREADS: usize = 16;
 /// Operations per thread and run (`MIXED_OPS` overrides it, for a longer exploration).
 fn ops() -> usize {
-    std::env::var("MIXED_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(50)
+    std::env::var("MIXED_OPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
 }
 /// Owners of a run whose owners the threads share.
 const SHARED_OWNERS: usize = 4;
@@ -478,7 +486,9 @@ struct Outcome {
 /// What a retryable error is, for the table.
 fn kind(e: &Error) -> &'static str {
     let m = e.to_string().to_lowercase();
-    if m.contains("deadlock") {
+    if matches!(e, Error::RowMoved { .. }) {
+        "row-moved"
+    } else if m.contains("deadlock") {
         "deadlock"
     } else if m.contains("lock wait timeout") || m.contains("lock timeout") {
         "lock-timeout"
@@ -521,13 +531,7 @@ fn call<C: Db, T>(
     mut f: impl FnMut(&mut C) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let mut seen = Vec::new();
-    // 16 threads moving rows between owners deadlock often on MySQL; more runs than the
-    // default 5 (each retry waits a jittered, doubling time, capped at 1 s).
-    let policy = RetryPolicy {
-        attempts: 12,
-        ..RetryPolicy::default()
-    };
-    let result = with_retry(conn, &policy, |c| {
+    let result = with_retry(conn, &RetryPolicy::default(), |c| {
         let _ = write!(progress.lock().unwrap(), "; {name}");
         let r = f(c);
         if let Err(e) = &r {
@@ -949,6 +953,20 @@ fn run<C: Db, O: Mixed<C>>(
         violations.push(format!(
             "owners in the table {owner_ids:?} are not the run's owner set {live:?}"
         ));
+    }
+    // The lock order: no two writers wait for each other in a cycle, whether they share
+    // owners or not. The one cycle no order of row locks prevents is InnoDB's
+    // duplicate-key check of a unique index on the foreign key (README, *Lock order*);
+    // `with_retry` absorbs those (checked above: 0 errors surfaced).
+    let deadlocks: usize = total
+        .retried
+        .iter()
+        .filter(|((_, kind), _)| *kind == "deadlock")
+        .map(|(_, n)| n)
+        .sum();
+    let innodb_unique_index = backend == Backend::Mysql && schema == Schema::Strict;
+    if deadlocks > 0 && !innodb_unique_index {
+        violations.push(format!("{deadlocks} deadlocks (retried)"));
     }
     if total.untyped > 0 && !killed {
         violations.push(format!("{} untyped errors", total.untyped));
