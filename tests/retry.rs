@@ -74,8 +74,8 @@ const SCHEMA: &[&str] = &[
 ];
 
 /// Diesel's transaction depth on `conn` (0: no transaction open).
-fn depth<C: Connection<TransactionManager = AnsiTransactionManager>>(conn: &mut C) -> u32 {
-    AnsiTransactionManager::transaction_manager_status_mut(conn)
+fn depth<C: Connection>(conn: &mut C) -> u32 {
+    C::TransactionManager::transaction_manager_status_mut(conn)
         .transaction_depth()
         .expect("transaction manager not broken")
         .map_or(0, |d| d.get())

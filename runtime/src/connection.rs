@@ -9,30 +9,51 @@ use diesel::Connection;
 
 use crate::backend::Backend;
 use crate::error::{is_connection_lost, is_deadlock, Error};
+use crate::retry::while_busy;
+
+/// The transaction manager of connection `C`.
+type Manager<C> = <C as Connection>::TransactionManager;
 
 /// A Diesel connection the generated methods run on: `SqliteConnection`, `PgConnection`
-/// or `MysqlConnection` (a pooled connection is passed as `&mut *pooled`).
+/// or `MysqlConnection`, or (feature `r2d2`) an r2d2 `PooledConnection` of one, passed
+/// as it is (`&mut pooled`).
 ///
-/// This is Diesel's `Connection` plus the knowledge of how to take a write lock on its
-/// backend; nothing needs implementing.
+/// This is Diesel's `Connection` plus the knowledge of how to open the library's write
+/// transaction on its backend; nothing needs implementing. Transactions go through the
+/// connection's own transaction manager, so one the caller opened (`conn.transaction`) is
+/// joined with a savepoint whatever the manager.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a connection diesel_has_one can run on",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection` (for a pooled connection, `&mut *pooled`)"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2` of diesel_has_one), with the matching backend feature of diesel_has_one enabled"
 )]
-pub trait Conn:
-    Connection<Backend = Self::DB, TransactionManager = AnsiTransactionManager>
-{
+pub trait Conn: Connection<Backend = Self::DB> {
     /// The connection's backend.
     type DB: Backend;
+
+    /// Opens the outermost transaction with `sql` (the backend's `BEGIN …`), recording it
+    /// in the connection's transaction manager as `begin_transaction` would.
+    #[doc(hidden)]
+    fn begin_write(&mut self, sql: &str) -> Result<(), DieselError>;
 }
 
-impl<C> Conn for C
-where
-    C: Connection<TransactionManager = AnsiTransactionManager>,
-    C::Backend: Backend,
-{
-    type DB = C::Backend;
+/// `Conn` for a connection of Diesel's own, whose transaction manager is
+/// `AnsiTransactionManager`.
+macro_rules! ansi_connection {
+    ($feature:literal, $conn:ty, $db:ty) => {
+        #[cfg(feature = $feature)]
+        impl Conn for $conn {
+            type DB = $db;
+
+            fn begin_write(&mut self, sql: &str) -> Result<(), DieselError> {
+                AnsiTransactionManager::begin_transaction_sql(self, sql)
+            }
+        }
+    };
 }
+
+ansi_connection!("sqlite", diesel::SqliteConnection, diesel::sqlite::Sqlite);
+ansi_connection!("postgres", diesel::PgConnection, diesel::pg::Pg);
+ansi_connection!("mysql", diesel::MysqlConnection, diesel::mysql::Mysql);
 
 /// Runs `f` in a transaction in which the caller may take write locks without deadlocking
 /// other writers, committing when it returns `Ok` and rolling back otherwise.
@@ -58,8 +79,8 @@ where
 {
     let outer = depth(conn)?;
     match <C::DB as Backend>::BEGIN_WRITE {
-        Some(begin) if outer == 0 => AnsiTransactionManager::begin_transaction_sql(conn, begin)?,
-        _ => AnsiTransactionManager::begin_transaction(conn)?,
+        Some(begin) if outer == 0 => while_busy(|| conn.begin_write(begin))?,
+        _ => Manager::<C>::begin_transaction(conn)?,
     }
     if let (Some(check), true) = (<C::DB as Backend>::NESTED_CHECK, outer > 0) {
         if let Err(e) = conn.batch_execute(check) {
@@ -77,7 +98,7 @@ where
         }
     };
     match result {
-        Ok(value) => match AnsiTransactionManager::commit_transaction(conn) {
+        Ok(value) => match Manager::<C>::commit_transaction(conn) {
             Ok(()) => Ok(value),
             Err(e) if outer == 0 => Err(if is_connection_lost(&e) {
                 Error::CommitOutcomeUnknown { source: e }
@@ -116,7 +137,7 @@ where
 
 /// How many transactions and savepoints Diesel has open on `conn` (0: none).
 pub(crate) fn depth<C: Conn>(conn: &mut C) -> Result<u32, DieselError> {
-    Ok(AnsiTransactionManager::transaction_manager_status_mut(conn)
+    Ok(Manager::<C>::transaction_manager_status_mut(conn)
         .transaction_depth()?
         .map_or(0, NonZeroU32::get))
 }
@@ -132,7 +153,7 @@ fn roll_back_to<C: Conn>(conn: &mut C, outer: u32) -> Result<(), DieselError> {
             Ok(_) => return first_error.map_or(Ok(()), Err),
             Err(broken) => return Err(first_error.unwrap_or(broken)),
         }
-        if let Err(e) = AnsiTransactionManager::rollback_transaction(conn) {
+        if let Err(e) = Manager::<C>::rollback_transaction(conn) {
             first_error.get_or_insert(e);
         }
     }

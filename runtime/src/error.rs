@@ -238,6 +238,11 @@ pub(crate) fn retryable(e: &diesel::result::Error) -> bool {
     })
 }
 
+/// True for SQLite's `SQLITE_BUSY`: another connection holds the write lock.
+pub(crate) fn is_busy(e: &diesel::result::Error) -> bool {
+    message(e).is_some_and(|m| m.starts_with("database is locked"))
+}
+
 /// PostgreSQL 40P01, MySQL 1213 (also reported by Diesel as `SerializationFailure` from
 /// prepared statements on MySQL).
 fn is_deadlock_message(m: &str) -> bool {

@@ -69,6 +69,8 @@ pub mod moving;
 mod null;
 mod omits;
 pub mod persist;
+#[cfg(feature = "r2d2")]
+pub mod pooled;
 pub mod preload;
 pub mod replace;
 pub mod retry;

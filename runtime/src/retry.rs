@@ -125,6 +125,39 @@ where
     }
 }
 
+/// How long the library's own write transaction waits for a busy SQLite database before
+/// it reports `SQLITE_BUSY` ("database is locked"): 5 s, ActiveRecord's default SQLite
+/// `timeout`. Needed because a connection without `PRAGMA busy_timeout` (every pool's
+/// default) fails a `BEGIN IMMEDIATE` at once while another connection writes.
+pub const SQLITE_BUSY_WAIT: Duration = Duration::from_secs(5);
+
+/// Runs `begin` (a statement that takes the write lock and nothing else, so running it
+/// again is safe) again while it fails with `SQLITE_BUSY`, waiting a jittered, doubling
+/// time (1 ms up to 50 ms) in between, [`SQLITE_BUSY_WAIT`] in all at most.
+pub(crate) fn while_busy(
+    mut begin: impl FnMut() -> Result<(), diesel::result::Error>,
+) -> Result<(), diesel::result::Error> {
+    let policy = RetryPolicy {
+        attempts: u32::MAX,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(50),
+    };
+    let mut jitter = XorShift::new();
+    let mut waited = Duration::ZERO;
+    let mut failures = 0;
+    loop {
+        match begin() {
+            Err(e) if crate::error::is_busy(&e) && waited < SQLITE_BUSY_WAIT => {
+                failures += 1;
+                let wait = policy.cap(failures).mul_f64(0.5 + jitter.unit() / 2.0);
+                std::thread::sleep(wait);
+                waited += wait;
+            }
+            result => return result,
+        }
+    }
+}
+
 /// xorshift64*: jitter only, no dependency; seeded from std's per-process random keys.
 struct XorShift(u64);
 

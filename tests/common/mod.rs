@@ -220,45 +220,23 @@ impl Instrumentation for Statements {
 /// [`Backend`].
 #[macro_export]
 macro_rules! backend_tests {
-    (schema = $schema:expr; $(fn $name:ident($conn:ident, $backend:ident) $body:block)*) => {
-        #[cfg(feature = "sqlite")]
-        mod sqlite {
+    (schema = $schema:expr; $($tests:tt)*) => {
+        $crate::backend_tests!(@mod sqlite, (feature = "sqlite"), $crate::common::sqlite, $schema; $($tests)*);
+        $crate::backend_tests!(@mod postgres, (feature = "postgres"), $crate::common::postgres, $schema; $($tests)*);
+        $crate::backend_tests!(@mod mysql, (feature = "mysql"), $crate::common::mysql, $schema; $($tests)*);
+        $crate::backend_tests!(@mod sqlite_r2d2, (all(feature = "sqlite", feature = "r2d2")), $crate::common::sqlite_pooled, $schema; $($tests)*);
+        $crate::backend_tests!(@mod postgres_r2d2, (all(feature = "postgres", feature = "r2d2")), $crate::common::postgres_pooled, $schema; $($tests)*);
+        $crate::backend_tests!(@mod mysql_r2d2, (all(feature = "mysql", feature = "r2d2")), $crate::common::mysql_pooled, $schema; $($tests)*);
+    };
+    (@mod $module:ident, ($($cfg:tt)*), $open:path, $schema:expr; $(fn $name:ident($conn:ident, $backend:ident) $body:block)*) => {
+        #[cfg($($cfg)*)]
+        mod $module {
             #[allow(unused_imports)]
             use super::*;
             $(
                 #[test]
                 fn $name() {
-                    let mut db = $crate::common::sqlite(stringify!($name), $schema);
-                    #[allow(unused_variables)]
-                    let $backend = db.backend;
-                    let $conn = &mut db.conn;
-                    $body
-                }
-            )*
-        }
-        #[cfg(feature = "postgres")]
-        mod postgres {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[test]
-                fn $name() {
-                    let mut db = $crate::common::postgres(stringify!($name), $schema);
-                    #[allow(unused_variables)]
-                    let $backend = db.backend;
-                    let $conn = &mut db.conn;
-                    $body
-                }
-            )*
-        }
-        #[cfg(feature = "mysql")]
-        mod mysql {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[test]
-                fn $name() {
-                    let mut db = $crate::common::mysql(stringify!($name), $schema);
+                    let mut db = $open(stringify!($name), $schema);
                     #[allow(unused_variables)]
                     let $backend = db.backend;
                     let $conn = &mut db.conn;
@@ -307,6 +285,12 @@ pub struct Connector<C> {
 }
 
 impl<C> Connector<C> {
+    /// What the connections are opened to: the SQLite file's path, the PostgreSQL schema,
+    /// the MySQL database.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
     /// A new connection to the test database.
     pub fn connect(&self) -> C {
         (self.open)(&self.target)
@@ -439,4 +423,69 @@ macro_rules! shared_backend_tests {
             }
         )*
     };
+}
+
+/// A test database reached through an r2d2 pool of one connection, as a service would
+/// hold it: `conn` is the `PooledConnection` the pool handed out, passed to the methods as
+/// it is. The database is a [`SharedDb`]'s (a SQLite file), dropped at the end.
+#[cfg(feature = "r2d2")]
+pub struct PooledDb<C: Connection + diesel::r2d2::R2D2Connection + 'static> {
+    pub conn: diesel::r2d2::PooledConnection<diesel::r2d2::ConnectionManager<C>>,
+    pub backend: Backend,
+    _db: SharedDb<C>,
+}
+
+/// Runs the per-connection setup a test database needs on every connection the pool opens.
+#[cfg(feature = "r2d2")]
+#[derive(Debug)]
+struct Setup(String);
+
+#[cfg(feature = "r2d2")]
+impl<C: SimpleConnection> diesel::r2d2::CustomizeConnection<C, diesel::r2d2::Error> for Setup {
+    fn on_acquire(&self, conn: &mut C) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&self.0)
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+#[cfg(feature = "r2d2")]
+fn pooled<C>(db: SharedDb<C>, url: String, setup: String) -> PooledDb<C>
+where
+    C: Connection + diesel::r2d2::R2D2Connection + 'static,
+{
+    let pool = diesel::r2d2::Pool::builder()
+        .max_size(1)
+        .connection_customizer(Box::new(Setup(setup)))
+        .build(diesel::r2d2::ConnectionManager::<C>::new(url))
+        .expect("r2d2 pool");
+    PooledDb {
+        conn: pool.get().expect("a pooled connection"),
+        backend: db.db.backend,
+        _db: db,
+    }
+}
+
+#[cfg(all(feature = "sqlite", feature = "r2d2"))]
+pub fn sqlite_pooled(test: &str, schema: &[&str]) -> PooledDb<SqliteConnection> {
+    let db = sqlite_shared(test, schema);
+    let path = db.connector.target.clone();
+    pooled(
+        db,
+        path,
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;".into(),
+    )
+}
+
+#[cfg(all(feature = "postgres", feature = "r2d2"))]
+pub fn postgres_pooled(test: &str, schema: &[&str]) -> PooledDb<PgConnection> {
+    let db = postgres_shared(test, schema);
+    let setup = format!("SET search_path TO {}", db.db.name);
+    pooled(db, pg_url(), setup)
+}
+
+#[cfg(all(feature = "mysql", feature = "r2d2"))]
+pub fn mysql_pooled(test: &str, schema: &[&str]) -> PooledDb<MysqlConnection> {
+    let db = mysql_shared(test, schema);
+    let url = format!("{}/{}", mysql_url(), db.db.name);
+    pooled(db, url, "DO 0".into())
 }

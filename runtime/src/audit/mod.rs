@@ -123,13 +123,13 @@ pub use schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
 use crate::association::{declarations, Declaration};
 
 /// A connection whose database schema the audit can read: `SqliteConnection`,
-/// `PgConnection` or `MysqlConnection` (each behind the cargo feature of its backend; for
-/// a pooled connection pass `&mut *pooled`).
+/// `PgConnection` or `MysqlConnection` (each behind the cargo feature of its backend), or
+/// an r2d2 `PooledConnection` of one (feature `r2d2`).
 ///
 /// Sealed: each implementation holds its backend's introspection queries.
 #[diagnostic::on_unimplemented(
     message = "the schema audit cannot read the schema through `{Self}`",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection` (for a pooled connection, `&mut *pooled`), with the matching feature of diesel_has_one enabled"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2` of diesel_has_one), with the matching backend feature of diesel_has_one enabled"
 )]
 pub trait Introspect: sealed::Sealed {
     /// The dialect of the fix statements.

@@ -26,7 +26,7 @@ mod schema;
 mod store;
 mod worker;
 
-pub use handlers::{AsyncDestroy, Handlers};
+pub use handlers::{AsyncDestroy, Handlers, RunJob};
 pub use run::run;
 pub use schema::{diesel_has_one_jobs, Job};
 pub use store::JobStore;

@@ -8,10 +8,10 @@ use super::schema::{diesel_has_one_jobs as jobs, Job};
 use crate::connection::Conn;
 
 /// A connection that can hold durable jobs: `SqliteConnection`, `PgConnection`,
-/// `MysqlConnection`.
+/// `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot store diesel_has_one jobs",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2` of diesel_has_one)"
 )]
 pub trait JobStore: Conn + diesel::connection::SimpleConnection + super::Handlers {
     /// The jobs table's DDL for this backend, for a migration.
