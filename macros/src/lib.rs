@@ -23,7 +23,9 @@ use proc_macro::TokenStream;
 /// declared twice. Container attributes of its own:
 ///
 /// - `#[has_one(name, option = value, …)]`, once per association (Rails' `has_one :name`),
-///   with the options below.
+///   with the options below; or nested, `#[has_one(name(option = value, …))]`, the same
+///   declaration in a form clippy's `duplicated_attributes` does not flag when two
+///   associations share an option.
 /// - `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…")]`: the
 ///   destroy hooks (`fn(&Self, &mut C) -> Result<(), diesel_has_one::Error>`) and the type
 ///   string stored in polymorphic type columns (default: the struct's name).

@@ -310,7 +310,11 @@ fn parse_one(
     cx: &mut Ctxt,
 ) -> syn::Result<Association> {
     let name = parse_name(input, span)?;
-    let (opts, seen) = parse_options(input, &name, cx)?;
+    let (opts, seen) = if input.peek(syn::token::Paren) {
+        nested_options(input, &name, cx)?
+    } else {
+        parse_options(input, &name, cx)?
+    };
     if let (Some((key, _)), None) = (&opts.foreign_type, &opts.as_) {
         cx.error(
             key,
@@ -358,21 +362,60 @@ fn parse_name(input: ParseStream, span: Span) -> syn::Result<Ident> {
     })
 }
 
-/// `, key = value` after the name, dispatched on [`OPTIONS`]. A bad value is reported and
-/// the next option is read; only a missing comma (or `key value`) stops the declaration.
+/// The options of the nested form, `name(key = value, …)`, which clippy's
+/// `duplicated_attributes` keys by the association's name (see the README). Nothing may
+/// follow it but a trailing comma: one association per attribute.
+fn nested_options(input: ParseStream, name: &Ident, cx: &mut Ctxt) -> syn::Result<(Options, Seen)> {
+    let content;
+    syn::parenthesized!(content in input);
+    let parsed = options_list(&content, name.to_string(), cx)?;
+    if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+    }
+    if !input.is_empty() {
+        return Err(input.error(format!(
+            "the options of `{name}` go inside `{name}(…)`: write `#[has_one({name}(option = \"…\", …))]`, one association per `#[has_one]`"
+        )));
+    }
+    Ok(parsed)
+}
+
+/// `, key = value, …` after the name.
 fn parse_options(input: ParseStream, name: &Ident, cx: &mut Ctxt) -> syn::Result<(Options, Seen)> {
+    if input.is_empty() {
+        return Ok((Options::default(), Seen::new()));
+    }
+    expect_comma(input, &name.to_string())?;
+    options_list(input, name.to_string(), cx)
+}
+
+/// `,` after the item `previous` (`profile`, `dependent = …`).
+fn expect_comma(input: ParseStream, previous: &str) -> syn::Result<()> {
+    if !input.peek(Token![,]) {
+        return Err(input.error(format!(
+            "expected `,` after `{previous}`: write `#[has_one(name, option = \"…\", …)]`"
+        )));
+    }
+    input.parse::<Token![,]>().map(drop)
+}
+
+/// `key = value, …` (a trailing comma allowed), dispatched on [`OPTIONS`]. A bad value is
+/// reported and the next option is read; only a missing comma (or `key value`) stops the
+/// declaration.
+fn options_list(
+    input: ParseStream,
+    mut previous: String,
+    cx: &mut Ctxt,
+) -> syn::Result<(Options, Seen)> {
     let mut opts = Options::default();
     let mut seen = Seen::new();
-    let mut previous = name.to_string();
+    let mut first = true;
     while !input.is_empty() {
-        if !input.peek(Token![,]) {
-            return Err(input.error(format!(
-                "expected `,` after `{previous}`: write `#[has_one(name, option = \"…\", …)]`"
-            )));
-        }
-        input.parse::<Token![,]>()?;
-        if input.is_empty() {
-            break;
+        if !std::mem::take(&mut first) {
+            expect_comma(input, &previous)?;
+            if input.is_empty() {
+                break;
+            }
         }
         let key: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
             syn::Error::new(
