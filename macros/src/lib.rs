@@ -61,6 +61,7 @@ use proc_macro::TokenStream;
 /// | `validate` | `validate = true` | no | the new or changed row is validated (`diesel_has_one::Validate`) before any write |
 /// | `required` | `required = true` | no | `save_with_` fails with `Error::Invalid` when no row would exist after it |
 /// | `touch` | `touch = true`, `touch = "updated_at"` | no | the row's `updated_at` (or the named column) is set to now when the owner is saved or destroyed |
+/// | `deprecated` | `deprecated = true`, `deprecated = "use billing_address"` | yes | every method of the association is `#[deprecated]` (with this note): each use warns at compile time, destroying the owner does not |
 /// <!-- end of has_one options -->
 ///
 /// Any other option is a compile error naming the valid ones. On a bad declaration the

@@ -12,7 +12,7 @@ use proc_macro2::Span;
 use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Path, Token};
 
-use crate::ast::{Association, Dependent, Polymorphic, Scope, Through};
+use crate::ast::{Association, Dependent, Deprecated, Polymorphic, Scope, Through};
 use crate::ctxt::Ctxt;
 use crate::names;
 
@@ -216,6 +216,20 @@ pub const OPTIONS: &[OptionSpec] = &[
         example: "updated_at",
         doc: "the row's `updated_at` (or the named column) is set to now when the owner is saved or destroyed",
     },
+    OptionSpec {
+        name: "deprecated",
+        kind: Kind::FlagOrString(
+            |o, _, on| o.deprecated = on.then_some(Deprecated { note: None }),
+            |o, g, _| {
+                o.deprecated = Some(Deprecated {
+                    note: Some(g.value.clone()),
+                });
+            },
+        ),
+        through: WithThrough::Either,
+        example: "use billing_address",
+        doc: "every method of the association is `#[deprecated]` (with this note): each use warns at compile time, destroying the owner does not",
+    },
 ];
 
 /// The spec of the option `key`, if there is one.
@@ -297,6 +311,7 @@ pub struct Options {
     validate: bool,
     required: bool,
     touch: Option<Ident>,
+    deprecated: Option<Deprecated>,
 }
 
 /// The options given, in order, each with the key as written.
@@ -518,6 +533,7 @@ fn association(owner: &Ident, name: Ident, opts: Options) -> Association {
         validate: opts.validate,
         required: opts.required,
         touch: opts.touch,
+        deprecated: opts.deprecated,
         through,
         target: opts.class_name.unwrap_or_else(|| names::class_of(&name)),
         foreign_key: opts.foreign_key.unwrap_or(default_foreign_key),

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
-use crate::ast::{Association, Model};
+use crate::ast::{Association, Deprecated, Model};
 use crate::names;
 
 use super::association::marker;
@@ -14,6 +14,7 @@ use super::association::marker;
 pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let (owner, target, marker, name) = (&m.ident, &a.target, marker(a), &a.name);
     let docs = Docs::new(owner, a);
+    let deprecated = deprecated(a);
     let reader = reader(a, &docs);
     let many = many(a, &docs);
     let query_fn = format_ident!("{}_query", name);
@@ -40,6 +41,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #reader
 
             #[doc = #query]
+            #deprecated
             pub fn #query_fn<'q>(&'q self) -> <#marker as _rt::QueriesFor<'q>>::Ordered
             where
                 #marker: _rt::QueriesFor<'q>,
@@ -48,11 +50,13 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #build]
+            #deprecated
             pub fn #build_fn<__V: _rt::OmitsLinks<#marker>>(&self, values: __V) -> _rt::Built<'_, #marker, __V> {
                 _rt::Built::new(self, values)
             }
 
             #[doc = #create]
+            #deprecated
             pub fn #create_fn<__C, __V>(&self, conn: &mut __C, values: __V) -> _rt::Result<#target>
             where
                 #writes
@@ -63,6 +67,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #set]
+            #deprecated
             pub fn #set_fn<__C>(&self, conn: &mut __C, target: _rt::Option<&#target>) -> _rt::Result<()>
             where
                 #writes
@@ -72,17 +77,29 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #save]
+            #deprecated
             pub fn #save_fn(&self) -> _rt::Save<#marker, _rt::KeepOwner<'_, Self>, _rt::KeepRow> {
                 _rt::Save::keep(self)
             }
 
             #[doc = #insert]
+            #deprecated
             pub fn #insert_fn<__I>(values: __I) -> _rt::Save<#marker, _rt::InsertOwner<__I>, _rt::KeepRow> {
                 _rt::Save::insert(values)
             }
 
             #many
         }
+    }
+}
+
+/// `#[deprecated]` (with the note given) for every method of a `deprecated` association;
+/// nothing otherwise. Destroying the owner never calls these methods, so it does not warn.
+pub fn deprecated(a: &Association) -> TokenStream {
+    match &a.deprecated {
+        None => TokenStream::new(),
+        Some(Deprecated { note: None }) => quote!(#[deprecated]),
+        Some(Deprecated { note: Some(note) }) => quote!(#[deprecated(note = #note)]),
     }
 }
 
@@ -102,8 +119,10 @@ fn reader(a: &Association, docs: &Docs) -> TokenStream {
             quote_spanned!(span=> <__C as _rt::StrictLoading<#marker>>::lazy_read(conn, self)),
         ),
     };
+    let deprecated = deprecated(a);
     quote! {
         #[doc = #doc]
+        #deprecated
         pub fn #name<__C: _rt::Conn>(&self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
         where
             #bound
@@ -120,9 +139,11 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
     let preload_fn = format_ident!("preload_{}", a.name);
     let eager_fn = format_ident!("eager_load_{}", a.name);
     let (preload, eager) = (&docs.preload, &docs.eager);
+    let deprecated = deprecated(a);
     if a.scope.as_ref().is_some_and(|s| s.takes_owner) {
         return quote! {
             #[doc = #preload]
+            #deprecated
             pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
             where
                 __C: _rt::InstanceDependentScope<#marker>,
@@ -131,6 +152,7 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
             }
 
             #[doc = #eager]
+            #deprecated
             pub fn #eager_fn<__Q: _rt::InstanceDependentScope<#marker>>(query: __Q) -> __Q {
                 <__Q as _rt::InstanceDependentScope<#marker>>::unavailable()
             }
@@ -138,6 +160,7 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
     }
     quote! {
         #[doc = #preload]
+        #deprecated
         pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
         where
             __C: _rt::Conn,
@@ -147,6 +170,7 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
         }
 
         #[doc = #eager]
+        #deprecated
         pub fn #eager_fn<__Q: _rt::EagerLoads<#marker, __DB>, __DB>(query: __Q) -> __Q::Output {
             _rt::EagerLoads::eager_load(query)
         }

@@ -52,6 +52,13 @@ fn effect(name: &str) -> Option<(&'static str, Check)> {
         "validate" => ("", |a| a.validate),
         "required" => ("", |a| a.required),
         "touch" => ("", |a| a.touch.as_ref().is_some_and(|t| t == "updated_at")),
+        "deprecated" => ("", |a| {
+            a.deprecated.as_ref().is_some_and(|d| {
+                d.note
+                    .as_ref()
+                    .is_none_or(|n| n.value() == "use billing_address")
+            })
+        }),
         _ => return None,
     })
 }
