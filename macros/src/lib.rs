@@ -1,8 +1,9 @@
-//! The derive behind `diesel_has_one`: `#[derive(Model)]` with `#[has_one(…)]`.
+//! The derive behind `diesel_has_one`: `#[derive(Model)]` with `#[has_one(…)]`. Depend on
+//! `diesel_has_one`, which re-exports it with the runtime the expansion calls.
 //!
-//! The pipeline is visible in the modules: [`attr`] parses the attributes (Diesel's own
-//! and ours) into the [`ast`], [`validate`] checks what can be checked without types,
-//! [`expand`] generates code. Nothing is generated before validation has passed.
+//! The pipeline is visible in the (private) modules: `attr` parses the attributes
+//! (Diesel's own and ours) into the `ast`, `validate` checks what can be checked without
+//! types, `expand` generates code. Nothing is generated before validation has passed.
 //! Checks that need types (a column's SQL type, another model's `belongs_to`) are emitted
 //! as trait bounds spanned on the user's token, so rustc reports them there.
 

@@ -1,19 +1,19 @@
 //! The owner's methods of one association: thin, documented calls into the runtime,
 //! whose bounds name what the call needs (so a failed bound is reported at the call).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::ast::{Association, Deprecated, Model};
-use crate::names;
 
 use super::association::marker;
+use super::docs::Docs;
 
 /// `impl Owner { profile, profile_query, build_profile, create_profile, set_profile,
 /// save_with_profile, insert_with_profile, preload_profile, eager_load_profile }`.
 pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let (owner, target, marker, name) = (&m.ident, &a.target, marker(a), &a.name);
-    let docs = Docs::new(owner, a);
+    let docs = Docs::new(m, a);
     let deprecated = deprecated(a);
     let reader = reader(a, &docs);
     let many = many(a, &docs);
@@ -173,39 +173,6 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
         #deprecated
         pub fn #eager_fn<__Q: _rt::EagerLoads<#marker, __DB>, __DB>(query: __Q) -> __Q::Output {
             _rt::EagerLoads::eager_load(query)
-        }
-    }
-}
-
-/// The rustdoc of the generated methods, naming the association and its Rails counterpart.
-pub struct Docs {
-    pub reader: String,
-    pub strict: String,
-    pub query: String,
-    pub build: String,
-    pub create: String,
-    pub set: String,
-    pub save: String,
-    pub insert: String,
-    pub preload: String,
-    pub eager: String,
-}
-
-impl Docs {
-    pub fn new(owner: &Ident, a: &Association) -> Docs {
-        let name = &a.name;
-        let owner_snake = names::snake(owner);
-        Docs {
-            reader: format!("The associated row: the linked row with the lowest primary key (one `SELECT … LIMIT 1`). Rails: `{owner_snake}.{name}`."),
-            strict: format!("Not available: `{name}` is declared with `strict_loading`. Calling it is a compile error; load it with `{owner}::preload_{name}` or `{owner}::eager_load_{name}`."),
-            query: format!("The typed Diesel query of the `{name}` association (linked rows by primary key), to refine with `.select`, `.filter`, …."),
-            build: format!("An unsaved `{name}` made of `values`: writes nothing until `.save(conn)` runs the replace transaction. Rails: `build_{name}` (which already unlinks the old row; here it does not)."),
-            create: format!("Replaces the `{name}` by a new row made of `values` (without the foreign key). Validates `values` first when the association declares `validate` or `autosave` (`Error::Invalid`, nothing written); then, in one transaction: lock the owner row, remove the old row per `dependent`, insert. Any error leaves the database as it was. Rails: `create_{name}` / `create_{name}!`."),
-            set: format!("Links an existing row as the `{name}` (`Some`), or removes the current one (`None`), removing the old row per `dependent`, in one transaction. Validates the row first with `validate`/`autosave`, and `None` is `Error::Invalid` with `required`; nothing is written then. Rails: `{name} = record` / `{name} = nil`."),
-            save: format!("Saves this owner with its `{name}` in one transaction: say what to write with `.update_owner(changes)`, `.new_row(values)`, `.update_row(&row, changes)`, `.destroy_row(&row)`, then `.save(conn)`; `autosave`, `validate` and `required` decide what is validated and written (see `diesel_has_one::autosave`). Rails: `owner.save` with `autosave`."),
-            insert: format!("Inserts an owner from `values` together with its `{name}` (`.new_row(values)`), in one transaction; see `save_with_{name}`. Needs an auto-increment integer primary key."),
-            preload: format!("The `{name}` of each owner, aligned with `owners`, in one query whatever their number. Rails: `includes(:{name})` / `preload(:{name})`."),
-            eager: format!("`query` (any owner query: `{owner_snake}s::table.filter(…).order(…)`) `LEFT JOIN`ed with the `{name}`, selecting `({owner}, Option<Target>)`: one query. When several rows match one owner, the one with the lowest primary key is joined, as by the reader and preload. Needs `allow_tables_to_appear_in_same_query!` for both tables. Rails: `eager_load(:{name})`."),
         }
     }
 }

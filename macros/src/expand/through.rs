@@ -13,7 +13,7 @@ use quote::{format_ident, quote, quote_spanned};
 use crate::ast::{Association, Model};
 use crate::names;
 
-use super::methods::Docs;
+use super::docs::Docs;
 
 /// One table of the chain.
 struct Hop {
@@ -227,7 +227,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     );
     let (correlated_ty, correlated_expr) = (&correlated.ty, &correlated.expr);
 
-    let docs = Docs::new(owner, a);
+    let docs = Docs::new(m, a);
     let deprecated = super::methods::deprecated(a);
     let reader = reader(a, &chain, &docs, target, &ordered_fn, &marker);
     let preload = preload(&chain, target, &preload_fn, &docs.preload, start);
