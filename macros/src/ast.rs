@@ -86,6 +86,14 @@ pub struct Association {
     pub required: bool,
     /// `touch = true` (`updated_at`) or `touch = "column"`.
     pub touch: Option<Ident>,
+    /// `deprecated = true` or `deprecated = "note"` (Rails 8.1).
+    pub deprecated: Option<Deprecated>,
+}
+
+/// `deprecated`: every generated method of the association carries `#[deprecated]`.
+pub struct Deprecated {
+    /// The note shown with each use (`deprecated = "use billing_address"`).
+    pub note: Option<LitStr>,
 }
 
 /// `has_one :club, through: :membership`.

@@ -1,8 +1,9 @@
-//! The derive behind `diesel_has_one`: `#[derive(Model)]` with `#[has_one(…)]`.
+//! The derive behind `diesel_has_one`: `#[derive(Model)]` with `#[has_one(…)]`. Depend on
+//! `diesel_has_one`, which re-exports it with the runtime the expansion calls.
 //!
-//! The pipeline is visible in the modules: [`attr`] parses the attributes (Diesel's own
-//! and ours) into the [`ast`], [`validate`] checks what can be checked without types,
-//! [`expand`] generates code. Nothing is generated before validation has passed.
+//! The pipeline is visible in the (private) modules: `attr` parses the attributes
+//! (Diesel's own and ours) into the `ast`, `validate` checks what can be checked without
+//! types, `expand` generates code. Nothing is generated before validation has passed.
 //! Checks that need types (a column's SQL type, another model's `belongs_to`) are emitted
 //! as trait bounds spanned on the user's token, so rustc reports them there.
 
@@ -23,7 +24,9 @@ use proc_macro::TokenStream;
 /// declared twice. Container attributes of its own:
 ///
 /// - `#[has_one(name, option = value, …)]`, once per association (Rails' `has_one :name`),
-///   with the options below.
+///   with the options below; or nested, `#[has_one(name(option = value, …))]`, the same
+///   declaration in a form clippy's `duplicated_attributes` does not flag when two
+///   associations share an option.
 /// - `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…")]`: the
 ///   destroy hooks (`fn(&Self, &mut C) -> Result<(), diesel_has_one::Error>`) and the type
 ///   string stored in polymorphic type columns (default: the struct's name).
@@ -59,6 +62,7 @@ use proc_macro::TokenStream;
 /// | `validate` | `validate = true` | no | the new or changed row is validated (`diesel_has_one::Validate`) before any write |
 /// | `required` | `required = true` | no | `save_with_` fails with `Error::Invalid` when no row would exist after it |
 /// | `touch` | `touch = true`, `touch = "updated_at"` | no | the row's `updated_at` (or the named column) is set to now when the owner is saved or destroyed |
+/// | `deprecated` | `deprecated = true`, `deprecated = "use billing_address"` | yes | every method of the association is `#[deprecated]` (with this note): each use warns at compile time, destroying the owner does not |
 /// <!-- end of has_one options -->
 ///
 /// Any other option is a compile error naming the valid ones. On a bad declaration the

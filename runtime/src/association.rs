@@ -184,7 +184,7 @@ pub trait Insert<C: Conn, V>: Statements<C> {
     }
 }
 
-/// One declared `has_one`, as the derive registered it: what [`declarations`](crate::declarations)
+/// One declared `has_one`, as the derive registered it: what [`declarations`]
 /// returns and the schema audit checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Declaration {

@@ -14,7 +14,7 @@
 //! | `autosave = false` | not written | not written | not destroyed |
 //!
 //! `validate = true` (default false, like Rails; implied by `autosave = true`) runs
-//! [`Validate`](crate::Validate) on the new or changed row before any write. `required = true`
+//! [`Validate`] on the new or changed row before any write. `required = true`
 //! fails the save when, after it, no associated row would exist.
 
 use std::marker::PhantomData;
@@ -77,7 +77,7 @@ impl<V: ?Sized> ValidateWith<V> for NotValidated {
 }
 
 /// The values `V` of a new row pass association `A`'s validation: `V:`
-/// [`Validate`](crate::Validate) when the association declares `validate` or `autosave`.
+/// [`Validate`] when the association declares `validate` or `autosave`.
 pub trait ValidatesValues<V>: HasOne {
     /// [`validate`](crate::replace::validate) of `values`.
     fn validate_values(values: &V) -> Result<(), Error>;

@@ -95,7 +95,7 @@ where
 }
 
 /// `query LEFT JOIN target ON … SELECT (owner, Option<target>)`, for the generated
-/// `eager_load_…`. A runtime trait for the same reason as [`InsertWithKey`]: its bounds are
+/// `eager_load_…`. A runtime trait for the same reason as `InsertWithKey` (in `__private`): its bounds are
 /// proven where the owner query type is known.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be `LEFT JOIN`ed with this association's table",

@@ -1,10 +1,33 @@
 //! Rails' `has_one` association, done right, for Diesel.
 //!
 //! Annotate ordinary Diesel structs with `#[derive(Model)]` and
-//! `#[has_one(profile, dependent = "destroy")]`; the derive expands at compile time into
-//! typed Diesel queries for every association method, and this crate holds what cannot be
-//! generated per association: the replace transaction, `dependent` handling and the error
-//! type. See the README for the full Rails ↔ here table.
+//! `#[has_one(profile, dependent = "destroy")]`; the derive reads Diesel's own attributes
+//! (`table_name`, `primary_key`, `belongs_to`) and expands at compile time into typed Diesel
+//! queries for every association method, on SQLite, PostgreSQL and MySQL (features
+//! `sqlite`, the default, `postgres`, `mysql`). This crate holds what cannot be generated
+//! per association: the replace transaction, `dependent` handling, autosave, `destroy_async`
+//! jobs ([`jobs`]), the schema [`audit`], retries ([`retry`]) and the [`Error`] type.
+//!
+//! Every option of `#[has_one(…)]` and `#[model(…)]` is listed, with its value and meaning,
+//! in the derive's documentation: [`Model`](derive@Model).
+//!
+//! Generated for `#[has_one(profile, …)]` on `User` (each method's rustdoc says what SQL it
+//! runs):
+//!
+//! | Rails | here |
+//! |---|---|
+//! | `user.profile` | `user.profile(conn)`: one `SELECT … LIMIT 1` |
+//! | association scope | `user.profile_query()`: the typed Diesel query, to refine |
+//! | `user.build_profile(attrs)` | `user.build_profile(values)`, writes nothing until `.save(conn)` |
+//! | `user.create_profile(attrs)` | `user.create_profile(conn, values)`: the replace transaction |
+//! | `user.profile = other` / `nil` | `user.set_profile(conn, Some(&other))` / `(conn, None)` |
+//! | `User.includes(:profile)` | `User::preload_profile(&users, conn)`: one query for all owners |
+//! | `User.eager_load(:profile)` | `User::eager_load_profile(users::table)`: one `LEFT JOIN` |
+//! | `user.save` with `autosave` | `user.save_with_profile()…save(conn)`, `User::insert_with_profile(v)` |
+//! | `user.destroy` | `user.destroy(conn)` ([`Model`](trait@Model)): hooks and dependents, one transaction |
+//!
+//! `values` is any `Insertable` for the target table without the foreign key: the generated
+//! code adds it. There is no association cache: a reader always reads.
 //!
 //! ```
 //! use diesel::prelude::*;
@@ -40,7 +63,6 @@
 //! assert_eq!(profiles::table.count().get_result::<i64>(conn)?, 0);
 //! # Ok(()) }
 //! ```
-#![cfg_attr(not(feature = "sqlite"), allow(rustdoc::broken_intra_doc_links))]
 #![warn(missing_docs)]
 
 extern crate self as diesel_has_one;

@@ -2,7 +2,7 @@
 //!
 //! Validation first (per the association's `validate`, `autosave` and `required`), before
 //! anything is read or written. Then one transaction: lock the owner row (for a row moved
-//! from another owner, both owner rows in key order: [`moving`](crate::moving)), remove
+//! from another owner, both owner rows in key order: [`moving`]), remove
 //! the old row per `dependent`, then write the new one. Removing before inserting means a
 //! unique index on the foreign key never trips, and any failure — the new row rejected by
 //! the database, a hook aborting, a NOT NULL key that cannot be unlinked — leaves the old
@@ -41,7 +41,7 @@ where
 ///
 /// The owner rows are locked before any row, lower key first: this owner's and, when
 /// `target` is linked to another owner, that owner's too (a move changes both owners'
-/// rows); then `target`. See [`moving`](crate::moving), and [`Error::RowMoved`].
+/// rows); then `target`. See [`moving`], and [`Error::RowMoved`].
 pub fn set<A, C>(owner: &A::Owner, target: Option<&A::Target>, conn: &mut C) -> Result<(), Error>
 where
     C: Conn,

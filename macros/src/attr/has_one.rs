@@ -12,7 +12,7 @@ use proc_macro2::Span;
 use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Path, Token};
 
-use crate::ast::{Association, Dependent, Polymorphic, Scope, Through};
+use crate::ast::{Association, Dependent, Deprecated, Polymorphic, Scope, Through};
 use crate::ctxt::Ctxt;
 use crate::names;
 
@@ -216,6 +216,20 @@ pub const OPTIONS: &[OptionSpec] = &[
         example: "updated_at",
         doc: "the row's `updated_at` (or the named column) is set to now when the owner is saved or destroyed",
     },
+    OptionSpec {
+        name: "deprecated",
+        kind: Kind::FlagOrString(
+            |o, _, on| o.deprecated = on.then_some(Deprecated { note: None }),
+            |o, g, _| {
+                o.deprecated = Some(Deprecated {
+                    note: Some(g.value.clone()),
+                });
+            },
+        ),
+        through: WithThrough::Either,
+        example: "use billing_address",
+        doc: "every method of the association is `#[deprecated]` (with this note): each use warns at compile time, destroying the owner does not",
+    },
 ];
 
 /// The spec of the option `key`, if there is one.
@@ -297,6 +311,7 @@ pub struct Options {
     validate: bool,
     required: bool,
     touch: Option<Ident>,
+    deprecated: Option<Deprecated>,
 }
 
 /// The options given, in order, each with the key as written.
@@ -310,7 +325,11 @@ fn parse_one(
     cx: &mut Ctxt,
 ) -> syn::Result<Association> {
     let name = parse_name(input, span)?;
-    let (opts, seen) = parse_options(input, &name, cx)?;
+    let (opts, seen) = if input.peek(syn::token::Paren) {
+        nested_options(input, &name, cx)?
+    } else {
+        parse_options(input, &name, cx)?
+    };
     if let (Some((key, _)), None) = (&opts.foreign_type, &opts.as_) {
         cx.error(
             key,
@@ -358,21 +377,60 @@ fn parse_name(input: ParseStream, span: Span) -> syn::Result<Ident> {
     })
 }
 
-/// `, key = value` after the name, dispatched on [`OPTIONS`]. A bad value is reported and
-/// the next option is read; only a missing comma (or `key value`) stops the declaration.
+/// The options of the nested form, `name(key = value, …)`, which clippy's
+/// `duplicated_attributes` keys by the association's name (see the README). Nothing may
+/// follow it but a trailing comma: one association per attribute.
+fn nested_options(input: ParseStream, name: &Ident, cx: &mut Ctxt) -> syn::Result<(Options, Seen)> {
+    let content;
+    syn::parenthesized!(content in input);
+    let parsed = options_list(&content, name.to_string(), cx)?;
+    if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+    }
+    if !input.is_empty() {
+        return Err(input.error(format!(
+            "the options of `{name}` go inside `{name}(…)`: write `#[has_one({name}(option = \"…\", …))]`, one association per `#[has_one]`"
+        )));
+    }
+    Ok(parsed)
+}
+
+/// `, key = value, …` after the name.
 fn parse_options(input: ParseStream, name: &Ident, cx: &mut Ctxt) -> syn::Result<(Options, Seen)> {
+    if input.is_empty() {
+        return Ok((Options::default(), Seen::new()));
+    }
+    expect_comma(input, &name.to_string())?;
+    options_list(input, name.to_string(), cx)
+}
+
+/// `,` after the item `previous` (`profile`, `dependent = …`).
+fn expect_comma(input: ParseStream, previous: &str) -> syn::Result<()> {
+    if !input.peek(Token![,]) {
+        return Err(input.error(format!(
+            "expected `,` after `{previous}`: write `#[has_one(name, option = \"…\", …)]`"
+        )));
+    }
+    input.parse::<Token![,]>().map(drop)
+}
+
+/// `key = value, …` (a trailing comma allowed), dispatched on [`OPTIONS`]. A bad value is
+/// reported and the next option is read; only a missing comma (or `key value`) stops the
+/// declaration.
+fn options_list(
+    input: ParseStream,
+    mut previous: String,
+    cx: &mut Ctxt,
+) -> syn::Result<(Options, Seen)> {
     let mut opts = Options::default();
     let mut seen = Seen::new();
-    let mut previous = name.to_string();
+    let mut first = true;
     while !input.is_empty() {
-        if !input.peek(Token![,]) {
-            return Err(input.error(format!(
-                "expected `,` after `{previous}`: write `#[has_one(name, option = \"…\", …)]`"
-            )));
-        }
-        input.parse::<Token![,]>()?;
-        if input.is_empty() {
-            break;
+        if !std::mem::take(&mut first) {
+            expect_comma(input, &previous)?;
+            if input.is_empty() {
+                break;
+            }
         }
         let key: Ident = input.call(syn::ext::IdentExt::parse_any).map_err(|e| {
             syn::Error::new(
@@ -475,6 +533,7 @@ fn association(owner: &Ident, name: Ident, opts: Options) -> Association {
         validate: opts.validate,
         required: opts.required,
         touch: opts.touch,
+        deprecated: opts.deprecated,
         through,
         target: opts.class_name.unwrap_or_else(|| names::class_of(&name)),
         foreign_key: opts.foreign_key.unwrap_or(default_foreign_key),

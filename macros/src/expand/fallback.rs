@@ -109,9 +109,16 @@ fn sketch(tokens: TokenStream) -> Option<Sketch> {
     let mut items = split(tokens).into_iter();
     let mut first = items.next()?.into_iter();
     let name: Ident = syn::parse2(first.next()?.into()).ok()?;
-    let rest: Vec<TokenTree> = first.collect();
+    let mut rest: Vec<TokenTree> = first.collect();
     if matches!(rest.first(), Some(TokenTree::Punct(p)) if p.as_char() == '=') {
         return None;
+    }
+    // The nested form, `name(key = value, …)`: its items are inside the group.
+    if let [TokenTree::Group(g)] = &rest[..] {
+        if g.delimiter() == Delimiter::Parenthesis {
+            items = split(g.stream()).into_iter();
+            rest = items.next().unwrap_or_default();
+        }
     }
     let mut class_name = None;
     let mut through = false;

@@ -1,19 +1,20 @@
 //! The owner's methods of one association: thin, documented calls into the runtime,
 //! whose bounds name what the call needs (so a failed bound is reported at the call).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
-use crate::ast::{Association, Model};
-use crate::names;
+use crate::ast::{Association, Deprecated, Model};
 
 use super::association::marker;
+use super::docs::Docs;
 
 /// `impl Owner { profile, profile_query, build_profile, create_profile, set_profile,
 /// save_with_profile, insert_with_profile, preload_profile, eager_load_profile }`.
 pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let (owner, target, marker, name) = (&m.ident, &a.target, marker(a), &a.name);
-    let docs = Docs::new(owner, a);
+    let docs = Docs::new(m, a);
+    let deprecated = deprecated(a);
     let reader = reader(a, &docs);
     let many = many(a, &docs);
     let query_fn = format_ident!("{}_query", name);
@@ -40,6 +41,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #reader
 
             #[doc = #query]
+            #deprecated
             pub fn #query_fn<'q>(&'q self) -> <#marker as _rt::QueriesFor<'q>>::Ordered
             where
                 #marker: _rt::QueriesFor<'q>,
@@ -48,11 +50,13 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #build]
+            #deprecated
             pub fn #build_fn<__V: _rt::OmitsLinks<#marker>>(&self, values: __V) -> _rt::Built<'_, #marker, __V> {
                 _rt::Built::new(self, values)
             }
 
             #[doc = #create]
+            #deprecated
             pub fn #create_fn<__C, __V>(&self, conn: &mut __C, values: __V) -> _rt::Result<#target>
             where
                 #writes
@@ -63,6 +67,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #set]
+            #deprecated
             pub fn #set_fn<__C>(&self, conn: &mut __C, target: _rt::Option<&#target>) -> _rt::Result<()>
             where
                 #writes
@@ -72,17 +77,29 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             }
 
             #[doc = #save]
+            #deprecated
             pub fn #save_fn(&self) -> _rt::Save<#marker, _rt::KeepOwner<'_, Self>, _rt::KeepRow> {
                 _rt::Save::keep(self)
             }
 
             #[doc = #insert]
+            #deprecated
             pub fn #insert_fn<__I>(values: __I) -> _rt::Save<#marker, _rt::InsertOwner<__I>, _rt::KeepRow> {
                 _rt::Save::insert(values)
             }
 
             #many
         }
+    }
+}
+
+/// `#[deprecated]` (with the note given) for every method of a `deprecated` association;
+/// nothing otherwise. Destroying the owner never calls these methods, so it does not warn.
+pub fn deprecated(a: &Association) -> TokenStream {
+    match &a.deprecated {
+        None => TokenStream::new(),
+        Some(Deprecated { note: None }) => quote!(#[deprecated]),
+        Some(Deprecated { note: Some(note) }) => quote!(#[deprecated(note = #note)]),
     }
 }
 
@@ -102,8 +119,10 @@ fn reader(a: &Association, docs: &Docs) -> TokenStream {
             quote_spanned!(span=> <__C as _rt::StrictLoading<#marker>>::lazy_read(conn, self)),
         ),
     };
+    let deprecated = deprecated(a);
     quote! {
         #[doc = #doc]
+        #deprecated
         pub fn #name<__C: _rt::Conn>(&self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
         where
             #bound
@@ -120,9 +139,11 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
     let preload_fn = format_ident!("preload_{}", a.name);
     let eager_fn = format_ident!("eager_load_{}", a.name);
     let (preload, eager) = (&docs.preload, &docs.eager);
+    let deprecated = deprecated(a);
     if a.scope.as_ref().is_some_and(|s| s.takes_owner) {
         return quote! {
             #[doc = #preload]
+            #deprecated
             pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
             where
                 __C: _rt::InstanceDependentScope<#marker>,
@@ -131,6 +152,7 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
             }
 
             #[doc = #eager]
+            #deprecated
             pub fn #eager_fn<__Q: _rt::InstanceDependentScope<#marker>>(query: __Q) -> __Q {
                 <__Q as _rt::InstanceDependentScope<#marker>>::unavailable()
             }
@@ -138,6 +160,7 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
     }
     quote! {
         #[doc = #preload]
+        #deprecated
         pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
         where
             __C: _rt::Conn,
@@ -147,41 +170,9 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
         }
 
         #[doc = #eager]
+        #deprecated
         pub fn #eager_fn<__Q: _rt::EagerLoads<#marker, __DB>, __DB>(query: __Q) -> __Q::Output {
             _rt::EagerLoads::eager_load(query)
-        }
-    }
-}
-
-/// The rustdoc of the generated methods, naming the association and its Rails counterpart.
-pub struct Docs {
-    pub reader: String,
-    pub strict: String,
-    pub query: String,
-    pub build: String,
-    pub create: String,
-    pub set: String,
-    pub save: String,
-    pub insert: String,
-    pub preload: String,
-    pub eager: String,
-}
-
-impl Docs {
-    pub fn new(owner: &Ident, a: &Association) -> Docs {
-        let name = &a.name;
-        let owner_snake = names::snake(owner);
-        Docs {
-            reader: format!("The associated row: the linked row with the lowest primary key (one `SELECT … LIMIT 1`). Rails: `{owner_snake}.{name}`."),
-            strict: format!("Not available: `{name}` is declared with `strict_loading`. Calling it is a compile error; load it with `{owner}::preload_{name}` or `{owner}::eager_load_{name}`."),
-            query: format!("The typed Diesel query of the `{name}` association (linked rows by primary key), to refine with `.select`, `.filter`, …."),
-            build: format!("An unsaved `{name}` made of `values`: writes nothing until `.save(conn)` runs the replace transaction. Rails: `build_{name}` (which already unlinks the old row; here it does not)."),
-            create: format!("Replaces the `{name}` by a new row made of `values` (without the foreign key). Validates `values` first when the association declares `validate` or `autosave` (`Error::Invalid`, nothing written); then, in one transaction: lock the owner row, remove the old row per `dependent`, insert. Any error leaves the database as it was. Rails: `create_{name}` / `create_{name}!`."),
-            set: format!("Links an existing row as the `{name}` (`Some`), or removes the current one (`None`), removing the old row per `dependent`, in one transaction. Validates the row first with `validate`/`autosave`, and `None` is `Error::Invalid` with `required`; nothing is written then. Rails: `{name} = record` / `{name} = nil`."),
-            save: format!("Saves this owner with its `{name}` in one transaction: say what to write with `.update_owner(changes)`, `.new_row(values)`, `.update_row(&row, changes)`, `.destroy_row(&row)`, then `.save(conn)`; `autosave`, `validate` and `required` decide what is validated and written (see `diesel_has_one::autosave`). Rails: `owner.save` with `autosave`."),
-            insert: format!("Inserts an owner from `values` together with its `{name}` (`.new_row(values)`), in one transaction; see `save_with_{name}`. Needs an auto-increment integer primary key."),
-            preload: format!("The `{name}` of each owner, aligned with `owners`, in one query whatever their number. Rails: `includes(:{name})` / `preload(:{name})`."),
-            eager: format!("`query` (any owner query: `{owner_snake}s::table.filter(…).order(…)`) `LEFT JOIN`ed with the `{name}`, selecting `({owner}, Option<Target>)`: one query. When several rows match one owner, the one with the lowest primary key is joined, as by the reader and preload. Needs `allow_tables_to_appear_in_same_query!` for both tables. Rails: `eager_load(:{name})`."),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod association;
 mod checks;
+mod docs;
 mod fallback;
 mod methods;
 mod model;

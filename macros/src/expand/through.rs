@@ -13,7 +13,7 @@ use quote::{format_ident, quote, quote_spanned};
 use crate::ast::{Association, Model};
 use crate::names;
 
-use super::methods::Docs;
+use super::docs::Docs;
 
 /// One table of the chain.
 struct Hop {
@@ -227,10 +227,14 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     );
     let (correlated_ty, correlated_expr) = (&correlated.ty, &correlated.expr);
 
-    let docs = Docs::new(owner, a);
+    let docs = Docs::new(m, a);
+    let deprecated = super::methods::deprecated(a);
     let reader = reader(a, &chain, &docs, target, &ordered_fn, &marker);
     let preload = preload(&chain, target, &preload_fn, &docs.preload, start);
+    let preload = quote!(#deprecated #preload);
     let writer = writer(m, a, &chain, target, &set_fn);
+    let writer = quote!(#deprecated #writer);
+    let reader = quote!(#deprecated #reader);
     let eager_rhs =
         quote!(diesel::dsl::On<<#target as diesel::associations::HasTable>::Table, #join_on>);
     let eager_select = quote!((
@@ -258,6 +262,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #reader
 
             #[doc = #query_doc]
+            #deprecated
             pub fn #query_fn(&self) -> #ordered {
                 #ordered_fn(self)
             }
@@ -267,6 +272,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #writer
 
             #[doc = #eager_doc]
+            #deprecated
             pub fn #eager_fn<__Q, __DB>(query: __Q) -> <__Q as _rt::EagerLoad<#eager_rhs, #eager_select>>::Output
             where
                 __DB: diesel::backend::Backend,

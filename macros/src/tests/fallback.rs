@@ -68,6 +68,16 @@ fn what_the_light_pass_reads() {
         )),
         (true, false, true)
     );
+    // The nested form: `through` inside `name(…)` is read too.
+    assert_eq!(
+        methods(quote!(
+            #[has_one(profile(through = "x", dependnt = "x"))]
+            struct User {
+                id: i32,
+            }
+        )),
+        (true, false, true)
+    );
     // A bad `#[diesel]`: no model impls, the methods still.
     assert_eq!(
         methods(quote!(

@@ -177,6 +177,7 @@ const NAMES: &[&str] = &[
     "delete",
     "through",
     "touch",
+    "deprecated",
     "as",
     "foreign_type",
     "scope",

@@ -101,6 +101,25 @@ fn family_autosave_validate_touch() {
     }));
 }
 
+#[test]
+fn family_deprecated() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = users)]
+        #[has_one(profile, deprecated = "use billing_address")]
+        pub struct User { pub id: i32, pub name: String }
+    }));
+}
+
+#[test]
+fn family_through_deprecated() {
+    insta::assert_snapshot!(expand(quote! {
+        #[diesel(table_name = members)]
+        #[has_one(club)]
+        #[has_one(president, through = "club", deprecated = true)]
+        pub struct Member { pub id: i32, pub name: String }
+    }));
+}
+
 // Baselines for scripts/derive_metrics.sh: each family's model without the association it
 // measures (the script pairs them by their input: the family's minus its last `#[has_one]`),
 // so "expanded lines of one association" = family − baseline.

@@ -52,14 +52,32 @@ fn effect(name: &str) -> Option<(&'static str, Check)> {
         "validate" => ("", |a| a.validate),
         "required" => ("", |a| a.required),
         "touch" => ("", |a| a.touch.as_ref().is_some_and(|t| t == "updated_at")),
+        "deprecated" => ("", |a| {
+            a.deprecated.as_ref().is_some_and(|d| {
+                d.note
+                    .as_ref()
+                    .is_none_or(|n| n.value() == "use billing_address")
+            })
+        }),
         _ => return None,
     })
 }
 
-/// Parses one `#[has_one(…)]` on `Member` (whose default foreign key is `member_id`): the association, or the errors' messages.
+/// Parses `#[has_one(profile, {options})]` on `Member` (whose default foreign key is
+/// `member_id`): the association, or the errors' messages.
 fn parse(options: &str) -> Result<Association, String> {
+    parse_declaration(&format!("profile, {options}"))
+}
+
+/// [`parse`] of the nested form, `#[has_one(profile({options}))]`.
+fn parse_nested(options: &str) -> Result<Association, String> {
+    parse_declaration(&format!("profile({options})"))
+}
+
+/// Parses `#[has_one({declaration})]` on `Member`.
+fn parse_declaration(declaration: &str) -> Result<Association, String> {
     let input: syn::DeriveInput =
-        syn::parse_str(&format!("#[has_one(profile, {options})] struct Member;")).unwrap();
+        syn::parse_str(&format!("#[has_one({declaration})] struct Member;")).unwrap();
     let mut cx = Ctxt::default();
     let mut all = parse_all(&input.attrs, &input.ident, &mut cx);
     cx.finish(()).map_err(|e| {
@@ -98,9 +116,11 @@ fn every_option_records_its_value() {
         };
         for option in written(spec) {
             let options = format!("{through} {beside} {option}");
-            match parse(&options) {
-                Ok(a) => assert!(check(&a), "`{options}` did not record its value"),
-                Err(e) => panic!("`{options}` does not parse: {e}"),
+            for parsed in [parse(&options), parse_nested(&options)] {
+                match parsed {
+                    Ok(a) => assert!(check(&a), "`{options}` did not record its value"),
+                    Err(e) => panic!("`{options}` does not parse: {e}"),
+                }
             }
         }
     }
@@ -185,5 +205,26 @@ fn derive_rustdoc_lists_exactly_the_options() {
         documented == expected,
         "the option table in lib.rs's `derive_model` doc is out of date; between the markers write:\n{}",
         expected.lines().map(|l| format!("/// {l}\n")).collect::<String>()
+    );
+}
+
+#[test]
+fn nested_form_takes_one_association() {
+    let a = parse_nested("dependent = \"destroy\", validate = true,").unwrap();
+    assert!(matches!(a.dependent, Some((Dependent::Destroy, _))) && a.validate);
+    assert!(parse_declaration("profile()").is_ok());
+    let error = parse_declaration("profile(validate = true), dependent = \"destroy\"")
+        .err()
+        .unwrap();
+    assert!(
+        error.contains("the options of `profile` go inside `profile(…)`"),
+        "{error}"
+    );
+    let error = parse_nested("validate = true dependent = \"destroy\"")
+        .err()
+        .unwrap();
+    assert!(
+        error.starts_with("expected `,` after `validate = …`"),
+        "{error}"
     );
 }
