@@ -146,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         profiles_now(conn)?,
         format!("user.profile(conn) = {:?}", user.profile(conn)?),
     );
-    let created = user.create_profile(conn, NewProfile { bio: "Loves cats" })?;
+    let created = user.create_profile(NewProfile { bio: "Loves cats" }, conn)?;
     t.row(
         "user.create_profile(bio: \"Loves cats\")",
         users_now(conn)?,
@@ -210,7 +210,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         accounts_now(conn)?,
         "ok".into(),
     );
-    let first = supplier.create_account(conn, NewAccount { name: "first" })?;
+    let first = supplier.create_account(NewAccount { name: "first" }, conn)?;
     t.row(
         "supplier.create_account(name: \"first\")",
         suppliers_now(conn)?,
@@ -218,7 +218,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         format!("{first:?}"),
     );
     let before = accounts_now(conn)?;
-    let second = supplier.create_account(conn, NewAccount { name: "second" });
+    let second = supplier.create_account(NewAccount { name: "second" }, conn);
     let after = accounts_now(conn)?;
     t.row(
         "supplier.create_account(name: \"second\")",

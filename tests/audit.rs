@@ -178,7 +178,7 @@ const UNIQUE_ACCOUNTS: &str =
 
 /// The audit of the associations declared on `owner`.
 fn audit_owner<C: Introspect>(conn: &mut C, owner: &str) -> Report {
-    audit_where(conn, |d| d.owner == owner).unwrap()
+    audit_where(|d| d.owner == owner, conn).unwrap()
 }
 
 /// `(owner, association, kind, table, column)` of every finding.
@@ -676,10 +676,10 @@ backend_tests! {
     fn missing_tables_and_columns_are_reported_only_for_requested_declarations(conn, backend) {
         // not requested: no word about the ghosts
         let supplier: Vec<_> = declarations().into_iter().filter(|d| d.owner == "Supplier").collect();
-        let report = audit_declarations(conn, &supplier).unwrap();
+        let report = audit_declarations(&supplier, conn).unwrap();
         assert!(report.findings.iter().all(|f| f.association.owner == "Supplier"), "{report}");
 
-        let report = audit_where(conn, |d| d.target_table == "haunts").unwrap();
+        let report = audit_where(|d| d.target_table == "haunts", conn).unwrap();
         assert_eq!(
             rows(&report),
             [

@@ -183,7 +183,7 @@ backend_tests! {
             .0;
         assert_eq!(rows!(conn, users, NoAutosaveUser), std::slice::from_ref(&owner), "the owner is saved");
         assert!(rows!(conn, profiles, Profile).is_empty(), "the new row is not");
-        let existing = owner.create_profile(conn, NewProfile { bio: "kept" }).unwrap();
+        let existing = owner.create_profile(NewProfile { bio: "kept" }, conn).unwrap();
         owner.save_with_profile().update_row(&existing, ProfileChanges { bio: "changed" }).save(conn).unwrap();
         owner.save_with_profile().destroy_row(&existing).save(conn).unwrap();
         assert_eq!(bios(&rows!(conn, profiles, Profile)), [(Some(owner.id), "kept")]);
@@ -217,17 +217,17 @@ backend_tests! {
             ($ty:ty) => {{
                 let owner = insert!(conn, users, $ty, users::name.eq("Anna"));
                 // without a linked row
-                invalid(owner.create_profile(conn, NewProfile { bio: "" }));
+                invalid(owner.create_profile(NewProfile { bio: "" }, conn));
                 invalid(owner.build_profile(NewProfile { bio: "" }).save(conn));
                 assert!(rows!(conn, profiles, Profile).is_empty(), "{}: nothing inserted", stringify!($ty));
                 // with a linked row, and an invalid unlinked row to link
-                let linked = owner.create_profile(conn, NewProfile { bio: "linked" }).unwrap();
+                let linked = owner.create_profile(NewProfile { bio: "linked" }, conn).unwrap();
                 let stray = insert!(conn, profiles, Profile, profiles::bio.eq(""));
                 let before = (rows!(conn, users, $ty), rows!(conn, profiles, Profile));
-                let errors = invalid(owner.create_profile(conn, NewProfile { bio: "" }));
+                let errors = invalid(owner.create_profile(NewProfile { bio: "" }, conn));
                 assert_eq!(errors.on("bio").collect::<Vec<_>>(), ["can't be blank"]);
                 invalid(owner.build_profile(NewProfile { bio: "" }).save(conn));
-                invalid(owner.set_profile(conn, Some(&stray)));
+                invalid(owner.set_profile(Some(&stray), conn));
                 assert_eq!((rows!(conn, users, $ty), rows!(conn, profiles, Profile)), before, "{}: nothing written", stringify!($ty));
                 assert_eq!(owner.profile(conn).unwrap(), Some(linked));
                 diesel::delete(profiles::table).execute(conn).unwrap();
@@ -237,13 +237,13 @@ backend_tests! {
         writers_validate!(AutosaveUser);
         // validate defaults to false: the invalid values are written
         let owner = insert!(conn, users, DefaultUser, users::name.eq("Bob"));
-        assert_eq!(owner.create_profile(conn, NewProfile { bio: "" }).unwrap().bio, "");
+        assert_eq!(owner.create_profile(NewProfile { bio: "" }, conn).unwrap().bio, "");
     }
 
     fn required_refuses_set_none(conn, backend) {
         let owner = insert!(conn, users, RequiredUser, users::name.eq("Anna"));
-        let linked = owner.create_profile(conn, NewProfile { bio: "kept" }).unwrap();
-        let errors = invalid(owner.set_profile(conn, None));
+        let linked = owner.create_profile(NewProfile { bio: "kept" }, conn).unwrap();
+        let errors = invalid(owner.set_profile(None, conn));
         assert_eq!(errors.on("profile").collect::<Vec<_>>(), ["must exist"]);
         assert_eq!(rows!(conn, profiles, Profile), [linked]);
     }
@@ -266,7 +266,7 @@ backend_tests! {
 
     fn touch_on_save_and_destroy(conn, backend) {
         let owner = insert!(conn, users, TouchUser, users::name.eq("Anna"));
-        owner.create_profile(conn, NewProfile { bio: "b" }).unwrap();
+        owner.create_profile(NewProfile { bio: "b" }, conn).unwrap();
         assert_eq!(rows!(conn, profiles, Profile)[0].updated_at, None);
         let (_, row) = owner.save_with_profile().update_owner(UserChanges { name: "Anna B." }).save(conn).unwrap();
         assert!(rows!(conn, profiles, Profile)[0].updated_at.is_some(), "touched on save");
@@ -285,7 +285,7 @@ backend_tests! {
             diesel::connection::SimpleConnection::batch_execute(conn, "ALTER TABLE profiles MODIFY updated_at DATETIME(6) NULL").unwrap();
         }
         let owner = insert!(conn, users, TouchUser, users::name.eq("Anna"));
-        owner.create_profile(conn, NewProfile { bio: "b" }).unwrap();
+        owner.create_profile(NewProfile { bio: "b" }, conn).unwrap();
         // a value with a fraction, as ActiveRecord (or Diesel) writes it a moment earlier
         let written = chrono::Utc::now().naive_utc();
         diesel::update(profiles::table).set(profiles::updated_at.eq(written)).execute(conn).unwrap();

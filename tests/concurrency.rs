@@ -154,7 +154,7 @@ shared_backend_tests! {
     fn destroy_same_owner_from_16_threads(db) {
         let owner = insert!(db.conn(), owners, DestroyingOwner, owners::name.eq("contended"));
         let run = hammer(what!("destroy"), &db.connector, |conn, label| {
-            owner.create_item(conn, NewItem { label })
+            owner.create_item(NewItem { label }, conn)
         });
         assert_no_errors(&run);
 
@@ -168,7 +168,7 @@ shared_backend_tests! {
     fn nullify_same_owner_from_16_threads(db) {
         let owner = insert!(db.conn(), owners, NullifyingOwner, owners::name.eq("contended"));
         let run = hammer(what!("nullify"), &db.connector, |conn, label| {
-            owner.create_item(conn, NewItem { label })
+            owner.create_item(NewItem { label }, conn)
         });
         assert_no_errors(&run);
 

@@ -123,8 +123,8 @@ fn stamp(id: i32, note_id: Option<i32>, label: &str) -> Stamp {
 macro_rules! user_with_note {
     ($conn:expr, $ty:ty, $label:expr) => {{
         let user = insert!($conn, users, $ty, users::name.eq("Anna"));
-        let note = user.create_note($conn, NewNote { body: "first" }).unwrap();
-        note.create_stamp($conn, NewStamp { label: $label })
+        let note = user.create_note(NewNote { body: "first" }, $conn).unwrap();
+        note.create_stamp(NewStamp { label: $label }, $conn)
             .unwrap();
         (user, note)
     }};
@@ -172,7 +172,7 @@ backend_tests! {
         assert_eq!(rows!(conn, users, RestrictUser), std::slice::from_ref(&user));
         assert_eq!(rows!(conn, notes, Note), [note_row]);
         // without a note the owner goes
-        user.set_note(conn, None).unwrap();
+        user.set_note(None, conn).unwrap();
         user.destroy(conn).unwrap();
         assert!(rows!(conn, users, RestrictUser).is_empty());
     }
@@ -199,7 +199,7 @@ backend_tests! {
 
     fn replace_with_destroy_destroys_the_old_row(conn, backend) {
         let (user, _) = user_with_note!(conn, DestroyUser, "ok");
-        let second = user.create_note(conn, NewNote { body: "second" }).unwrap();
+        let second = user.create_note(NewNote { body: "second" }, conn).unwrap();
         assert_eq!(rows!(conn, notes, Note), [note(second.id, Some(user.id), "second")]);
         assert!(rows!(conn, stamps, Stamp).is_empty(), "the old note's stamp went with it");
         assert_eq!(hooks(), ["before note first", "before stamp ok", "after note first"]);
@@ -207,7 +207,7 @@ backend_tests! {
 
     fn replace_with_delete_deletes_the_old_row(conn, backend) {
         let (user, old) = user_with_note!(conn, DeleteUser, "ok");
-        let second = user.create_note(conn, NewNote { body: "second" }).unwrap();
+        let second = user.create_note(NewNote { body: "second" }, conn).unwrap();
         assert_eq!(rows!(conn, notes, Note), [note(second.id, Some(user.id), "second")]);
         assert_eq!(rows!(conn, stamps, Stamp), [stamp(1, Some(old.id), "ok")]);
         assert!(hooks().is_empty());
@@ -223,8 +223,8 @@ backend_tests! {
             ($ty:ty) => {{
                 diesel::delete(notes::table).execute(conn).unwrap();
                 let user = insert!(conn, users, $ty, users::name.eq("Anna"));
-                user.create_note(conn, NewNote { body: "first" }).unwrap();
-                user.create_note(conn, NewNote { body: "second" }).unwrap();
+                user.create_note(NewNote { body: "first" }, conn).unwrap();
+                user.create_note(NewNote { body: "second" }, conn).unwrap();
                 check(rows!(conn, notes, Note), user.id);
                 assert_eq!(user.note(conn).unwrap().unwrap().body, "second");
             }};
@@ -239,19 +239,19 @@ backend_tests! {
     fn set_links_an_existing_row_and_removes_the_old_one(conn, backend) {
         let (user, _) = user_with_note!(conn, DestroyUser, "ok");
         let loose = insert!(conn, notes, Note, notes::body.eq("loose"));
-        user.set_note(conn, Some(&loose)).unwrap();
+        user.set_note(Some(&loose), conn).unwrap();
         assert_eq!(rows!(conn, notes, Note), [note(loose.id, Some(user.id), "loose")]);
         // linking the row that is already linked changes nothing
-        user.set_note(conn, Some(&loose)).unwrap();
+        user.set_note(Some(&loose), conn).unwrap();
         assert_eq!(rows!(conn, notes, Note), [note(loose.id, Some(user.id), "loose")]);
         // None removes it per dependent (destroy)
-        user.set_note(conn, None).unwrap();
+        user.set_note(None, conn).unwrap();
         assert!(rows!(conn, notes, Note).is_empty());
     }
 
     fn set_none_nullifies(conn, backend) {
         let (user, old) = user_with_note!(conn, NullifyUser, "ok");
-        user.set_note(conn, None).unwrap();
+        user.set_note(None, conn).unwrap();
         assert_eq!(rows!(conn, notes, Note), [note(old.id, None, "first")]);
         assert_eq!(user.note(conn).unwrap(), None);
     }
@@ -259,7 +259,7 @@ backend_tests! {
     fn set_a_row_that_is_gone_changes_nothing(conn, backend) {
         let (user, old) = user_with_note!(conn, DestroyUser, "ok");
         let ghost = note(999, None, "ghost");
-        let err = user.set_note(conn, Some(&ghost)).unwrap_err();
+        let err = user.set_note(Some(&ghost), conn).unwrap_err();
         assert!(matches!(err, Error::NotFound { model: "Note" }), "{err:?}");
         assert_eq!(rows!(conn, notes, Note), [old]);
         assert_eq!(rows!(conn, stamps, Stamp).len(), 1);
@@ -274,14 +274,14 @@ backend_tests! {
         assert_eq!(hooks(), ["before note first", "before stamp locked"]);
         assert_eq!((rows!(conn, users, DestroyUser), rows!(conn, notes, Note), rows!(conn, stamps, Stamp)), before);
         // the same abort makes a replace fail and keeps the old row linked
-        let err = user.create_note(conn, NewNote { body: "second" }).unwrap_err();
+        let err = user.create_note(NewNote { body: "second" }, conn).unwrap_err();
         assert!(matches!(err, Error::Aborted(_)), "{err:?}");
         assert_eq!(rows!(conn, notes, Note), [old]);
     }
 
     fn abort_in_the_targets_own_hook(conn, backend) {
         let user = insert!(conn, users, DestroyUser, users::name.eq("Anna"));
-        let old = user.create_note(conn, NewNote { body: "locked" }).unwrap();
+        let old = user.create_note(NewNote { body: "locked" }, conn).unwrap();
         let err = user.destroy(conn).unwrap_err();
         assert!(matches!(&err, Error::Aborted(reason) if reason == "note is locked"), "{err:?}");
         assert_eq!(rows!(conn, users, DestroyUser), [user]);
@@ -294,7 +294,7 @@ backend_tests! {
         let err = user.destroy(conn).unwrap_err();
         assert!(matches!(err, Error::NotFound { model: "PlainUser" }), "{err:?}");
         // a replace on a deleted owner writes nothing
-        let err = user.create_note(conn, NewNote { body: "orphan" }).unwrap_err();
+        let err = user.create_note(NewNote { body: "orphan" }, conn).unwrap_err();
         assert!(matches!(err, Error::NotFound { model: "PlainUser" }), "{err:?}");
         assert!(rows!(conn, notes, Note).is_empty());
     }

@@ -107,10 +107,10 @@ macro_rules! user_with_profile {
     ($conn:expr, $ty:ty, $bio:expr) => {{
         let user = insert!($conn, users, $ty, users::name.eq("Anna"));
         let profile = user
-            .create_profile($conn, NewProfile { bio: $bio })
+            .create_profile(NewProfile { bio: $bio }, $conn)
             .unwrap();
         profile
-            .create_avatar($conn, NewAvatar { url: "a.png" })
+            .create_avatar(NewAvatar { url: "a.png" }, $conn)
             .unwrap();
         (user, profile)
     }};
@@ -142,7 +142,7 @@ shared_backend_tests! {
         assert_eq!(pending[0].target_keys, format!("[{}]", profile.id));
         assert_eq!((pending[0].attempts, pending[0].done_at), (0, None));
 
-        let summary = jobs::run_pending(conn, 10).unwrap();
+        let summary = jobs::run_pending(10, conn).unwrap();
         assert_eq!((summary.succeeded, summary.failed), (1, 0));
         assert!(rows!(conn, profiles, Profile).is_empty());
         assert!(rows!(conn, avatars, Avatar).is_empty(), "the target's own dependents ran");
@@ -150,7 +150,7 @@ shared_backend_tests! {
         let done = jobs_table!(conn);
         assert!(done[0].done_at.is_some());
         assert!(jobs::pending(conn).unwrap().is_empty());
-        assert_eq!(jobs::run_pending(conn, 10).unwrap(), jobs::Summary::default(), "nothing twice");
+        assert_eq!(jobs::run_pending(10, conn).unwrap(), jobs::Summary::default(), "nothing twice");
     }
 
     fn a_dropped_connection_keeps_the_job(db) {
@@ -163,7 +163,7 @@ shared_backend_tests! {
         let conn = db.conn();
         assert_eq!(jobs::pending(conn).unwrap().len(), 1);
         assert_eq!(rows!(conn, profiles, Profile), [profile]);
-        assert_eq!(jobs::run_pending(conn, 10).unwrap().succeeded, 1);
+        assert_eq!(jobs::run_pending(10, conn).unwrap().succeeded, 1);
         assert!(rows!(conn, profiles, Profile).is_empty());
     }
 
@@ -172,7 +172,7 @@ shared_backend_tests! {
         jobs::create_table(conn).unwrap();
         let (user, profile) = user_with_profile!(conn, User, "locked");
         user.destroy(conn).unwrap();
-        let summary = jobs::run_pending(conn, 10).unwrap();
+        let summary = jobs::run_pending(10, conn).unwrap();
         assert_eq!((summary.succeeded, summary.failed), (0, 1));
         assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&profile), "target intact");
         assert_eq!(rows!(conn, avatars, Avatar).len(), 1, "its dependents too");
@@ -180,11 +180,11 @@ shared_backend_tests! {
         assert_eq!(job.attempts, 1);
         assert!(job.last_error.as_deref().unwrap().contains("profile is locked"), "{job:?}");
         // not due yet: a second run does nothing
-        assert_eq!(jobs::run_pending(conn, 10).unwrap(), jobs::Summary::default());
+        assert_eq!(jobs::run_pending(10, conn).unwrap(), jobs::Summary::default());
         // fixed, retried: done
         diesel::update(profiles::table).set(profiles::bio.eq("unlocked")).execute(conn).unwrap();
         jobs::retry_now(conn).unwrap();
-        assert_eq!(jobs::run_pending(conn, 10).unwrap().succeeded, 1);
+        assert_eq!(jobs::run_pending(10, conn).unwrap().succeeded, 1);
         assert!(rows!(conn, profiles, Profile).is_empty());
         assert_eq!(jobs_table!(conn)[0].attempts, 1);
     }
@@ -193,7 +193,7 @@ shared_backend_tests! {
         jobs::create_table(db.conn()).unwrap();
         for i in 0..200 {
             let user = insert!(db.conn(), users, User, users::name.eq(format!("u{i}")));
-            user.create_profile(db.conn(), NewProfile { bio: "b" }).unwrap();
+            user.create_profile(NewProfile { bio: "b" }, db.conn()).unwrap();
             user.destroy(db.conn()).unwrap();
         }
         assert_eq!(jobs::pending(db.conn()).unwrap().len(), 200);
@@ -204,7 +204,7 @@ shared_backend_tests! {
                     s.spawn(move || {
                         let mut total = jobs::Summary::default();
                         loop {
-                            let batch = jobs::run_pending(&mut conn, 7).unwrap();
+                            let batch = jobs::run_pending(7, &mut conn).unwrap();
                             total.succeeded += batch.succeeded;
                             total.failed += batch.failed;
                             if batch == jobs::Summary::default() {
@@ -230,7 +230,7 @@ shared_backend_tests! {
         // owner gone: the job runs
         let (owner, _) = user_with_profile!(conn, SoftUser, "gone");
         owner.destroy(conn).unwrap();
-        assert_eq!(jobs::run_pending(conn, 10).unwrap().succeeded, 1);
+        assert_eq!(jobs::run_pending(10, conn).unwrap().succeeded, 1);
 
         // owner back (a soft delete restored it) and not discarded: the job fails and stays
         let (owner, profile) = user_with_profile!(conn, SoftUser, "kept");
@@ -239,7 +239,7 @@ shared_backend_tests! {
             .values((users::id.eq(owner.id), users::name.eq("Anna"), users::discarded.eq(0)))
             .execute(conn)
             .unwrap();
-        let summary = jobs::run_pending(conn, 10).unwrap();
+        let summary = jobs::run_pending(10, conn).unwrap();
         assert_eq!(summary.failed, 1);
         assert_eq!(rows!(conn, profiles, Profile), [profile]);
         let job = &jobs::pending(conn).unwrap()[0];
@@ -248,7 +248,7 @@ shared_backend_tests! {
         // discarded: the method returns true, the job runs
         diesel::update(users::table).set(users::discarded.eq(1)).execute(conn).unwrap();
         jobs::retry_now(conn).unwrap();
-        assert_eq!(jobs::run_pending(conn, 10).unwrap().succeeded, 1);
+        assert_eq!(jobs::run_pending(10, conn).unwrap().succeeded, 1);
         assert!(rows!(conn, profiles, Profile).is_empty());
     }
 
@@ -256,7 +256,7 @@ shared_backend_tests! {
         let conn = db.conn();
         jobs::create_table(conn).unwrap();
         let (user, old) = user_with_profile!(conn, User, "old");
-        let new = user.create_profile(conn, NewProfile { bio: "new" }).unwrap();
+        let new = user.create_profile(NewProfile { bio: "new" }, conn).unwrap();
         assert_eq!(rows!(conn, profiles, Profile), [Profile { user_id: None, ..old }, new]);
         assert!(jobs::pending(conn).unwrap().is_empty(), "Rails writes no job on replace");
     }
@@ -269,7 +269,7 @@ shared_backend_tests! {
         poisoned.destroy(conn).unwrap();
         user.destroy(conn).unwrap();
 
-        let summary = jobs::run_pending(conn, 10).unwrap();
+        let summary = jobs::run_pending(10, conn).unwrap();
         assert_eq!((summary.succeeded, summary.failed), (1, 1));
         assert_eq!(rows!(conn, profiles, Profile), [poison], "only the poison job's target is left");
         let all = jobs_table!(conn);
@@ -288,10 +288,13 @@ shared_backend_tests! {
         let worker = jobs::Worker { batch: 10, idle: std::time::Duration::ZERO };
         let mut batches = 0;
         let total = worker
-            .run(conn, |_| {
-                batches += 1;
-                batches <= 1
-            })
+            .run(
+                |_| {
+                    batches += 1;
+                    batches <= 1
+                },
+                conn,
+            )
             .unwrap();
         assert_eq!((total.succeeded, total.failed), (1, 0));
         assert_eq!(jobs::pending(conn).unwrap().len(), 1);
@@ -311,7 +314,7 @@ shared_backend_tests! {
             ))
             .execute(conn)
             .unwrap();
-        let summary = jobs::run_pending(conn, 10).unwrap();
+        let summary = jobs::run_pending(10, conn).unwrap();
         assert_eq!((summary.succeeded, summary.failed), (0, 1));
         let job = &jobs::pending(conn).unwrap()[0];
         assert_eq!(job.attempts, i32::MAX);
@@ -327,7 +330,7 @@ shared_backend_tests! {
         panicking.destroy(conn).unwrap();
         user.destroy(conn).unwrap();
 
-        let summary = jobs::run_pending(conn, 10).unwrap();
+        let summary = jobs::run_pending(10, conn).unwrap();
         assert_eq!((summary.succeeded, summary.failed), (1, 1));
         assert_eq!(rows!(conn, profiles, Profile), [profile], "its target is intact");
         assert_eq!(rows!(conn, avatars, Avatar).len(), 1, "and its dependents");

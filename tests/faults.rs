@@ -262,10 +262,10 @@ macro_rules! setup {
     ($conn:expr) => {{
         let conn = $conn;
         let owner = insert!(conn, owners, Owner, owners::name.eq("victim"));
-        owner.create_item(conn, NewItem { label: "old" }).unwrap();
+        owner.create_item(NewItem { label: "old" }, conn).unwrap();
         let bystander = insert!(conn, owners, Owner, owners::name.eq("bystander"));
         bystander
-            .create_item(conn, NewItem { label: "kept" })
+            .create_item(NewItem { label: "kept" }, conn)
             .unwrap();
         owner
     }};
@@ -282,7 +282,7 @@ macro_rules! assert_usable {
             .find(|i| i.owner_id == Some(owner.id))
             .unwrap();
         assert_eq!(owner.item(conn).unwrap().as_ref(), Some(old));
-        let new = owner.create_item(conn, NewItem { label: "after" }).unwrap();
+        let new = owner.create_item(NewItem { label: "after" }, conn).unwrap();
         assert_eq!(owner.item(conn).unwrap(), Some(new));
         assert_eq!(rows!(conn, items, Item).len(), before.1.len());
     }};
@@ -297,7 +297,7 @@ shared_backend_tests! {
         let before: Snapshot = snapshot!(db.conn());
         let hold = format!("SELECT id FROM owners WHERE id = {} FOR UPDATE", owner.id);
         let result = kill_while_blocked(&mut db, &hold, Park::Pass, |a| {
-            owner.create_item(a, NewItem { label: "new" })
+            owner.create_item(NewItem { label: "new" }, a)
         });
         eprintln!("{}: A's call returned {result:?}", module_path!());
         assert!(result.is_err(), "{result:?}");
@@ -310,7 +310,7 @@ shared_backend_tests! {
         let owner = setup!(db.conn());
         let before: Snapshot = snapshot!(db.conn());
         let result = kill_while_blocked(&mut db, GATE, Park::AtGate, |a| {
-            owner.create_item(a, NewItem { label: "new" })
+            owner.create_item(NewItem { label: "new" }, a)
         });
         eprintln!("{}: A's call returned {result:?}", module_path!());
         assert!(result.is_err(), "{result:?}");
@@ -322,7 +322,7 @@ shared_backend_tests! {
     fn killed_before_commit_is_an_unknown_outcome(db) {
         let owner = setup!(db.conn());
         let before: Snapshot = snapshot!(db.conn());
-        let result = kill_before_commit(&mut db, |a| owner.create_item(a, NewItem { label: "new" }));
+        let result = kill_before_commit(&mut db, |a| owner.create_item(NewItem { label: "new" }, a));
         eprintln!("{}: A's call returned {result:?}", module_path!());
         let Err(error) = result else { panic!("the commit succeeded: {result:?}") };
         assert!(matches!(error, Error::CommitOutcomeUnknown { .. }), "{error:?}");
@@ -349,7 +349,7 @@ mod unwind {
             let mut a = db.connect();
             PARK.set(Park::Panic);
             let result = catch_unwind(AssertUnwindSafe(|| {
-                owner.create_item(&mut a, NewItem { label: "new" })
+                owner.create_item(NewItem { label: "new" }, &mut a)
             }));
             PARK.set(Park::Pass);
             assert!(result.is_err(), "the hook did not panic: {result:?}");
@@ -358,7 +358,7 @@ mod unwind {
 
             // the same connection goes on, and what it writes is committed: a second
             // connection sees it
-            let new = owner.create_item(&mut a, NewItem { label: "after" }).unwrap();
+            let new = owner.create_item(NewItem { label: "after" }, &mut a).unwrap();
             assert_eq!(depth(&mut a), 0);
             let b = &mut db.connect();
             assert_eq!(owner.item(b).unwrap(), Some(new));
@@ -375,14 +375,14 @@ mod unwind {
                     let marker = insert!(a, owners, Owner, owners::name.eq("the caller's row"));
                     PARK.set(Park::Panic);
                     let result = catch_unwind(AssertUnwindSafe(|| {
-                        owner.create_item(a, NewItem { label: "new" })
+                        owner.create_item(NewItem { label: "new" }, a)
                     }));
                     PARK.set(Park::Pass);
                     assert!(result.is_err(), "the hook did not panic: {result:?}");
                     assert_eq!(depth(a), 1, "only the caller's transaction is open");
                     assert_eq!(owner.item(a).unwrap().unwrap().label, "old", "the savepoint was rolled back");
                     assert!(rows!(a, owners, Owner).contains(&marker), "the caller's row stays");
-                    let new = owner.create_item(a, NewItem { label: "after" })?;
+                    let new = owner.create_item(NewItem { label: "after" }, a)?;
                     Ok::<_, Error>((marker, new))
                 })
                 .unwrap();

@@ -59,8 +59,8 @@ where
     association!(User::profile):
         Insert<C, NewProfile<'a>> + ValidatesValues<NewProfile<'a>> + ValidatesTarget<C>,
 {
-    let first = user.create_profile(conn, NewProfile { bio })?;
-    user.set_profile(conn, Some(&first))?; // already linked: nothing changes
+    let first = user.create_profile(NewProfile { bio }, conn)?;
+    user.set_profile(Some(&first), conn)?; // already linked: nothing changes
     Ok(first)
 }
 

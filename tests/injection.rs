@@ -179,7 +179,7 @@ backend_tests! {
         for round in 0..2 {
             for (i, p) in people.iter().enumerate() {
                 let number = number(round, i);
-                let created = p.create_passport(conn, NewPassport { number: &number }).unwrap();
+                let created = p.create_passport(NewPassport { number: &number }, conn).unwrap();
                 assert_eq!((created.owner_handle.as_deref(), created.number.as_str()), (Some(p.handle.as_str()), number.as_str()));
                 assert_eq!(p.passport(conn).unwrap(), Some(created));
             }
@@ -207,10 +207,10 @@ backend_tests! {
 
         // set_: link a free row, then the owner's own row again (no change)
         let free = insert!(conn, passports, Passport, passports::number.eq(number(2, 0)));
-        people[0].set_passport(conn, Some(&free)).unwrap();
+        people[0].set_passport(Some(&free), conn).unwrap();
         let linked = people[0].passport(conn).unwrap().unwrap();
         assert_eq!((linked.id, linked.owner_handle.as_deref()), (free.id, Some(people[0].handle.as_str())));
-        people[0].set_passport(conn, Some(&linked)).unwrap();
+        people[0].set_passport(Some(&linked), conn).unwrap();
         assert_eq!(people[0].passport(conn).unwrap(), Some(linked));
         assert_eq!(counts!(conn), (n as i64, n as i64, 1));
 
@@ -230,7 +230,7 @@ backend_tests! {
         for round in 0..2 {
             for (i, p) in people.iter().enumerate() {
                 let number = number(round, i);
-                let created = p.create_passport(conn, NewPassport { number: &number }).unwrap();
+                let created = p.create_passport(NewPassport { number: &number }, conn).unwrap();
                 assert_eq!(created.number, number);
             }
         }
@@ -240,7 +240,7 @@ backend_tests! {
         assert_eq!(passports!(conn), sorted(expected.clone()));
 
         // set_(None) unlinks; destroy nullifies the rest
-        people[0].set_passport(conn, None).unwrap();
+        people[0].set_passport(None, conn).unwrap();
         assert_eq!(people[0].passport(conn).unwrap(), None);
         for p in &people {
             p.destroy(conn).unwrap();

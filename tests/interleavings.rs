@@ -234,7 +234,7 @@ macro_rules! destroy_racing_create {
         diesel_has_one::jobs::create_table($db.conn()).unwrap();
         let owner = owner_named!($db.conn(), $ty, stringify!($ty));
         owner
-            .create_item($db.conn(), NewItem { label: "old" })
+            .create_item(NewItem { label: "old" }, $db.conn())
             .unwrap();
         let gate = stop_destroy_of(stringify!($ty));
         let mut destroyer = $db.connect();
@@ -245,7 +245,7 @@ macro_rules! destroy_racing_create {
             let destroy = s.spawn(move || o.destroy(&mut destroyer));
             gate.reached.wait(); // the destroy holds the owner lock, in its hook
             let o = owner.clone();
-            let replace = s.spawn(move || o.create_item(&mut replacer, NewItem { label: "new" }));
+            let replace = s.spawn(move || o.create_item(NewItem { label: "new" }, &mut replacer));
             let waited =
                 wait_until_blocked($db.conn(), backend, replacer_id, || replace.is_finished());
             gate.release.wait();
@@ -258,7 +258,7 @@ macro_rules! destroy_racing_create {
         });
         // destroy_async: the rows linked at the destroy wait for their job, which removes
         // them; nothing else is linked
-        diesel_has_one::jobs::run_pending($db.conn(), 10).unwrap();
+        diesel_has_one::jobs::run_pending(10, $db.conn()).unwrap();
         assert!(
             items_of!($db.conn(), owner.id).is_empty(),
             "no row linked to the deleted owner"
@@ -281,7 +281,7 @@ macro_rules! moved_row_is_kept {
         let backend = $db.db.backend;
         let a = owner_named!($db.conn(), $ty, concat!(stringify!($ty), "-a"));
         let b = owner_named!($db.conn(), $ty, concat!(stringify!($ty), "-b"));
-        let row = a.create_item($db.conn(), NewItem { label: "a's" }).unwrap();
+        let row = a.create_item(NewItem { label: "a's" }, $db.conn()).unwrap();
         let mut mover = $db.connect();
         let mut actor = $db.connect();
         let actor_id = session_id(&mut actor, backend);
@@ -291,7 +291,7 @@ macro_rules! moved_row_is_kept {
             let (b2, row2, moved, commit) = (b.clone(), row.clone(), &moved, &commit);
             let mover = s.spawn(move || {
                 mover.transaction::<_, Error, _>(|c| {
-                    b2.set_item(c, Some(&row2))?;
+                    b2.set_item(Some(&row2), c)?;
                     moved.wait(); // linked to B, row locked until B commits
                     commit.wait();
                     Ok(())
@@ -341,14 +341,14 @@ macro_rules! two_creates_one_link {
         std::thread::scope(|s| {
             let o = owner.clone();
             let one = s.spawn(move || {
-                o.create_item(&mut first, NewItem { label: "one" })
+                o.create_item(NewItem { label: "one" }, &mut first)
                     .map(drop)
             });
             let first_waited =
                 wait_until_blocked($db.conn(), backend, first_id, || one.is_finished());
             let o = owner.clone();
             let two = s.spawn(move || {
-                o.create_item(&mut second, NewItem { label: "two" })
+                o.create_item(NewItem { label: "two" }, &mut second)
                     .map(drop)
             });
             let second_waited =
@@ -382,8 +382,8 @@ macro_rules! cross_moves {
         let a = owner_named!($db.conn(), NullifyOwner, "cross-a");
         let b = owner_named!($db.conn(), NullifyOwner, "cross-b");
         assert!(a.id < b.id);
-        let a_row = a.create_item($db.conn(), NewItem { label: "a's" }).unwrap();
-        let b_row = b.create_item($db.conn(), NewItem { label: "b's" }).unwrap();
+        let a_row = a.create_item(NewItem { label: "a's" }, $db.conn()).unwrap();
+        let b_row = b.create_item(NewItem { label: "b's" }, $db.conn()).unwrap();
         let (mut a_conn, mut b_conn) = ($db.connect(), $db.connect());
         let (a_id, b_id) = (
             session_id(&mut a_conn, backend),
@@ -393,10 +393,10 @@ macro_rules! cross_moves {
         let holds_b_row = Holder::lock($db.connect(), b_row.id);
         let (a_result, b_result) = std::thread::scope(|s| {
             let (a2, b_row2) = (a.clone(), b_row.clone());
-            let a_moves = s.spawn(move || a2.set_item(&mut a_conn, Some(&b_row2)));
+            let a_moves = s.spawn(move || a2.set_item(Some(&b_row2), &mut a_conn));
             let a_waits = wait_until_blocked($db.conn(), backend, a_id, || a_moves.is_finished());
             let (b2, a_row2) = (b.clone(), a_row.clone());
-            let b_moves = s.spawn(move || b2.set_item(&mut b_conn, Some(&a_row2)));
+            let b_moves = s.spawn(move || b2.set_item(Some(&a_row2), &mut b_conn));
             let b_waits = wait_until_blocked($db.conn(), backend, b_id, || b_moves.is_finished());
             holds_a_row.release();
             // A's move is at B's row's lock (it waited for A's row before, unordered)
@@ -465,7 +465,7 @@ mod races {
             moved_row_is_kept!(db, NullifyOwner, destroy);
         }
         fn a_moved_row_survives_the_old_owners_replace(db) {
-            moved_row_is_kept!(db, DestroyOwner, |a: &DestroyOwner, c: &mut _| a.create_item(c, NewItem { label: "a's new" }).map(drop));
+            moved_row_is_kept!(db, DestroyOwner, |a: &DestroyOwner, c: &mut _| a.create_item(NewItem { label: "a's new" }, c).map(drop));
         }
 
         fn cross_moves_between_two_owners_do_not_deadlock(db) { cross_moves!(db); }
@@ -497,10 +497,10 @@ mod one_connection {
             diesel_has_one::jobs::create_table(conn).unwrap();
             let a = owner_named!(conn, AsyncOwner, "job-a");
             let b = owner_named!(conn, AsyncOwner, "job-b");
-            let row = a.create_item(conn, NewItem { label: "a's" }).unwrap();
+            let row = a.create_item(NewItem { label: "a's" }, conn).unwrap();
             a.destroy(conn).unwrap(); // a job for `row`, run later
-            b.set_item(conn, Some(&row)).unwrap(); // meanwhile the row moves to B
-            let summary = diesel_has_one::jobs::run_pending(conn, 10).unwrap();
+            b.set_item(Some(&row), conn).unwrap(); // meanwhile the row moves to B
+            let summary = diesel_has_one::jobs::run_pending(10, conn).unwrap();
             assert_eq!(summary.succeeded, 1);
             assert_eq!(items_of!(conn, b.id).len(), 1, "the job of A does not destroy B's row");
         }
@@ -512,7 +512,7 @@ mod one_connection {
                 .iter()
                 .map(|label| insert!(conn, items, Item, (items::owner_id.eq(owner.id), items::label.eq(*label))))
                 .collect();
-            owner.set_item(conn, Some(&rows[1])).unwrap();
+            owner.set_item(Some(&rows[1]), conn).unwrap();
             assert_eq!(items_of!(conn, owner.id), [rows[1].clone()], "the given row stays, the other is destroyed");
             assert_eq!(rows!(conn, items, Item).len(), 1);
         }
@@ -522,9 +522,9 @@ mod one_connection {
             // B's dependent.
             let a = owner_named!(conn, NullifyOwner, "move-a");
             let b = owner_named!(conn, NullifyOwner, "move-b");
-            let a_row = a.create_item(conn, NewItem { label: "a's" }).unwrap();
-            let b_row = b.create_item(conn, NewItem { label: "b's" }).unwrap();
-            b.set_item(conn, Some(&a_row)).unwrap();
+            let a_row = a.create_item(NewItem { label: "a's" }, conn).unwrap();
+            let b_row = b.create_item(NewItem { label: "b's" }, conn).unwrap();
+            b.set_item(Some(&a_row), conn).unwrap();
             assert_eq!(items_of!(conn, b.id).iter().map(|i| i.id).collect::<Vec<_>>(), [a_row.id]);
             assert!(items_of!(conn, a.id).is_empty());
             let unlinked = items::table.filter(items::id.eq(b_row.id)).select(Item::as_select()).first::<Item>(conn).unwrap();
@@ -545,7 +545,7 @@ fn postgres_repeatable_read_caller_is_refused_serializable_served() {
     let owner = owner_named!(conn, DestroyOwner, "rr");
     let result: Result<(), Error> = conn.build_transaction().repeatable_read().run(|c| {
         insert!(c, owners, DestroyOwner, owners::name.eq("caller's"));
-        match owner.create_item(c, NewItem { label: "x" }) {
+        match owner.create_item(NewItem { label: "x" }, c) {
             Err(Error::SnapshotIsolation) => {}
             other => panic!("expected SnapshotIsolation, got {other:?}"),
         }
@@ -561,7 +561,7 @@ fn postgres_repeatable_read_caller_is_refused_serializable_served() {
     for isolation in ["serializable", "read committed"] {
         let result: Result<(), Error> = conn.transaction(|c| {
             c.batch_execute(&format!("SET TRANSACTION ISOLATION LEVEL {isolation}"))?;
-            owner.create_item(c, NewItem { label: isolation }).map(drop)
+            owner.create_item(NewItem { label: isolation }, c).map(drop)
         });
         result.unwrap();
     }
@@ -584,12 +584,9 @@ macro_rules! one_owner_per_thread {
                 s.spawn(move || {
                     start.wait();
                     for i in 0..50 {
-                        if let Err(e) = owner.create_item(
-                            &mut conn,
-                            NewItem {
+                        if let Err(e) = owner.create_item(NewItem {
                                 label: &format!("{i}"),
-                            },
-                        ) {
+                            }, &mut conn) {
                             errors.lock().unwrap().push(e.to_string());
                         }
                     }
@@ -679,7 +676,7 @@ mod polymorphic_moves {
             let _ = insert!(db.conn(), firms, Firm, firms::name.eq("first"));
             let firm = insert!(db.conn(), firms, Firm, firms::name.eq("second"));
             assert_eq!(firm.id, two.id, "the firm's key is person two's too");
-            let picture = firm.create_picture(db.conn(), NewPicture { url: "logo" }).unwrap();
+            let picture = firm.create_picture(NewPicture { url: "logo" }, db.conn()).unwrap();
             let mut holder = db.connect();
             holder
                 .batch_execute(&format!("BEGIN; SELECT id FROM people WHERE id = {} FOR UPDATE", two.id))
@@ -688,7 +685,7 @@ mod polymorphic_moves {
             let mover_id = session_id(&mut mover, backend);
             let (moved, waited) = std::thread::scope(|s| {
                 let (one, picture) = (&one, &picture);
-                let moves = s.spawn(move || one.set_picture(&mut mover, Some(picture)));
+                let moves = s.spawn(move || one.set_picture(Some(picture), &mut mover));
                 // Only a statement on `people` can wait for the held row: the mover's own
                 // locking reads of `pictures` and `firms` must not count (MariaDB shows them
                 // in the process list while they run).

@@ -127,10 +127,10 @@ backend_tests! {
         let ann = insert!(conn, people, Person, people::handle.eq("ann's \"quoted\"; handle"));
         let bob = insert!(conn, people, Person, people::handle.eq("bob"));
         assert_eq!(ann.passport(conn).unwrap(), None);
-        let p = ann.create_passport(conn, NewPassport { number: "P-1" }).unwrap();
+        let p = ann.create_passport(NewPassport { number: "P-1" }, conn).unwrap();
         assert_eq!(p.owner_handle.as_deref(), Some(ann.handle.as_str()));
-        bob.create_passport(conn, NewPassport { number: "P-2" }).unwrap();
-        let replaced = ann.create_passport(conn, NewPassport { number: "P-3" }).unwrap();
+        bob.create_passport(NewPassport { number: "P-2" }, conn).unwrap();
+        let replaced = ann.create_passport(NewPassport { number: "P-3" }, conn).unwrap();
         let all = rows!(conn, passports, Passport);
         assert_eq!(all.len(), 2, "{all:?}");
         assert_eq!(all[1], replaced);
@@ -148,7 +148,7 @@ backend_tests! {
             .execute(conn)
             .unwrap();
         let team: Team = teams::table.select(Team::as_select()).first(conn).unwrap();
-        let m = team.create_mascot(conn, NewMascot { animal: "owl" }).unwrap();
+        let m = team.create_mascot(NewMascot { animal: "owl" }, conn).unwrap();
         assert_eq!(m.team_no, Some(42));
         assert_eq!(team.mascot(conn).unwrap(), Some(m));
         team.destroy(conn).unwrap();
@@ -158,8 +158,8 @@ backend_tests! {
 
     fn two_associations_to_one_type_stay_apart(conn, backend) {
         let c = insert!(conn, customers, Customer, customers::name.eq("Cleo"));
-        let billing = c.create_billing_address(conn, NewAddress { city: "Bern" }).unwrap();
-        let shipping = c.create_shipping_address(conn, NewAddress { city: "Oslo" }).unwrap();
+        let billing = c.create_billing_address(NewAddress { city: "Bern" }, conn).unwrap();
+        let shipping = c.create_shipping_address(NewAddress { city: "Oslo" }, conn).unwrap();
         assert_eq!(
             rows!(conn, addresses, Address),
             [address(billing.id, Some(c.id), None, "Bern"), address(shipping.id, None, Some(c.id), "Oslo")]
@@ -168,8 +168,8 @@ backend_tests! {
         assert_eq!(c.shipping_address(conn).unwrap().unwrap().city, "Oslo");
 
         // replacing one leaves the other alone (billing: destroy, shipping: nullify)
-        let billing2 = c.create_billing_address(conn, NewAddress { city: "Rome" }).unwrap();
-        let shipping2 = c.create_shipping_address(conn, NewAddress { city: "Lima" }).unwrap();
+        let billing2 = c.create_billing_address(NewAddress { city: "Rome" }, conn).unwrap();
+        let shipping2 = c.create_shipping_address(NewAddress { city: "Lima" }, conn).unwrap();
         assert_eq!(
             rows!(conn, addresses, Address),
             [
@@ -208,7 +208,7 @@ mod long_keys {
             let shorter = "k".repeat(255); // the truncated key: another owner
             let a = insert!(conn, people, Person, people::handle.eq(&long));
             let b = insert!(conn, people, Person, people::handle.eq(&shorter));
-            let passport = a.create_passport(conn, NewPassport { number: "A-1" }).unwrap();
+            let passport = a.create_passport(NewPassport { number: "A-1" }, conn).unwrap();
             assert_eq!(a.passport(conn).unwrap().as_ref(), Some(&passport));
             let preloaded = Person::preload_passport(&[a.clone(), b.clone()], conn).unwrap();
             assert_eq!(preloaded, [Some(passport), None], "preload agrees with the reader");

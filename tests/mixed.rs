@@ -136,13 +136,13 @@ macro_rules! mixed_impl {
                 self.id
             }
             fn create(&self, c: &mut $conn, label: &str) -> Result<Item, Error> {
-                self.create_item(c, NewItem { label })
+                self.create_item(NewItem { label }, c)
             }
             fn build_save(&self, c: &mut $conn, label: &str) -> Result<Item, Error> {
                 self.build_item(NewItem { label }).save(c)
             }
             fn set(&self, c: &mut $conn, row: Option<&Item>) -> Result<(), Error> {
-                self.set_item(c, row)
+                self.set_item(row, c)
             }
             fn read(&self, c: &mut $conn) -> Result<Option<Item>, Error> {
                 Ok(self.item(c)?)
@@ -277,7 +277,7 @@ macro_rules! db_impl {
                 diesel_has_one::jobs::create_table(self)
             }
             fn run_jobs(&mut self) -> Result<diesel_has_one::jobs::Summary, Error> {
-                diesel_has_one::jobs::run_pending(self, 10_000)
+                diesel_has_one::jobs::run_pending(10_000, self)
             }
             fn pending_jobs(&mut self) -> QueryResult<usize> {
                 Ok(diesel_has_one::jobs::pending(self)?.len())

@@ -110,12 +110,12 @@ backend_tests! {
         let eager: Vec<(User, Option<Picture>)> = User::eager_load_picture(users::table).load(conn).unwrap();
         assert_eq!(eager, [(ann.clone(), None)], "eager load");
 
-        let mine = ann.create_picture(conn, NewPicture { url: "ann.png" }).unwrap();
+        let mine = ann.create_picture(NewPicture { url: "ann.png" }, conn).unwrap();
         assert_eq!(mine, picture(mine.id, Some((ann.id, "User")), "ann.png"));
         assert_eq!(ann.picture(conn).unwrap(), Some(mine.clone()));
 
         // replace: only Ann's "User" row is nullified (both columns), "Other" is untouched
-        let newer = ann.create_picture(conn, NewPicture { url: "ann2.png" }).unwrap();
+        let newer = ann.create_picture(NewPicture { url: "ann2.png" }, conn).unwrap();
         assert_eq!(
             rows!(conn, pictures, Picture),
             [other.clone(), picture(mine.id, None, "ann.png"), picture(newer.id, Some((ann.id, "User")), "ann2.png")]
@@ -129,13 +129,13 @@ backend_tests! {
     }
 
     fn audit_expects_a_unique_index_on_id_and_type_and_no_foreign_key(conn, backend) {
-        let report = diesel_has_one::audit::audit_where(conn, |d| d.target_table == "pictures").unwrap();
+        let report = diesel_has_one::audit::audit_where(|d| d.target_table == "pictures", conn).unwrap();
         assert!(report.is_clean(), "{report}");
         diesel::sql_query("DROP INDEX pictures_imageable ON pictures")
             .execute(conn)
             .or_else(|_| diesel::sql_query("DROP INDEX pictures_imageable").execute(conn))
             .unwrap();
-        let report = diesel_has_one::audit::audit_where(conn, |d| d.target_table == "pictures").unwrap();
+        let report = diesel_has_one::audit::audit_where(|d| d.target_table == "pictures", conn).unwrap();
         assert!(!report.is_clean());
         assert!(report.findings.iter().all(|f| f.kind == diesel_has_one::audit::FindingKind::MissingUniqueIndex), "{report}");
         let text = report.to_string();
@@ -145,9 +145,9 @@ backend_tests! {
     fn set_writes_both_columns(conn, backend) {
         let ann = insert!(conn, users, User, users::name.eq("Ann"));
         let loose = insert!(conn, pictures, Picture, pictures::url.eq("loose.png"));
-        ann.set_picture(conn, Some(&loose)).unwrap();
+        ann.set_picture(Some(&loose), conn).unwrap();
         assert_eq!(rows!(conn, pictures, Picture), [picture(loose.id, Some((ann.id, "User")), "loose.png")]);
-        ann.set_picture(conn, None).unwrap();
+        ann.set_picture(None, conn).unwrap();
         assert_eq!(rows!(conn, pictures, Picture), [picture(loose.id, None, "loose.png")]);
     }
 
@@ -155,8 +155,8 @@ backend_tests! {
         let acme = insert!(conn, companies, Company, companies::name.eq("Acme"));
         let ann = insert!(conn, users, User, users::name.eq("Ann"));
         let other = other_picture!(conn, acme.id);
-        let annp = ann.create_picture(conn, NewPicture { url: "ann.png" }).unwrap();
-        let logo = acme.create_picture(conn, NewPicture { url: "logo.png" }).unwrap();
+        let annp = ann.create_picture(NewPicture { url: "ann.png" }, conn).unwrap();
+        let logo = acme.create_picture(NewPicture { url: "logo.png" }, conn).unwrap();
         assert_eq!(logo.imageable_type.as_deref(), Some(FIRM));
         assert_eq!(acme.picture(conn).unwrap(), Some(logo.clone()));
         assert_eq!(Company::preload_picture(std::slice::from_ref(&acme), conn).unwrap(), [Some(logo.clone())]);
@@ -178,7 +178,7 @@ backend_tests! {
         let eager: Vec<(User, Option<Badge>)> = User::eager_load_badge(users::table).load(conn).unwrap();
         assert_eq!(eager[0].1.as_ref().unwrap().label, "gold");
         // writes still work (strict loading only forbids the lazy read)
-        let err = ann.create_badge(conn, NewBadge { label: "" }).err();
+        let err = ann.create_badge(NewBadge { label: "" }, conn).err();
         assert!(err.is_none() || matches!(err, Some(Error::Database(_))));
     }
 }

@@ -58,15 +58,12 @@ macro_rules! rejected {
     ($conn:expr, $user_ty:ty, $values:expr, $kind:pat) => {{
         let user = insert!($conn, users, $user_ty, users::name.eq("Anna"));
         let old = user
-            .create_profile(
-                $conn,
-                NewProfile {
+            .create_profile(NewProfile {
                     bio: "Loves cats",
                     lang: "en",
-                },
-            )
+                }, $conn)
             .unwrap();
-        let err = user.create_profile($conn, $values).unwrap_err();
+        let err = user.create_profile($values, $conn).unwrap_err();
         assert!(
             matches!(err, Error::Database(DieselError::DatabaseError($kind, _))),
             "{err:?}"
@@ -82,8 +79,8 @@ backend_tests! {
     fn not_null_column_missing_keeps_the_old_row(conn, backend) {
         let kind = |k: &DatabaseErrorKind| matches!(k, DatabaseErrorKind::NotNullViolation | DatabaseErrorKind::Unknown);
         let user = insert!(conn, users, User, users::name.eq("Anna"));
-        let old = user.create_profile(conn, NewProfile { bio: "Loves cats", lang: "en" }).unwrap();
-        let err = user.create_profile(conn, BioOnly { bio: "Loves dogs" }).unwrap_err();
+        let old = user.create_profile(NewProfile { bio: "Loves cats", lang: "en" }, conn).unwrap();
+        let err = user.create_profile(BioOnly { bio: "Loves dogs" }, conn).unwrap_err();
         // MySQL reports "Field 'lang' doesn't have a default value", which Diesel does not classify
         assert!(matches!(&err, Error::Database(DieselError::DatabaseError(k, _)) if kind(k)), "{err:?}");
         assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&old));
@@ -100,7 +97,7 @@ backend_tests! {
 
     fn rejected_build_save_keeps_the_old_row(conn, backend) {
         let user = insert!(conn, users, User, users::name.eq("Anna"));
-        let old = user.create_profile(conn, NewProfile { bio: "Loves cats", lang: "en" }).unwrap();
+        let old = user.create_profile(NewProfile { bio: "Loves cats", lang: "en" }, conn).unwrap();
         let built = user.build_profile(NewProfile { bio: "", lang: "en" });
         assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&old));
         assert!(built.save(conn).is_err());

@@ -165,7 +165,7 @@ backend_tests! {
             if runs == 1 {
                 return Err(serialization_failure());
             }
-            owner.create_item(conn, NewItem { label: "second run" })
+            owner.create_item(NewItem { label: "second run" }, conn)
         })
         .unwrap();
         assert_eq!(runs, 2);
@@ -227,13 +227,13 @@ mod conflicts {
             let holder = db.conn();
             holder.batch_execute("BEGIN").unwrap();
             lock_owner(holder, owner.id).unwrap();
-            let error = owner.create_item(&mut waiter, NewItem { label: "late" }).unwrap_err();
+            let error = owner.create_item(NewItem { label: "late" }, &mut waiter).unwrap_err();
             holder.batch_execute("ROLLBACK").unwrap();
             eprintln!("{}: {error:?}", module_path!());
             assert!(error.is_retryable(), "{error:?}");
             assert_eq!(depth(&mut waiter), 0);
             // no lock left: the same call works now
-            owner.create_item(&mut waiter, NewItem { label: "now" }).unwrap();
+            owner.create_item(NewItem { label: "now" }, &mut waiter).unwrap();
         }
 
         fn a_deadlock_inside_the_callers_transaction(db) {
@@ -248,7 +248,7 @@ mod conflicts {
                         .execute(conn)?;
                     lock_owner(conn, owners[me].id)?;
                     barrier.wait();
-                    match owners[1 - me].create_item(conn, NewItem { label: "by the other" }) {
+                    match owners[1 - me].create_item(NewItem { label: "by the other" }, conn) {
                         Ok(item) => Ok(item),
                         Err(e) if backend == Backend::Postgres => {
                             // only the savepoint was rolled back: the caller's row is still
@@ -315,7 +315,7 @@ mod caller_view {
                     .unwrap();
                 lock_owner(conn, owners[me].id).unwrap();
                 barrier.wait();
-                let result = owners[1 - me].create_item(conn, NewItem { label: "by the other" });
+                let result = owners[1 - me].create_item(NewItem { label: "by the other" }, conn);
                 let visible = rows!(conn, marks, Mark);
                 AnsiTransactionManager::commit_transaction(conn).unwrap();
                 (result, visible)
@@ -355,7 +355,7 @@ mod retried {
                         if runs == 1 {
                             barrier.wait();
                         }
-                        owners[1 - me].create_item(conn, NewItem { label: "by the other" })
+                        owners[1 - me].create_item(NewItem { label: "by the other" }, conn)
                     })
                 });
                 (result, runs)
@@ -447,7 +447,7 @@ mod serializable {
                             .batch_execute(&format!("UPDATE owners SET name = 'renamed' WHERE id = {}", owner.id))
                             .unwrap();
                     }
-                    let item = owner.create_item(conn, NewItem { label: "retried" })?;
+                    let item = owner.create_item(NewItem { label: "retried" }, conn)?;
                     diesel::insert_into(marks::table)
                         .values(marks::note.eq(format!("{marks} marks before")))
                         .execute(conn)?;
@@ -487,12 +487,12 @@ mod busy {
             write_transaction(&mut holder, |holder| {
                 // the holder has the write lock (BEGIN IMMEDIATE) until this closure returns
                 diesel::insert_into(marks::table).values(marks::note.eq("holder")).execute(holder)?;
-                let error = owner.create_item(&mut busy, NewItem { label: "busy" }).unwrap_err();
+                let error = owner.create_item(NewItem { label: "busy" }, &mut busy).unwrap_err();
                 assert!(error.is_retryable(), "{error:?}");
                 let mut runs = 0;
                 let retried: Result<Item, Error> = with_retry(&mut busy, &RetryPolicy::immediate(3), |busy| {
                     runs += 1;
-                    owner.create_item(busy, NewItem { label: "busy" })
+                    owner.create_item(NewItem { label: "busy" }, busy)
                 });
                 assert!(retried.unwrap_err().is_retryable());
                 assert_eq!(runs, 3, "bounded");
@@ -500,7 +500,7 @@ mod busy {
             })
             .unwrap();
             assert_eq!(depth(&mut busy), 0);
-            owner.create_item(&mut busy, NewItem { label: "free" }).unwrap();
+            owner.create_item(NewItem { label: "free" }, &mut busy).unwrap();
         }
     }
 }

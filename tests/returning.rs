@@ -57,8 +57,8 @@ backend_tests! {
 
     fn create_returns_the_inserted_row(conn, backend) {
         let user = insert!(conn, users, User, users::name.eq("Anna"));
-        let first = user.create_profile(conn, NewProfile { bio: "first" }).unwrap();
-        let second = user.create_profile(conn, NewProfile { bio: "second" }).unwrap();
+        let first = user.create_profile(NewProfile { bio: "first" }, conn).unwrap();
+        let second = user.create_profile(NewProfile { bio: "second" }, conn).unwrap();
         assert_eq!(second.bio, "second");
         assert_ne!(second.id, first.id);
         assert_eq!(rows!(conn, profiles, Profile), [second]);

@@ -147,14 +147,14 @@ backend_tests! {
 
     fn replace_and_destroy_act_on_the_scoped_row_only(conn, backend) {
         let blog = blog_with_posts!(conn, "a");
-        let created = blog.create_top_post(conn, NewPost { title: "ten", score: 10 }).unwrap();
+        let created = blog.create_top_post(NewPost { title: "ten", score: 10 }, conn).unwrap();
         assert_eq!(created.title, "ten");
         // dependent = destroy removed "nine a" only; every other post of the blog stays
         assert_eq!(titles(&rows!(conn, posts, Post)), ["five", "nine b", "zero", "ten"]);
         assert_eq!(blog.top_post(conn).unwrap().unwrap().title, "ten");
 
         // a new row outside the scope is still returned by create
-        let low = blog.create_top_post(conn, NewPost { title: "low", score: 0 }).unwrap();
+        let low = blog.create_top_post(NewPost { title: "low", score: 0 }, conn).unwrap();
         assert_eq!(low.title, "low");
         assert_eq!(titles(&rows!(conn, posts, Post)), ["five", "nine b", "zero", "low"]);
 
@@ -166,7 +166,7 @@ backend_tests! {
     fn audit_asks_a_scoped_association_for_a_plain_index(conn, backend) {
         use diesel_has_one::audit::FindingKind;
         let kinds = |conn: &mut _| -> Vec<FindingKind> {
-            diesel_has_one::audit::audit_where(conn, |d| d.owner == "Blog" && d.name == "top_post")
+            diesel_has_one::audit::audit_where(|d| d.owner == "Blog" && d.name == "top_post", conn)
                 .unwrap()
                 .findings
                 .into_iter()
@@ -200,7 +200,7 @@ backend_tests! {
         let bar = Blog { min_score: 100, ..blog.clone() };
         assert_eq!(bar.qualifying_post(conn).unwrap(), None);
         // nullify acts on the scoped row only
-        blog.set_qualifying_post(conn, None).unwrap();
+        blog.set_qualifying_post(None, conn).unwrap();
         let after = rows!(conn, posts, Post);
         assert_eq!(after.iter().filter(|p| p.blog_id.is_none()).map(|p| p.title.as_str()).collect::<Vec<_>>(), ["nine a"]);
         assert_eq!(blog.qualifying_post(conn).unwrap().unwrap().title, "nine b");

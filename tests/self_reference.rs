@@ -47,26 +47,26 @@ backend_tests! {
 
     fn create_set_preload_and_destroy_recursively(conn, backend) {
         let boss = insert!(conn, employees, Employee, employees::name.eq("boss"));
-        let first = boss.create_assistant(conn, NewEmployee { name: "first" }).unwrap();
+        let first = boss.create_assistant(NewEmployee { name: "first" }, conn).unwrap();
         assert_eq!(first.manager_id, Some(boss.id));
         assert_eq!(boss.assistant(conn).unwrap(), Some(first.clone()));
 
         // replacing destroys the old assistant (dependent destroy)
-        let second = boss.create_assistant(conn, NewEmployee { name: "second" }).unwrap();
+        let second = boss.create_assistant(NewEmployee { name: "second" }, conn).unwrap();
         assert_eq!(names(&rows!(conn, employees, Employee)), [("boss", None), ("second", Some(boss.id))]);
 
         // the assistant has its own assistant: a chain of three
-        let third = second.create_assistant(conn, NewEmployee { name: "third" }).unwrap();
+        let third = second.create_assistant(NewEmployee { name: "third" }, conn).unwrap();
         let loaded = Employee::preload_assistant(&[boss.clone(), second.clone(), third.clone()], conn).unwrap();
         assert_eq!(loaded, [Some(second.clone()), Some(third.clone()), None]);
 
         // set_: link an unlinked employee, the current one is destroyed with its own chain
         let loose = insert!(conn, employees, Employee, employees::name.eq("loose"));
-        boss.set_assistant(conn, Some(&loose)).unwrap();
+        boss.set_assistant(Some(&loose), conn).unwrap();
         assert_eq!(names(&rows!(conn, employees, Employee)), [("boss", None), ("loose", Some(boss.id))]);
 
         // destroying the boss destroys the assistant, recursively
-        let deeper = loose.create_assistant(conn, NewEmployee { name: "deeper" }).unwrap();
+        let deeper = loose.create_assistant(NewEmployee { name: "deeper" }, conn).unwrap();
         assert_eq!(deeper.manager_id, Some(loose.id));
         boss.destroy(conn).unwrap();
         assert_eq!(rows!(conn, employees, Employee), []);

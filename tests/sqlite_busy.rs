@@ -97,7 +97,7 @@ fn two_threads_replacing_without_busy_timeout_never_see_a_locked_database() {
                         .filter_map(|n| {
                             let label = format!("t{t}-{n}");
                             owner
-                                .create_item(&mut conn, NewItem { label: &label })
+                                .create_item(NewItem { label: &label }, &mut conn)
                                 .err()
                                 .map(|e| format!("{label}: {e}"))
                         })
@@ -133,7 +133,7 @@ fn a_lock_held_past_the_bound_is_a_retryable_busy_error_and_nothing_is_written()
     let mut conn = pool.get().unwrap();
     let started = std::time::Instant::now();
     let err = owner
-        .create_item(&mut conn, NewItem { label: "late" })
+        .create_item(NewItem { label: "late" }, &mut conn)
         .expect_err("the write lock is held");
     assert!(
         started.elapsed() >= SQLITE_BUSY_WAIT,
@@ -163,7 +163,7 @@ fn a_lock_released_within_the_bound_lets_the_replace_through() {
         locked.wait();
         let mut conn = pool.get().unwrap();
         owner
-            .create_item(&mut conn, NewItem { label: "waited" })
+            .create_item(NewItem { label: "waited" }, &mut conn)
             .unwrap();
     });
     let rows = rows!(db.conn(), items, Item);

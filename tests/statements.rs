@@ -85,12 +85,12 @@ backend_tests! {
         let _ = user.build_profile(NewProfile { bio: "a" });
         assert!(kinds(&log).is_empty(), "build");
 
-        user.create_profile(conn, NewProfile { bio: "a" }).unwrap();
+        user.create_profile(NewProfile { bio: "a" }, conn).unwrap();
         assert_eq!(kinds(&log), then(&[lock, "SELECT", "INSERT"], reselect), "create, nothing linked");
 
         let old = user.profile(conn).unwrap().unwrap();
         log.clear();
-        user.create_profile(conn, NewProfile { bio: "b" }).unwrap();
+        user.create_profile(NewProfile { bio: "b" }, conn).unwrap();
         assert_eq!(kinds(&log), then(&[lock, "SELECT", lock, "DELETE", "INSERT"], reselect), "create, destroy the old row");
         assert!(rows!(conn, profiles, Profile).iter().all(|p| p.id != old.id));
         log.clear();
@@ -102,26 +102,26 @@ backend_tests! {
         assert_eq!(kinds(&log), [lock, "SELECT", lock, "DELETE", "DELETE"], "destroy: lock the owner, read the dependents' keys, load and lock them, delete them, delete owner");
 
         let nuser = insert!(conn, users, NullifyUser, users::name.eq("Bob"));
-        nuser.create_profile(conn, NewProfile { bio: "c" }).unwrap();
+        nuser.create_profile(NewProfile { bio: "c" }, conn).unwrap();
         log.clear();
-        nuser.create_profile(conn, NewProfile { bio: "d" }).unwrap();
+        nuser.create_profile(NewProfile { bio: "d" }, conn).unwrap();
         assert_eq!(kinds(&log), then(&[lock, "SELECT", lock, "UPDATE", "INSERT"], reselect), "create, nullify the old row");
         let unlinked = nuser.profile(conn).unwrap().unwrap();
         log.clear();
-        nuser.set_profile(conn, None).unwrap();
+        nuser.set_profile(None, conn).unwrap();
         assert_eq!(kinds(&log), [lock, "SELECT", lock, "UPDATE"], "set None, nullify the locked rows by key and link");
 
         // Linking an unlinked row: its owner read (none), the owner locked, the row locked
         // (and its owner checked again), the linked rows' keys (none), the link.
-        nuser.set_profile(conn, Some(&unlinked)).unwrap();
+        nuser.set_profile(Some(&unlinked), conn).unwrap();
         assert_eq!(kinds(&log), ["SELECT", lock, lock, "SELECT", "UPDATE"], "set Some, an unlinked row");
         // Moving a row from another owner: both owners locked (lower key first), the row's
         // owner read again after the locks, the row locked, this owner's row unlinked, the link.
         let other = insert!(conn, users, NullifyUser, users::name.eq("Cem"));
-        other.create_profile(conn, NewProfile { bio: "e" }).unwrap();
+        other.create_profile(NewProfile { bio: "e" }, conn).unwrap();
         let moved = other.profile(conn).unwrap().unwrap();
         log.clear();
-        nuser.set_profile(conn, Some(&moved)).unwrap();
+        nuser.set_profile(Some(&moved), conn).unwrap();
         assert_eq!(
             kinds(&log),
             ["SELECT", lock, lock, "SELECT", lock, "SELECT", lock, "UPDATE", "UPDATE"],

@@ -64,12 +64,12 @@ backend_tests! {
 
     fn second_create_fails_and_changes_nothing(conn, backend) {
         let supplier = insert!(conn, suppliers, Supplier, suppliers::name.eq("Acme"));
-        supplier.create_account(conn, NewAccount { name: "first" }).unwrap();
+        supplier.create_account(NewAccount { name: "first" }, conn).unwrap();
         assert_eq!(rows!(conn, accounts, Account).len(), 1);
         let before = rows!(conn, accounts, Account);
 
         // Rails raises RecordNotSaved *and* leaves two rows; here: a typed error, no write.
-        let err = supplier.create_account(conn, NewAccount { name: "second" }).unwrap_err();
+        let err = supplier.create_account(NewAccount { name: "second" }, conn).unwrap_err();
         assert!(matches!(err, Error::CannotNullify { model: "Supplier", association: "account" }), "{err:?}");
         assert!(err.to_string().contains("dependent = \"destroy\""), "{err}");
         assert_eq!(rows!(conn, accounts, Account), before);
@@ -78,8 +78,8 @@ backend_tests! {
 
     fn with_dependent_destroy_exactly_one_account_remains(conn, backend) {
         let supplier = insert!(conn, suppliers, DestroyingSupplier, suppliers::name.eq("Acme"));
-        supplier.create_account(conn, NewAccount { name: "first" }).unwrap();
-        let second = supplier.create_account(conn, NewAccount { name: "second" }).unwrap();
+        supplier.create_account(NewAccount { name: "first" }, conn).unwrap();
+        let second = supplier.create_account(NewAccount { name: "second" }, conn).unwrap();
         assert_eq!(
             rows!(conn, accounts, Account),
             [Account { id: second.id, supplier_id: supplier.id, name: "second".into() }]
@@ -90,7 +90,7 @@ backend_tests! {
     fn unique_index_stops_inserts_that_bypass_the_association(conn, backend) {
         diesel::sql_query(UNIQUE).execute(conn).unwrap();
         let supplier = insert!(conn, suppliers, DestroyingSupplier, suppliers::name.eq("Acme"));
-        supplier.create_account(conn, NewAccount { name: "first" }).unwrap();
+        supplier.create_account(NewAccount { name: "first" }, conn).unwrap();
         let before = rows!(conn, accounts, Account);
 
         // `Account.create(name: "second", supplier: supplier)`
@@ -103,14 +103,14 @@ backend_tests! {
         assert_eq!(rows!(conn, accounts, Account), before);
 
         // through the association the replace removes first, so the index never trips
-        let second = supplier.create_account(conn, NewAccount { name: "second" }).unwrap();
+        let second = supplier.create_account(NewAccount { name: "second" }, conn).unwrap();
         assert_eq!(rows!(conn, accounts, Account), [second]);
     }
 
     fn foreign_key_constraint_rejects_destroying_a_linked_owner(conn, backend) {
         // no `dependent`: the owner row goes alone, which the FK constraint refuses
         let supplier = insert!(conn, suppliers, Supplier, suppliers::name.eq("Acme"));
-        supplier.create_account(conn, NewAccount { name: "first" }).unwrap();
+        supplier.create_account(NewAccount { name: "first" }, conn).unwrap();
         let before = (rows!(conn, suppliers, Supplier), rows!(conn, accounts, Account));
         let err = supplier.destroy(conn).unwrap_err();
         assert!(

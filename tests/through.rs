@@ -132,14 +132,14 @@ backend_tests! {
         assert_eq!(ann.club(conn).unwrap(), None);
 
         // write: no membership yet, so one is inserted
-        ann.set_club(conn, Some(&chess)).unwrap();
+        ann.set_club(Some(&chess), conn).unwrap();
         assert_eq!(rows!(conn, memberships, Membership), [Membership { id: 1, member_id: Some(ann.id), club_id: Some(chess.id) }]);
         let log = common::Statements::record(conn);
         assert_eq!(ann.club(conn).unwrap(), Some(chess.clone()));
         assert_eq!(log.queries().len(), 1, "one statement: {:?}", log.queries());
 
         // write: the membership exists, so it is updated
-        ann.set_club(conn, Some(&golf)).unwrap();
+        ann.set_club(Some(&golf), conn).unwrap();
         assert_eq!(rows!(conn, memberships, Membership), [Membership { id: 1, member_id: Some(ann.id), club_id: Some(golf.id) }]);
         assert_eq!(ann.club(conn).unwrap(), Some(golf.clone()));
 
@@ -151,7 +151,7 @@ backend_tests! {
         assert!(queries.iter().all(|q| !q.to_uppercase().contains("JOIN")), "{queries:?}");
 
         // preload: one statement per hop (2), aligned; two owners share one club
-        bob.set_club(conn, Some(&golf)).unwrap();
+        bob.set_club(Some(&golf), conn).unwrap();
         log.clear();
         let loaded = Member::preload_club(&[bob.clone(), ann.clone()], conn).unwrap();
         assert_eq!(log.queries().len(), 2, "{:?}", log.queries());
@@ -164,7 +164,7 @@ backend_tests! {
         assert_eq!(eager, [(ann.clone(), Some(golf.clone())), (bob.clone(), Some(golf.clone()))]);
 
         // write None: the membership (the through row) is destroyed, as in Rails
-        ann.set_club(conn, None).unwrap();
+        ann.set_club(None, conn).unwrap();
         assert_eq!(rows!(conn, memberships, Membership).len(), 1);
         assert_eq!(ann.club(conn).unwrap(), None);
         assert_eq!(rows!(conn, clubs, Club).len(), 2, "clubs are never touched");
@@ -186,11 +186,11 @@ backend_tests! {
 
         // write: the post (the join row) gets the new author, as in Rails
         let bea = insert!(conn, authors, Author, authors::name.eq("Bea"));
-        c1.set_author(conn, Some(&bea)).unwrap();
+        c1.set_author(Some(&bea), conn).unwrap();
         assert_eq!(rows!(conn, posts, Post), [Post { id: post.id, author_id: Some(bea.id), title: "Hello".into() }]);
         assert_eq!(c1.author(conn).unwrap(), Some(bea.clone()));
         // no post to write through: a typed error, nothing written
-        let err = orphan.set_author(conn, Some(&bea)).unwrap_err();
+        let err = orphan.set_author(Some(&bea), conn).unwrap_err();
         assert!(matches!(err, diesel_has_one::Error::NotFound { model: "Post" }), "{err:?}");
         assert_eq!(rows!(conn, posts, Post).len(), 1);
         assert_eq!(rows!(conn, authors, Author), [ada, bea]);
@@ -202,7 +202,7 @@ backend_tests! {
         for i in 0..50 {
             let m = insert!(conn, members, Member, members::name.eq(format!("m{i}")));
             if i % 2 == 0 {
-                m.set_club(conn, Some(&golf)).unwrap();
+                m.set_club(Some(&golf), conn).unwrap();
             }
             members.push(m);
         }
@@ -222,7 +222,7 @@ backend_tests! {
         let ann = insert!(conn, members, Member, members::name.eq("Ann"));
         let pres = insert!(conn, presidents, President, presidents::name.eq("Pia"));
         let chess = insert!(conn, clubs, Club, (clubs::name.eq("Chess"), clubs::president_id.eq(pres.id)));
-        ann.set_club(conn, Some(&chess)).unwrap();
+        ann.set_club(Some(&chess), conn).unwrap();
         // Member → membership → club → president: three hops
         assert_eq!(ann.president(conn).unwrap(), Some(pres.clone()));
         let log = common::Statements::record(conn);

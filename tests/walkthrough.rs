@@ -47,7 +47,7 @@ backend_tests! {
         let anna = insert!(conn, users, User, users::name.eq("Anna"));
         assert_eq!(anna.profile(conn).unwrap(), None);
         // Step 3: a profile linked to Anna.
-        let created = anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        let created = anna.create_profile(NewProfile { bio: "Loves cats" }, conn).unwrap();
         assert_eq!(created.user_id, Some(anna.id));
         // Step 4: reading it back.
         let mut profile = anna.profile(conn).unwrap().expect("linked");
@@ -65,7 +65,7 @@ backend_tests! {
 
     fn query_is_composable(conn, backend) {
         let anna = insert!(conn, users, User, users::name.eq("Anna"));
-        anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        anna.create_profile(NewProfile { bio: "Loves cats" }, conn).unwrap();
         let bios: Vec<String> = anna.profile_query().select(profiles::bio).load(conn).unwrap();
         assert_eq!(bios, vec!["Loves cats".to_string()]);
         let none: Vec<i32> = anna
@@ -79,7 +79,7 @@ backend_tests! {
 
     fn build_writes_nothing_until_save(conn, backend) {
         let anna = insert!(conn, users, User, users::name.eq("Anna"));
-        let old = anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        let old = anna.create_profile(NewProfile { bio: "Loves cats" }, conn).unwrap();
         let before = rows!(conn, profiles, Profile);
         let log = common::Statements::record(conn);
         let built = anna.build_profile(NewProfile { bio: "Loves dogs" });
@@ -98,7 +98,7 @@ backend_tests! {
 
     fn reader_statements(conn, backend) {
         let anna = insert!(conn, users, User, users::name.eq("Anna"));
-        anna.create_profile(conn, NewProfile { bio: "Loves cats" }).unwrap();
+        anna.create_profile(NewProfile { bio: "Loves cats" }, conn).unwrap();
         let log = common::Statements::record(conn);
         anna.profile(conn).unwrap();
         let queries = log.queries();

@@ -16,7 +16,7 @@ fn writes(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 owner
-                    .create_profile(conn, NewProfile { bio: "replaced" })
+                    .create_profile(NewProfile { bio: "replaced" }, conn)
                     .unwrap(),
             )
         })

@@ -98,7 +98,7 @@ pub fn left_join(conn: &mut SqliteConnection) -> QueryResult<Vec<(User, Option<P
         .load(conn)
 }
 
-/// The replace transaction of `user.create_profile(conn, NewProfile { bio })` with
+/// The replace transaction of `user.create_profile(NewProfile { bio }, conn)` with
 /// `dependent = "destroy"`, by hand: `BEGIN IMMEDIATE`, read the owner row (the lock
 /// step), load the linked rows, delete each, insert the new row, read it back.
 pub fn replace(user: &User, bio: &str, conn: &mut SqliteConnection) -> QueryResult<Profile> {

@@ -19,8 +19,8 @@
 //! | `user.profile` | `user.profile(conn)`: one `SELECT … LIMIT 1` |
 //! | association scope | `user.profile_query()`: the typed Diesel query, to refine |
 //! | `user.build_profile(attrs)` | `user.build_profile(values)`, writes nothing until `.save(conn)` |
-//! | `user.create_profile(attrs)` | `user.create_profile(conn, values)`: the replace transaction |
-//! | `user.profile = other` / `nil` | `user.set_profile(conn, Some(&other))` / `(conn, None)` |
+//! | `user.create_profile(attrs)` | `user.create_profile(values, conn)`: the replace transaction |
+//! | `user.profile = other` / `nil` | `user.set_profile(Some(&other), conn)` / `(None, conn)` |
 //! | `User.includes(:profile)` | `User::preload_profile(&users, conn)`: one query for all owners |
 //! | `User.eager_load(:profile)` | `User::eager_load_profile(users::table)`: one `LEFT JOIN` |
 //! | `user.save` with `autosave` | `user.save_with_profile()…save(conn)`, `User::insert_with_profile(v)` |
@@ -57,7 +57,7 @@
 //! let anna = users::table.find(1).select(User::as_select()).first(conn)?;
 //!
 //! assert!(anna.profile(conn)?.is_none());
-//! let p = anna.create_profile(conn, NewProfile { bio: "Loves cats" })?;
+//! let p = anna.create_profile(NewProfile { bio: "Loves cats" }, conn)?;
 //! assert_eq!(p.user_id, Some(1));
 //! anna.destroy(conn)?; // dependent = "destroy": the profile goes too
 //! assert_eq!(profiles::table.count().get_result::<i64>(conn)?, 0);

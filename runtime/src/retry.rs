@@ -7,14 +7,14 @@
 //! use diesel_has_one::retry::{with_retry, RetryPolicy};
 //!
 //! let profile = with_retry(conn, &RetryPolicy::default(), |conn| {
-//!     user.create_profile(conn, NewProfile { bio: "Loves cats" })
+//!     user.create_profile(NewProfile { bio: "Loves cats" }, conn)
 //! })?;
 //!
 //! // several statements as one unit: the closure is the whole transaction
 //! with_retry(conn, &RetryPolicy::default(), |conn| {
 //!     conn.transaction(|conn| {
 //!         diesel::update(users::table.find(user.id)).set(users::name.eq("Anna")).execute(conn)?;
-//!         user.create_profile(conn, NewProfile { bio: "Loves dogs" })
+//!         user.create_profile(NewProfile { bio: "Loves dogs" }, conn)
 //!     })
 //! })?;
 //! ```

@@ -42,7 +42,7 @@ fn main() {
             ("eager", "hand_written_left_join") => drop(black_box(hand::left_join(conn).unwrap())),
             ("replace", "generated") => drop(black_box(
                 owner
-                    .create_profile(conn, NewProfile { bio: "replaced" })
+                    .create_profile(NewProfile { bio: "replaced" }, conn)
                     .unwrap(),
             )),
             ("replace", "hand_written") => {

@@ -170,7 +170,7 @@ fn count_statements() -> Vec<Row> {
     };
 
     owner
-        .create_profile(conn, NewProfile { bio: "replaced" })
+        .create_profile(NewProfile { bio: "replaced" }, conn)
         .unwrap();
     let generated = log.take();
     hand::replace(&owner, "replaced", conn).unwrap();

@@ -57,7 +57,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
             #[doc = #create]
             #deprecated
-            pub fn #create_fn<__C, __V>(&self, conn: &mut __C, values: __V) -> _rt::Result<#target>
+            pub fn #create_fn<__C, __V>(&self, values: __V, conn: &mut __C) -> _rt::Result<#target>
             where
                 #writes
                 __V: _rt::OmitsLinks<#marker>,
@@ -68,7 +68,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
             #[doc = #set]
             #deprecated
-            pub fn #set_fn<__C>(&self, conn: &mut __C, target: _rt::Option<&#target>) -> _rt::Result<()>
+            pub fn #set_fn<__C>(&self, target: _rt::Option<&#target>, conn: &mut __C) -> _rt::Result<()>
             where
                 #writes
                 #marker: _rt::Statements<__C> + _rt::ValidatesTarget<__C>,

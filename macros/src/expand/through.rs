@@ -562,7 +562,7 @@ fn writer(
     if chain.hops.len() != 2 {
         return quote! {
             #[doc = #doc]
-            pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
+            pub fn #set_fn<__C>(&self, target: ::core::option::Option<&#target>, conn: &mut __C) -> ::core::result::Result<(), _rt::Error>
             where
                 __C: _rt::ReadOnlyThrough<#marker>,
             {
@@ -630,7 +630,7 @@ fn writer(
     };
     quote! {
         #[doc = #doc]
-        pub fn #set_fn<__C>(&self, conn: &mut __C, target: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error>
+        pub fn #set_fn<__C>(&self, target: ::core::option::Option<&#target>, conn: &mut __C) -> ::core::result::Result<(), _rt::Error>
         where
             __C: _rt::Conn,
             #source::Kind: _rt::WritableThrough<__C>,

@@ -148,25 +148,25 @@ pub(crate) mod sealed {
 ///
 /// Reads the schema only; an `Err` is a failed introspection query.
 pub fn audit<C: Introspect>(conn: &mut C) -> QueryResult<Report> {
-    audit_declarations(conn, &declarations())
+    audit_declarations(&declarations(), conn)
 }
 
 /// Audits the `has_one` declarations selected by `keep` (for example those of one
-/// database: `audit_where(conn, |d| d.owner_table.starts_with("billing_"))`).
-pub fn audit_where<C, F>(conn: &mut C, keep: F) -> QueryResult<Report>
+/// database: `audit_where(|d| d.owner_table.starts_with("billing_"), conn)`).
+pub fn audit_where<C, F>(keep: F, conn: &mut C) -> QueryResult<Report>
 where
     C: Introspect,
     F: FnMut(&Declaration) -> bool,
 {
     let mut selected = declarations();
     selected.retain(keep);
-    audit_declarations(conn, &selected)
+    audit_declarations(&selected, conn)
 }
 
 /// Audits the given declarations, in the given order.
 pub fn audit_declarations<C: Introspect>(
-    conn: &mut C,
     declarations: &[Declaration],
+    conn: &mut C,
 ) -> QueryResult<Report> {
     let mut tables: HashMap<&'static str, Option<Table>> = HashMap::new();
     let mut findings = Vec::new();

@@ -12,7 +12,7 @@
 //! ```text
 //! diesel_has_one::jobs::create_table(conn)?;          // once, e.g. in a migration
 //! user.destroy(conn)?;                                // profile: a job row
-//! let summary = diesel_has_one::jobs::run_pending(conn, 100)?;
+//! let summary = diesel_has_one::jobs::run_pending(100, conn)?;
 //! ```
 //!
 //! On replace Rails only nullifies the old row for `destroy_async` (no job); so does this

@@ -39,7 +39,7 @@ pub const MAX_ERROR_CHARS: usize = 1000;
 /// serialization failure that ends the claim's transaction (MySQL) counts as a failed run
 /// without a record; the job is simply claimed again. Errors outside the jobs (a lost
 /// connection) are returned.
-pub fn run_pending<C: JobStore>(conn: &mut C, limit: usize) -> Result<Summary, Error> {
+pub fn run_pending<C: JobStore>(limit: usize, conn: &mut C) -> Result<Summary, Error> {
     let mut summary = Summary::default();
     while summary.succeeded + summary.failed < limit {
         let ran = write_transaction(conn, |conn| -> Result<Option<bool>, Error> {
@@ -160,12 +160,12 @@ impl Worker {
     /// outside a job (a lost connection) do.
     pub fn run<C: JobStore>(
         &self,
-        conn: &mut C,
         mut keep_going: impl FnMut(&Summary) -> bool,
+        conn: &mut C,
     ) -> Result<Summary, Error> {
         let mut total = Summary::default();
         while keep_going(&total) {
-            let batch = run_pending(conn, self.batch)?;
+            let batch = run_pending(self.batch, conn)?;
             total.succeeded += batch.succeeded;
             total.failed += batch.failed;
             if batch.succeeded + batch.failed == 0 {

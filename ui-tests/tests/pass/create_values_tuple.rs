@@ -33,8 +33,8 @@ pub struct NewProfile<'a> {
 fn main() {
     let conn = &mut SqliteConnection::establish(":memory:").unwrap();
     let user = User { id: 1, name: "Anna".into() };
-    let _ = user.create_profile(conn, NewProfile { bio: "b", note: None });
-    let _ = user.create_profile(conn, &NewProfile { bio: "b", note: Some("n") });
-    let _ = user.create_profile(conn, (profiles::bio.eq("b"), profiles::note.eq("n")));
+    let _ = user.create_profile(NewProfile { bio: "b", note: None }, conn);
+    let _ = user.create_profile(&NewProfile { bio: "b", note: Some("n") }, conn);
+    let _ = user.create_profile((profiles::bio.eq("b"), profiles::note.eq("n")), conn);
     let _ = user.build_profile(profiles::bio.eq("b")).save(conn);
 }

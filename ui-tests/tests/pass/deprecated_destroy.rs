@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     diesel::sql_query("INSERT INTO profiles (id, user_id, bio) VALUES (1, 1, 'old')")
         .execute(conn)?;
     let anna = users::table.find(1).select(User::as_select()).first(conn)?;
-    anna.create_avatar(conn, NewAvatar { url: "a.png" })?;
+    anna.create_avatar(NewAvatar { url: "a.png" }, conn)?;
     assert!(anna.avatar(conn)?.is_some());
 
     anna.destroy(conn)?;

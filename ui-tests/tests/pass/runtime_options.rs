@@ -127,7 +127,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // `destroy_async` + `ensuring_owner_was`: the job runs once the owner is gone.
     user.destroy(conn)?;
-    assert_eq!(jobs::run_pending(conn, 10)?.succeeded, 1);
+    assert_eq!(jobs::run_pending(10, conn)?.succeeded, 1);
     let left: Vec<Profile> = profiles::table.select(Profile::as_select()).load(conn)?;
     assert!(left.is_empty());
     Ok(())

@@ -100,7 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pia: President = presidents::table.first(conn)?;
 
     // has_one → belongs_to: the writer inserts the membership
-    ann.set_club(conn, Some(&chess))?;
+    ann.set_club(Some(&chess), conn)?;
     assert_eq!(ann.club(conn)?, Some(chess.clone()));
     assert_eq!(ann.club_without_joins(conn)?, Some(chess.clone()));
     assert_eq!(

@@ -70,18 +70,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     diesel::sql_query("INSERT INTO users (id, name) VALUES (1, 'Anna')").execute(conn)?;
     let anna = users::table.find(1).select(User::as_select()).first(conn)?;
 
-    let billing = anna.create_billing_address(
-        conn,
-        NewAddress {
+    let billing = anna.create_billing_address(NewAddress {
             street: "1 Main St",
-        },
-    )?;
-    let shipping = anna.create_shipping_address(
-        conn,
-        NewAddress {
+        }, conn)?;
+    let shipping = anna.create_shipping_address(NewAddress {
             street: "2 Dock Rd",
-        },
-    )?;
+        }, conn)?;
     assert_eq!(billing.billing_user_id, Some(1));
     assert_eq!(billing.shipping_user_id, None);
     assert_eq!(shipping.shipping_user_id, Some(1));

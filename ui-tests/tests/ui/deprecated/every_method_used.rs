@@ -55,8 +55,8 @@ fn profile(user: &User, conn: &mut SqliteConnection) -> Result<(), diesel_has_on
     let first = user.profile(conn)?;
     let _ = user.profile_query();
     user.build_profile(NewProfile { bio: "built" }).save(conn)?;
-    user.create_profile(conn, NewProfile { bio: "new" })?;
-    user.set_profile(conn, first.as_ref())?;
+    user.create_profile(NewProfile { bio: "new" }, conn)?;
+    user.set_profile(first.as_ref(), conn)?;
     user.save_with_profile().save(conn)?;
     User::insert_with_profile(users::name.eq("new")).save(conn)?;
     User::preload_profile(std::slice::from_ref(user), conn)?;
@@ -67,7 +67,7 @@ fn profile(user: &User, conn: &mut SqliteConnection) -> Result<(), diesel_has_on
 fn club(user: &User, conn: &mut SqliteConnection) -> Result<(), diesel_has_one::Error> {
     let first = user.club(conn)?;
     let _ = user.club_query();
-    user.set_club(conn, first.as_ref())?;
+    user.set_club(first.as_ref(), conn)?;
     User::preload_club(std::slice::from_ref(user), conn)?;
     let _ = User::eager_load_club(users::table).load::<(User, Option<Club>)>(conn)?;
     Ok(())

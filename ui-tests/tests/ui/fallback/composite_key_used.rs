@@ -30,7 +30,7 @@ fn uses(conn: &mut SqliteConnection) -> Result<(), diesel_has_one::Error> {
     if let Some(profile) = user.profile(conn)? {
         println!("{}", profile.bio);
     }
-    let created = user.create_profile(conn, profiles::bio.eq("hi"))?;
+    let created = user.create_profile(profiles::bio.eq("hi"), conn)?;
     println!("{}", created.bio);
     for profile in User::preload_profile(&users, conn)?.into_iter().flatten() {
         println!("{}", profile.bio);

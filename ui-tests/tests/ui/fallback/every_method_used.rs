@@ -41,8 +41,8 @@ fn uses(conn: &mut SqliteConnection) -> Result<(), diesel_has_one::Error> {
         .first(conn)
         .optional()?;
     let built = user.build_profile(NewProfile { bio: "built" }).save(conn)?;
-    user.set_profile(conn, first.as_ref())?;
-    user.set_profile(conn, None)?;
+    user.set_profile(first.as_ref(), conn)?;
+    user.set_profile(None, conn)?;
     let (owner, row) = user
         .save_with_profile()
         .update_owner(users::name.eq("renamed"))

@@ -38,7 +38,7 @@ fn uses(conn: &mut SqliteConnection) -> Result<(), diesel_has_one::Error> {
     let member = &members[0];
     if let Some(club) = member.club(conn)? {
         println!("{}", club.name);
-        member.set_club(conn, Some(&club))?;
+        member.set_club(Some(&club), conn)?;
     }
     for club in Member::preload_club(&members, conn)?.into_iter().flatten() {
         println!("{}", club.name);

@@ -43,7 +43,7 @@ pub struct President {
 
 fn replace(member: &Member, president: &President, conn: &mut SqliteConnection) {
     let _ = member.president(conn);
-    let _ = member.set_president(conn, Some(president));
+    let _ = member.set_president(Some(president), conn);
 }
 
 fn main() {

@@ -36,7 +36,7 @@ pub struct Badge {
 
 fn replace(member: &Member, badge: &Badge, conn: &mut SqliteConnection) {
     let _ = member.badge(conn);
-    let _ = member.set_badge(conn, Some(badge));
+    let _ = member.set_badge(Some(badge), conn);
 }
 
 fn main() {

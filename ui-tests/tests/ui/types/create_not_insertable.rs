@@ -30,5 +30,5 @@ pub struct NewUser<'a> {
 fn main() {
     let conn = &mut SqliteConnection::establish(":memory:").unwrap();
     let user = User { id: 1, name: "Anna".into() };
-    let _ = user.create_profile(conn, NewUser { name: "Bob" });
+    let _ = user.create_profile(NewUser { name: "Bob" }, conn);
 }

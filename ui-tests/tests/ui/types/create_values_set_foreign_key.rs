@@ -31,5 +31,5 @@ pub struct NewProfile<'a> {
 fn main() {
     let conn = &mut SqliteConnection::establish(":memory:").unwrap();
     let user = User { id: 1, name: "Anna".into() };
-    let _ = user.create_profile(conn, NewProfile { user_id: Some(9), bio: "b" });
+    let _ = user.create_profile(NewProfile { user_id: Some(9), bio: "b" }, conn);
 }

@@ -32,5 +32,5 @@ pub struct NewPicture<'a> {
 fn main() {
     let conn = &mut SqliteConnection::establish(":memory:").unwrap();
     let user = User { id: 1, name: "Anna".into() };
-    let _ = user.create_picture(conn, NewPicture { url: "u", imageable_type: "Admin" });
+    let _ = user.create_picture(NewPicture { url: "u", imageable_type: "Admin" }, conn);
 }
