@@ -66,12 +66,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .execute(conn)?;
     diesel::sql_query("INSERT INTO users (id, name) VALUES (1, 'Anna')").execute(conn)?;
     let anna = users::table.find(1).select(User::as_select()).first(conn)?;
-    anna.create_billing_address(NewAddress {
+    anna.create_billing_address(
+        NewAddress {
             street: "1 Main St",
-        }, conn)?;
-    anna.create_shipping_address(NewAddress {
+        },
+        conn,
+    )?;
+    anna.create_shipping_address(
+        NewAddress {
             street: "2 Dock Rd",
-        }, conn)?;
+        },
+        conn,
+    )?;
     anna.destroy(conn)?;
     let left = addresses::table.count().get_result::<i64>(conn)?;
     println!("addresses left after destroying the user: {left}");

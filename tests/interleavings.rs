@@ -584,9 +584,12 @@ macro_rules! one_owner_per_thread {
                 s.spawn(move || {
                     start.wait();
                     for i in 0..50 {
-                        if let Err(e) = owner.create_item(NewItem {
+                        if let Err(e) = owner.create_item(
+                            NewItem {
                                 label: &format!("{i}"),
-                            }, &mut conn) {
+                            },
+                            &mut conn,
+                        ) {
                             errors.lock().unwrap().push(e.to_string());
                         }
                     }

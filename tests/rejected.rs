@@ -58,10 +58,13 @@ macro_rules! rejected {
     ($conn:expr, $user_ty:ty, $values:expr, $kind:pat) => {{
         let user = insert!($conn, users, $user_ty, users::name.eq("Anna"));
         let old = user
-            .create_profile(NewProfile {
+            .create_profile(
+                NewProfile {
                     bio: "Loves cats",
                     lang: "en",
-                }, $conn)
+                },
+                $conn,
+            )
             .unwrap();
         let err = user.create_profile($values, $conn).unwrap_err();
         assert!(

@@ -12,6 +12,7 @@ use diesel::expression::{
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Bool;
 use diesel::QueryResult;
+use std::sync::OnceLock;
 
 use crate::key::Key;
 
@@ -19,25 +20,38 @@ use crate::key::Key;
 #[derive(Debug, Clone)]
 pub struct KeyIn<Col, K> {
     column: Col,
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     keys: Vec<K>,
+    /// The keys as a JSON array, written the first time a SQLite or MySQL statement binds
+    /// them (PostgreSQL binds `keys` as an array and never needs it).
     #[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
-    json: String,
+    json: OnceLock<String>,
 }
 
 impl<Col, K: Key> KeyIn<Col, K> {
     /// `column IN keys`.
     pub fn new(column: Col, keys: Vec<K>) -> Self {
-        let mut json = String::with_capacity(keys.len() * 8 + 2);
-        json.push('[');
-        for (i, k) in keys.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            k.write_json(&mut json);
+        KeyIn {
+            column,
+            keys,
+            json: OnceLock::new(),
         }
-        json.push(']');
-        KeyIn { column, keys, json }
+    }
+
+    /// The keys as a JSON array (`[1,2,3]`, `["a","b"]`).
+    #[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
+    fn json(&self) -> &String {
+        self.json.get_or_init(|| {
+            let mut json = String::with_capacity(self.keys.len() * 8 + 2);
+            json.push('[');
+            for (i, k) in self.keys.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                k.write_json(&mut json);
+            }
+            json.push(']');
+            json
+        })
     }
 }
 
@@ -62,14 +76,14 @@ impl<Col, K> QueryId for KeyIn<Col, K> {
 }
 
 #[cfg(feature = "sqlite")]
-impl<Col, K> QueryFragment<diesel::sqlite::Sqlite> for KeyIn<Col, K>
+impl<Col, K: Key> QueryFragment<diesel::sqlite::Sqlite> for KeyIn<Col, K>
 where
     Col: QueryFragment<diesel::sqlite::Sqlite>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
         out.push_sql(" IN (SELECT value FROM json_each(");
-        out.push_bind_param::<diesel::sql_types::Text, _>(&self.json)?;
+        out.push_bind_param::<diesel::sql_types::Text, _>(self.json())?;
         out.push_sql("))");
         Ok(())
     }
@@ -83,7 +97,7 @@ where
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::mysql::Mysql>) -> QueryResult<()> {
         self.column.walk_ast(out.reborrow())?;
         out.push_sql(" IN (SELECT __keys.v FROM JSON_TABLE(");
-        out.push_bind_param::<diesel::sql_types::Text, _>(&self.json)?;
+        out.push_bind_param::<diesel::sql_types::Text, _>(self.json())?;
         out.push_sql(", '$[*]' COLUMNS (v ");
         out.push_sql(K::MYSQL_TYPE);
         out.push_sql(" PATH '$')) AS __keys)");

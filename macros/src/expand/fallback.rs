@@ -243,7 +243,7 @@ impl Sketch {
             let insert_with = format_ident!("insert_with_{}", n);
             quote! {
                 pub fn #build<__V>(&self, _: __V) -> __Built<#target> { ::core::unreachable!(#UNREACHABLE) }
-                pub fn #create<__C, __V>(&self, _: &mut __C, _: __V) -> ::core::result::Result<#target, _rt::Error> { ::core::unreachable!(#UNREACHABLE) }
+                pub fn #create<__C, __V>(&self, _: __V, _: &mut __C) -> ::core::result::Result<#target, _rt::Error> { ::core::unreachable!(#UNREACHABLE) }
                 pub fn #save_with(&self) -> __Save<Self, #target> { ::core::unreachable!(#UNREACHABLE) }
                 pub fn #insert_with<__I>(_: __I) -> __Save<Self, #target> { ::core::unreachable!(#UNREACHABLE) }
             }
@@ -251,7 +251,7 @@ impl Sketch {
         quote! {
             pub fn #n<__C>(&self, _: &mut __C) -> diesel::QueryResult<::core::option::Option<#target>> { ::core::unreachable!(#UNREACHABLE) }
             pub fn #query(&self) -> <#target as diesel::associations::HasTable>::Table { ::core::unreachable!(#UNREACHABLE) }
-            pub fn #set<__C>(&self, _: &mut __C, _: ::core::option::Option<&#target>) -> ::core::result::Result<(), _rt::Error> { ::core::unreachable!(#UNREACHABLE) }
+            pub fn #set<__C>(&self, _: ::core::option::Option<&#target>, _: &mut __C) -> ::core::result::Result<(), _rt::Error> { ::core::unreachable!(#UNREACHABLE) }
             pub fn #preload<__C>(_: &[Self], _: &mut __C) -> diesel::QueryResult<::std::vec::Vec<::core::option::Option<#target>>> { ::core::unreachable!(#UNREACHABLE) }
             pub fn #eager<__Q>(_: __Q) -> __Rows<(Self, ::core::option::Option<#target>)> { ::core::unreachable!(#UNREACHABLE) }
             #writers
