@@ -37,8 +37,11 @@ pub struct TouchUser {
     pub name: String,
 }
 
+// `timestamps = false`: these tests watch `touch` alone write `updated_at`
+// (tests/timestamps.rs has the timestamps).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = profiles)]
+#[model(timestamps = false)]
 pub struct Profile {
     pub id: i32,
     pub user_id: Option<i32>,

@@ -52,6 +52,8 @@ pub struct Hooks {
     /// `polymorphic_name = "…"`: the type string stored in polymorphic type columns
     /// (default: the struct's name, like Rails' class name).
     pub polymorphic_name: Option<LitStr>,
+    /// `timestamps = false`: the association leaves `created_at`/`updated_at` alone.
+    pub no_timestamps: bool,
 }
 
 /// One `#[has_one(name, …)]`.

@@ -42,6 +42,7 @@ pub use crate::through::{
     hop, start_value, values, Association, BelongsToSource, CloneTarget, HasOneSource,
     PolymorphicSource, ReadOnlyThrough, Source, SourceKind, StartValue, WritableThrough,
 };
+pub use crate::timestamps::{NoColumn, Stamp};
 pub use crate::touch::{NoTouch, TouchNow, Touches};
 pub use crate::{__register, __register_destroy_async};
 pub use diesel::QueryResult;

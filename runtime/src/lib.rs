@@ -101,6 +101,7 @@ pub mod scope;
 pub mod statements;
 pub mod subquery;
 pub mod through;
+pub mod timestamps;
 pub mod touch;
 pub mod validate;
 

@@ -46,6 +46,10 @@ pub trait Model: HasTable + Sized + 'static {
     /// The `has_one`s whose target is the model itself
     /// ([`OwnDependents`](crate::dependents::OwnDependents)).
     type OwnAssociations;
+    /// The Rails timestamp columns of the table the association sets on the rows it writes
+    /// (see [`timestamps`](crate::timestamps)): `(created_at, updated_at)`, each a
+    /// [`Stamp`](crate::timestamps::Stamp) or [`NoColumn`](crate::timestamps::NoColumn).
+    type Timestamps: crate::timestamps::Timestamps;
 
     /// This row's primary key value.
     fn primary_key_value(&self) -> Self::Key;

@@ -31,11 +31,18 @@ impl<V, A> OmitsLinks<A> for V
 where
     A: HasOne,
     V: OmitsColumns<<A::Target as HasTable>::Table, crate::association::LinkColumns<A>>,
+    V: OmitsColumns<<A::Target as HasTable>::Table, StampColumns<A>>,
 {
 }
 
+/// The timestamp columns the association sets on the target's rows.
+type StampColumns<A> =
+    <<<A as HasOne>::Target as crate::Model>::Timestamps as crate::timestamps::Timestamps>::Columns;
+
 /// Values for table `T` that set none of the columns `Cols` (a tuple).
 pub trait OmitsColumns<T, Cols> {}
+
+impl<V: Insertable<T>, T> OmitsColumns<T, ()> for V {}
 
 impl<V, T, C0> OmitsColumns<T, (C0,)> for V
 where
@@ -55,7 +62,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "these values set `{Col}`, a column this association sets itself",
     label = "these values set `{Col}`",
-    note = "the association writes the foreign key (and, with `as`, the type column) from the owner: remove `{Col}` from the values' struct or tuple"
+    note = "the association writes the foreign key (and, with `as`, the type column) from the owner, and the target's `created_at`/`updated_at` (unless the target has `#[model(timestamps = false)]`): remove `{Col}` from the values' struct or tuple"
 )]
 pub trait Lacks<Col> {}
 

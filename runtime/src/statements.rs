@@ -29,6 +29,7 @@ use crate::linked_locks::LockLinked;
 use crate::lock::Locked;
 use crate::model::Model;
 use crate::scope::{AllRows, Base, FirstRow, ScopeOf, StaticBase};
+use crate::timestamps::Timestamps;
 use crate::touch::{NoTouch, TouchNow, Touches};
 
 /// The target's table.
@@ -54,6 +55,14 @@ pub type KeysLinked<A> = dsl::Filter<ByKeys<A>, Linked<A>>;
 pub type ByKey<A> = dsl::Filter<Table<A>, dsl::Eq<Pk<A>, TargetKey<A>>>;
 /// The assignment that links a row to the owner.
 pub type SetLink<A> = <<A as HasOne>::Link as Link<A>>::Set;
+/// The target model's [`Timestamps`].
+type Stamps<A> = <<A as HasOne>::Target as Model>::Timestamps;
+/// The insert values after the user's: the link, then `created_at`/`updated_at`.
+pub type StampedInsert<A> = <Stamps<A> as Timestamps>::Insert<SetLink<A>>;
+/// The assignments that link a row, with `updated_at`.
+pub type StampedSet<A> = <Stamps<A> as Timestamps>::Update<SetLink<A>>;
+/// The assignments that unlink a row, with `updated_at`.
+type StampedUnset<A> = <Stamps<A> as Timestamps>::Update<Unset<A>>;
 type Rows<A, C> = dsl::Select<OrderedOf<A>, Selection<A, C>>;
 type Keys<A> = dsl::Select<OrderedOf<A>, Pk<A>>;
 type First<A, C> = dsl::Limit<dsl::Select<OrderedOf<A>, Selection<A, C>>>;
@@ -182,12 +191,12 @@ where
     First<A, C>: Loads<C, A::Target>,
     KeysLinkedOf<A>: IntoUpdateTarget<Table = Table<A>>,
     dsl::delete<KeysLinkedOf<A>>: ExecuteDsl<C>,
-    Unset<A>: AsChangeset<Target = Table<A>>,
-    dsl::Update<KeysLinkedOf<A>, Unset<A>>: ExecuteDsl<C> + AsQuery,
+    StampedUnset<A>: AsChangeset<Target = Table<A>>,
+    dsl::Update<KeysLinkedOf<A>, StampedUnset<A>>: ExecuteDsl<C> + AsQuery,
     ByKeyOf<A>: SelectDsl<Pk<A>> + IntoUpdateTarget<Table = Table<A>>,
     Locked<dsl::Select<ByKeyOf<A>, Pk<A>>>: Loads<C, TargetKey<A>>,
-    SetLink<A>: AsChangeset<Target = Table<A>>,
-    dsl::Update<ByKeyOf<A>, SetLink<A>>: ExecuteDsl<C> + AsQuery,
+    StampedSet<A>: AsChangeset<Target = Table<A>>,
+    dsl::Update<ByKeyOf<A>, StampedSet<A>>: ExecuteDsl<C> + AsQuery,
 {
     fn first(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
         first::<A, C>(owner, conn)
@@ -212,7 +221,7 @@ where
     fn unlink_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
         let rows = A::keys_linked(A::owner_key(owner), keys);
         diesel::update(rows)
-            .set(<A::Link as Link<A>>::unset())
+            .set(Stamps::<A>::update(<A::Link as Link<A>>::unset()))
             .execute(conn)
     }
 
@@ -222,7 +231,7 @@ where
     }
 
     fn link(owner: &A::Owner, target: &TargetKey<A>, conn: &mut C) -> QueryResult<usize> {
-        let set = <A::Link as Link<A>>::set(A::owner_key(owner));
+        let set = Stamps::<A>::update(<A::Link as Link<A>>::set(A::owner_key(owner)));
         diesel::update(A::by_key(target)).set(set).execute(conn)
     }
 }
@@ -320,10 +329,10 @@ impl<A, C, V> Insert<C, V> for A
 where
     C: Conn,
     A: Statements<C>,
-    V: crate::__private::InsertWithKey<C, Table<A>, SetLink<A>, A::Target>,
+    V: crate::__private::InsertWithKey<C, Table<A>, StampedInsert<A>, A::Target>,
 {
     fn insert(owner: &A::Owner, values: V, conn: &mut C) -> QueryResult<Option<A::Target>> {
-        let set = <A::Link as Link<A>>::set(A::owner_key(owner));
+        let set = Stamps::<A>::insert(<A::Link as Link<A>>::set(A::owner_key(owner)));
         values.insert_with_key(A::Target::table(), set, conn)
     }
 }

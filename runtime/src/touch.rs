@@ -42,11 +42,12 @@ use crate::backend::Backend;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TouchNow;
 
-/// A SQL type `touch` can write the current time into.
+/// A SQL type the library can write the current time into (`touch`, and the Rails
+/// timestamps `created_at`/`updated_at`).
 #[diagnostic::on_unimplemented(
-    message = "`touch` writes the current time, but the touch column has the SQL type `{Self}`",
+    message = "diesel_has_one writes the current time into this column, but its SQL type is `{Self}`",
     label = "not a timestamp column",
-    note = "touch a `Timestamp` column (or `Nullable<Timestamp>`; PostgreSQL also `Timestamptz`, SQLite `TimestamptzSqlite`, MySQL `Datetime`), named with `touch = \"…\"` (default `updated_at`)"
+    note = "the `touch` column (`touch = \"…\"`, default `updated_at`) and a target's `created_at`/`updated_at` (which the association sets, as Rails does) must be `Timestamp` (or `Nullable<Timestamp>`; PostgreSQL also `Timestamptz`, SQLite `TimestamptzSqlite`, MySQL `Datetime`); opt a model out of the timestamps with `#[model(timestamps = false)]`"
 )]
 pub trait TouchColumn: SqlType + TypedExpressionType {
     /// Whether the type stores an instant (time zone aware): the text then ends in `+00:00`.
@@ -107,14 +108,24 @@ impl<ST: TouchColumn> AsExpression<ST> for TouchNow {
     type Expression = TouchTime<ST>;
 
     fn as_expression(self) -> TouchTime<ST> {
-        let mut text = format_utc_micros(now_micros());
-        if ST::WITH_OFFSET {
-            text.push_str("+00:00");
-        }
-        TouchTime {
-            text,
-            sql_type: PhantomData,
-        }
+        TouchTime::at(now_micros())
+    }
+}
+
+/// One instant for several columns (`created_at` and `updated_at` of one insert get the
+/// same value, as ActiveRecord gives them).
+#[derive(Debug, Clone, Copy)]
+pub struct Instant(i64);
+
+impl Instant {
+    /// Now, by the clock [`TouchNow`] reads.
+    pub fn now() -> Self {
+        Instant(now_micros())
+    }
+
+    /// This instant as a value of the column type `ST`.
+    pub fn time<ST: TouchColumn>(self) -> TouchTime<ST> {
+        TouchTime::at(self.0)
     }
 }
 
@@ -123,6 +134,19 @@ impl<ST: TouchColumn> AsExpression<ST> for TouchNow {
 pub struct TouchTime<ST> {
     text: String,
     sql_type: PhantomData<ST>,
+}
+
+impl<ST: TouchColumn> TouchTime<ST> {
+    fn at(micros: i64) -> Self {
+        let mut text = format_utc_micros(micros);
+        if ST::WITH_OFFSET {
+            text.push_str("+00:00");
+        }
+        TouchTime {
+            text,
+            sql_type: PhantomData,
+        }
+    }
 }
 
 impl<ST: TouchColumn> Expression for TouchTime<ST> {

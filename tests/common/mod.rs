@@ -20,12 +20,19 @@ pub enum Backend {
 /// Rewrites the portable DDL of a test (`{pk}` for an auto-increment integer primary
 /// key, `{text}` for an indexable string column) for `backend`.
 pub fn ddl(backend: Backend, sql: &str) -> String {
-    let (pk, text) = match backend {
-        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT"),
-        Backend::Postgres => ("SERIAL PRIMARY KEY", "TEXT"),
-        Backend::Mysql => ("INTEGER PRIMARY KEY AUTO_INCREMENT", "VARCHAR(255)"),
+    // `{ts}`: a timestamp column as Rails' migrations make it (microseconds on MySQL).
+    let (pk, text, ts) = match backend {
+        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TIMESTAMP"),
+        Backend::Postgres => ("SERIAL PRIMARY KEY", "TEXT", "TIMESTAMP"),
+        Backend::Mysql => (
+            "INTEGER PRIMARY KEY AUTO_INCREMENT",
+            "VARCHAR(255)",
+            "DATETIME(6)",
+        ),
     };
-    sql.replace("{pk}", pk).replace("{text}", text)
+    sql.replace("{pk}", pk)
+        .replace("{text}", text)
+        .replace("{ts}", ts)
 }
 
 fn unique_name(test: &str) -> String {

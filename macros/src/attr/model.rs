@@ -1,4 +1,5 @@
-//! `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…")]`.
+//! `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…",
+//! timestamps = false)]`.
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::discouraged::Speculative;
@@ -8,7 +9,7 @@ use syn::{Path, Token};
 use crate::ast::Hooks;
 use crate::ctxt::Ctxt;
 
-const VALID: &str = "`before_destroy`, `after_destroy`, `polymorphic_name`";
+const VALID: &str = "`before_destroy`, `after_destroy`, `polymorphic_name`, `timestamps`";
 
 /// Reads the destroy hooks.
 pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
@@ -29,6 +30,16 @@ pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
                         "`polymorphic_name` takes a string literal, e.g. `polymorphic_name = \"User\"`",
                     )
                 })?);
+                return Ok(());
+            }
+            if meta.path.is_ident("timestamps") {
+                let value: syn::LitBool = meta.value()?.parse().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "`timestamps` takes `true` or `false`, e.g. `timestamps = false`",
+                    )
+                })?;
+                hooks.no_timestamps = !value.value;
                 return Ok(());
             }
             let slot = if meta.path.is_ident("before_destroy") {

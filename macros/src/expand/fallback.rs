@@ -321,6 +321,7 @@ fn model_impls(input: &DeriveInput) -> Option<TokenStream> {
             const TABLE: &'static str = #table_name;
             type Associations = ();
             type OwnAssociations = ();
+            type Timestamps = (_rt::NoColumn, _rt::NoColumn);
             fn primary_key_value(&self) -> #key_ty { ::core::unreachable!(#UNREACHABLE) }
         }
         #[automatically_derived]

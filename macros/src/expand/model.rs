@@ -98,6 +98,18 @@ pub fn expand(m: &Model) -> TokenStream {
         .as_ref()
         .map(|lit| quote!(const POLYMORPHIC_NAME: &'static str = #lit;));
 
+    let stamp = |column: &str| {
+        let col = names::ident(column, ident.span());
+        match m.field_of(&col) {
+            // spanned on the field: a column that is not a timestamp is reported there
+            Some(f) if !m.hooks.no_timestamps => {
+                quote_spanned!(f.ident.span()=> _rt::Stamp<#table::#col>)
+            }
+            _ => quote!(_rt::NoColumn),
+        }
+    };
+    let (created, updated) = (stamp("created_at"), stamp("updated_at"));
+
     quote! {
         #[automatically_derived]
         impl _rt::Model for #ident {
@@ -108,6 +120,7 @@ pub fn expand(m: &Model) -> TokenStream {
             #polymorphic_name
             type Associations = (#(#markers,)*);
             type OwnAssociations = (#(#own,)*);
+            type Timestamps = (#created, #updated);
 
             #[inline]
             fn primary_key_value(&self) -> #key_ty {
