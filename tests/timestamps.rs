@@ -101,7 +101,7 @@ backend_tests! {
         let note = anna.create_note(NewNote { body: "first" }, conn).unwrap();
         let after = now();
         let rows = rows!(conn, notes, Note);
-        assert_eq!(rows, [note.clone()], "returned as stored");
+        assert_eq!(rows, std::slice::from_ref(&note), "returned as stored");
         assert_eq!(note.created_at, note.updated_at, "one instant for both");
         assert!(before <= note.created_at && note.created_at <= after, "{before} <= {} <= {after}", note.created_at);
     }
