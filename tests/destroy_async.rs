@@ -339,3 +339,26 @@ shared_backend_tests! {
         assert!(job.last_error.as_deref().unwrap().contains("panicked: the profile's hook panicked"), "{job:?}");
     }
 }
+
+/// The same job through every executor, r2d2 pools included: the pool forwards the job
+/// store and the job handlers to the connection it holds.
+mod every_executor {
+    use super::*;
+
+    backend_tests! {
+        schema = SCHEMA;
+
+        fn a_job_runs_through_the_connection_as_given_pooled_or_not(conn, backend) {
+            jobs::create_table(conn).unwrap();
+            let (user, profile) = user_with_profile!(conn, User, "pooled");
+            user.destroy(conn).unwrap();
+            assert_eq!(jobs::pending(conn).unwrap().len(), 1);
+            assert_eq!(rows!(conn, profiles, Profile), std::slice::from_ref(&profile), "target still there");
+            let summary = jobs::run_pending(10, conn).unwrap();
+            assert_eq!((summary.succeeded, summary.failed), (1, 0));
+            assert!(rows!(conn, profiles, Profile).is_empty());
+            assert!(rows!(conn, avatars, Avatar).is_empty(), "the target's own dependents ran");
+            assert!(jobs::pending(conn).unwrap().is_empty());
+        }
+    }
+}
