@@ -22,6 +22,9 @@ pub struct Model {
     pub associations: Vec<Association>,
     /// `#[model(before_destroy = …, after_destroy = …)]`.
     pub hooks: Hooks,
+    /// Diesel's `check_for_backend(…)`, as the backend names of `__register_destroy_async!`
+    /// (`sqlite`, `postgres`, `mysql`); `None`: every backend the runtime is built for.
+    pub backends: Option<Vec<Ident>>,
 }
 
 /// A field mapped to a column.
@@ -244,6 +247,20 @@ impl Model {
                 .primary_key
                 .unwrap_or_else(|| vec![Ident::new("id", input.ident.span())]),
             belongs_to: diesel.belongs_to,
+            backends: diesel.check_for_backend.map(|backends| {
+                backends
+                    .iter()
+                    .filter_map(|b| {
+                        let name = match b.to_string().as_str() {
+                            "Sqlite" => "sqlite",
+                            "Pg" => "postgres",
+                            "Mysql" => "mysql",
+                            _ => return None,
+                        };
+                        Some(Ident::new(name, b.span()))
+                    })
+                    .collect()
+            }),
             ident: input.ident.clone(),
             fields,
             associations,

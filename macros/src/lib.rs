@@ -73,6 +73,23 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     derive(input.into()).into()
 }
 
+/// Derives `diesel_has_one::Key` for a newtype around a key (`struct UserId(i64);`), so
+/// it can be an owner's key and a foreign key: the newtype is stored as the key it wraps
+/// in key sets and job payloads, and its SQL type is the first `#[diesel(sql_type = …)]`
+/// on the struct (Diesel's `AsExpression` attribute).
+///
+/// The newtype also needs what Diesel needs of any column value: `AsExpression` and
+/// `FromSqlRow` (with `ToSql`/`FromSql` for each backend), and `Clone`, `Eq`, `Hash`.
+#[proc_macro_derive(Key, attributes(diesel))]
+pub fn derive_key(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    match attr::key::Newtype::parse(&input) {
+        Ok(newtype) => expand::key::expand(&newtype),
+        Err(e) => e.into_compile_error(),
+    }
+    .into()
+}
+
 /// The marker type of a direct `has_one`, for the bounds of generic code:
 /// `association!(User::profile)` is the type the methods of `User`'s `profile` name in
 /// their bounds (`association!(User::profile): diesel_has_one::Statements<C>` lets a

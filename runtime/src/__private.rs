@@ -22,6 +22,7 @@ pub use crate::eager::EagerLoad;
 pub use crate::eager::EagerLoads;
 pub use crate::error::Error;
 pub use crate::jobs::JobStore;
+pub use crate::key::{Key, KeyFits};
 pub use crate::key_set::KeyIn;
 pub use crate::last_insert::LastInsertId;
 pub use crate::link::{Plain, Typed};

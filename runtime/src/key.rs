@@ -2,73 +2,103 @@
 
 use std::hash::Hash;
 
-use diesel::sql_types::{BigInt, Integer, Nullable, SmallInt, SqlType, Text};
+use diesel::sql_types::{BigInt, Integer, Nullable, SingleValue, SmallInt, SqlType, Text};
+use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
 
 /// A value that can be the key of a `has_one`: the owner's primary key (or the column named
 /// by `primary_key = "…"`) and, with the same SQL type, the target's foreign key.
 ///
-/// Implemented for `i16`, `i32`, `i64` and `String`.
+/// Implemented for `i16`, `i32`, `i64`, `String` and (feature `uuid`) `uuid::Uuid`; your
+/// own key type, a newtype around one of them with Diesel's `AsExpression` and
+/// `FromSqlRow`, gets it from `#[derive(diesel_has_one::Key)]`:
+///
+/// ```
+/// use diesel::backend::Backend;
+/// use diesel::deserialize::{self, FromSql, FromSqlRow};
+/// use diesel::expression::AsExpression;
+/// use diesel::serialize::{self, Output, ToSql};
+/// use diesel::sql_types::BigInt;
+///
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow, diesel_has_one::Key)]
+/// #[diesel(sql_type = BigInt)]
+/// pub struct UserId(pub i64);
+///
+/// // what Diesel needs of any column value, for every backend at once
+/// impl<DB: Backend> FromSql<BigInt, DB> for UserId
+/// where
+///     i64: FromSql<BigInt, DB>,
+/// {
+///     fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+///         i64::from_sql(bytes).map(UserId)
+///     }
+/// }
+///
+/// impl<DB: Backend> ToSql<BigInt, DB> for UserId
+/// where
+///     i64: ToSql<BigInt, DB>,
+/// {
+///     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+///         self.0.to_sql(out)
+///     }
+/// }
+/// ```
+///
+/// `Key` needs neither `Ord` nor serde of the newtype: locks are taken in the order of
+/// the wrapped key, and key sets are written from it.
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the key of a `has_one`",
-    note = "owner keys must be `i16`, `i32`, `i64` or `String`"
+    note = "keys are `i16`, `i32`, `i64`, `String`, `uuid::Uuid` (feature `uuid` of diesel_has_one), or a newtype around one of them with `#[derive(diesel_has_one::Key)]`"
 )]
 pub trait Key: Clone + Eq + Hash + 'static {
     /// The key's (not nullable) SQL type.
-    type SqlType: SqlType + diesel::sql_types::SingleValue;
+    type SqlType: KeySql;
 
+    /// The built-in key this one is stored as in key sets and job payloads (JSON): the
+    /// type itself for the built-in keys, the wrapped key for a newtype.
+    type Repr: BuiltIn;
+
+    /// The key as its [`Repr`](Key::Repr).
+    fn repr(&self) -> &Self::Repr;
+
+    /// The key from its [`Repr`](Key::Repr).
+    fn from_repr(repr: Self::Repr) -> Self;
+}
+
+/// The SQL type of a key column.
+pub trait KeySql: SqlType + SingleValue {
     /// The SQL type MySQL's `JSON_TABLE` gives a key column (see [`KeyIn`](crate::key_set::KeyIn)).
     const MYSQL_TYPE: &'static str;
-
-    /// Appends the key as a JSON value.
-    fn write_json(&self, out: &mut String);
-
-    /// Reads one JSON value written by [`write_json`](Key::write_json); `None` if it is
-    /// not one. Used by durable jobs, which store keys as JSON arrays.
-    fn read_json(text: &str) -> Option<Self>;
 }
 
-/// `[k1,k2,…]` as JSON.
+/// A key the crate itself writes as JSON: `i16`, `i32`, `i64`, `String`, `uuid::Uuid`.
+/// Sealed, so writing a key set never fails (every one of them serializes).
+pub trait BuiltIn: Key<Repr = Self> + Ord + Serialize + DeserializeOwned + sealed::Sealed {}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// The keys `keys` as one JSON array (`[1,2]`, `["a","b"]`).
 pub fn to_json_array<K: Key>(keys: &[K]) -> String {
-    let mut out = String::from("[");
-    for (i, k) in keys.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+    struct Reprs<'a, K>(&'a [K]);
+    impl<K: Key> Serialize for Reprs<'_, K> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(Key::repr))
         }
-        k.write_json(&mut out);
     }
-    out.push(']');
-    out
+    let mut out = Vec::with_capacity(keys.len() * 8 + 2);
+    serde_json::to_writer(&mut out, &Reprs(keys))
+        .expect("integers, strings and UUIDs always serialize to JSON");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// The keys of a JSON array written by [`to_json_array`]; `None` if it is not one.
+/// The keys of a JSON array written by [`to_json_array`]; `None` if the text is not a
+/// JSON array of such keys.
 pub fn from_json_array<K: Key>(text: &str) -> Option<Vec<K>> {
-    let inner = text.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
-    if inner.is_empty() {
-        return Some(Vec::new());
-    }
-    split_json_values(inner)
-        .iter()
-        .map(|v| K::read_json(v.trim()))
-        .collect()
-}
-
-/// Splits the top level of a JSON array's contents at commas outside strings.
-fn split_json_values(inner: &str) -> Vec<&str> {
-    let (mut parts, mut start, mut in_string, mut escaped) = (Vec::new(), 0, false, false);
-    for (i, c) in inner.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            ',' if !in_string => {
-                parts.push(&inner[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&inner[start..]);
-    parts
+    let reprs: Vec<K::Repr> = serde_json::from_str(text).ok()?;
+    Some(reprs.into_iter().map(K::from_repr).collect())
 }
 
 /// The owner's key type `Self` fits the foreign key column's SQL type `ST`.
@@ -83,94 +113,51 @@ where
 {
 }
 
-macro_rules! integer_keys {
-    ($($rust:ty => $sql:ty, $mysql:literal;)*) => {$(
+/// `Key`, `KeyFits` and `KeySql` for built-in keys.
+macro_rules! built_in_keys {
+    ($($(#[$cfg:meta])* $rust:ty => $sql:ty, $mysql:literal;)*) => {$(
+        $(#[$cfg])*
+        impl KeySql for $sql {
+            const MYSQL_TYPE: &'static str = $mysql;
+        }
+        $(#[$cfg])*
         impl Key for $rust {
             type SqlType = $sql;
-            const MYSQL_TYPE: &'static str = $mysql;
+            type Repr = Self;
 
-            fn write_json(&self, out: &mut String) {
-                use std::fmt::Write;
-                let _ = write!(out, "{self}");
+            fn repr(&self) -> &Self {
+                self
             }
 
-            fn read_json(text: &str) -> Option<Self> {
-                text.parse().ok()
+            fn from_repr(repr: Self) -> Self {
+                repr
             }
         }
+        $(#[$cfg])*
+        impl sealed::Sealed for $rust {}
+        $(#[$cfg])*
+        impl BuiltIn for $rust {}
+        $(#[$cfg])*
         impl KeyFits<$sql> for $rust {}
+        $(#[$cfg])*
         impl KeyFits<Nullable<$sql>> for $rust {}
     )*};
 }
 
-integer_keys! {
+built_in_keys! {
     i16 => SmallInt, "SMALLINT";
     i32 => Integer, "INT";
     i64 => BigInt, "BIGINT";
-}
-
-impl Key for String {
-    type SqlType = Text;
     // TEXT, not VARCHAR(n): JSON_TABLE truncates a longer key, which then matches nothing.
-    const MYSQL_TYPE: &'static str = "TEXT";
-
-    fn write_json(&self, out: &mut String) {
-        out.push('"');
-        for c in self.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if (c as u32) < 0x20 => {
-                    use std::fmt::Write;
-                    let _ = write!(out, "\\u{:04x}", c as u32);
-                }
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-    }
-
-    fn read_json(text: &str) -> Option<Self> {
-        let body = text.strip_prefix('"')?.strip_suffix('"')?;
-        let mut out = String::with_capacity(body.len());
-        let mut chars = body.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next()? {
-                '"' => out.push('"'),
-                '\\' => out.push('\\'),
-                '/' => out.push('/'),
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                'r' => out.push('\r'),
-                'u' => {
-                    let hex: String = chars.by_ref().take(4).collect();
-                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-                }
-                _ => return None,
-            }
-        }
-        Some(out)
-    }
+    String => Text, "TEXT";
+    // Diesel maps `Uuid` on PostgreSQL only; the MySQL type is never used.
+    #[cfg(feature = "uuid")]
+    uuid::Uuid => diesel::sql_types::Uuid, "CHAR(36)";
 }
-impl KeyFits<Text> for String {}
-impl KeyFits<Nullable<Text>> for String {}
 
 #[cfg(test)]
 mod tests {
-    use super::Key;
-
-    fn json<K: Key>(keys: &[K]) -> String {
-        let mut out = String::new();
-        for k in keys {
-            k.write_json(&mut out);
-            out.push(',');
-        }
-        out
-    }
+    use super::{from_json_array, to_json_array};
 
     #[test]
     fn json_arrays_round_trip() {
@@ -178,23 +165,55 @@ mod tests {
             "a\"b\\c\n,]'; drop table x;--".to_string(),
             String::new(),
             "ü".into(),
+            "😀".into(),
         ];
-        let text = super::to_json_array(&keys);
-        assert_eq!(super::from_json_array::<String>(&text), Some(keys));
-        assert_eq!(
-            super::from_json_array::<i64>("[1,-2, 3]"),
-            Some(vec![1, -2, 3])
-        );
-        assert_eq!(super::from_json_array::<i32>("[]"), Some(vec![]));
-        assert_eq!(super::from_json_array::<i32>("[1,x]"), None);
+        let text = to_json_array(&keys);
+        assert_eq!(from_json_array::<String>(&text), Some(keys));
+        assert_eq!(from_json_array::<i64>("[1,-2, 3]"), Some(vec![1, -2, 3]));
+        assert_eq!(from_json_array::<i32>("[]"), Some(vec![]));
     }
 
     #[test]
     fn integers_and_strings_are_valid_json() {
-        assert_eq!(json(&[1i32, -7]), "1,-7,");
+        assert_eq!(to_json_array(&[1i32, -7]), "[1,-7]");
         assert_eq!(
-            json(&["a\"b\\c\n'; drop table x;--".to_string()]),
-            "\"a\\\"b\\\\c\\u000a'; drop table x;--\","
+            to_json_array(&["a\"b\\c\n'; drop table x;--".to_string()]),
+            r#"["a\"b\\c\n'; drop table x;--"]"#
         );
+    }
+
+    #[test]
+    fn invalid_json_is_rejected() {
+        for text in [
+            r#"["a" "b"]"#,
+            "[1,x]",
+            "[1,]",
+            "[1",
+            "1",
+            r#"{"a":1}"#,
+            "[1.5]",
+        ] {
+            assert_eq!(from_json_array::<String>(text), None, "{text}");
+            assert_eq!(from_json_array::<i32>(text), None, "{text}");
+        }
+        // out of range for the key type
+        assert_eq!(from_json_array::<i16>("[40000]"), None);
+    }
+
+    #[test]
+    fn surrogate_pair_escapes_are_read() {
+        assert_eq!(
+            from_json_array::<String>(r#"["\ud83d\ude00", "\u00fc\/"]"#),
+            Some(vec!["😀".to_string(), "ü/".to_string()])
+        );
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn uuids_round_trip_as_strings() {
+        let id = uuid::Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0);
+        let text = to_json_array(&[id]);
+        assert_eq!(text, r#"["12345678-9abc-def0-1234-56789abcdef0"]"#);
+        assert_eq!(from_json_array::<uuid::Uuid>(&text), Some(vec![id]));
     }
 }

@@ -14,7 +14,7 @@ use diesel::sql_types::Bool;
 use diesel::QueryResult;
 use std::sync::OnceLock;
 
-use crate::key::Key;
+use crate::key::{to_json_array, Key, KeySql};
 
 /// The predicate `column IN keys`, built by preloading.
 #[derive(Debug, Clone)]
@@ -40,18 +40,7 @@ impl<Col, K: Key> KeyIn<Col, K> {
     /// The keys as a JSON array (`[1,2,3]`, `["a","b"]`).
     #[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
     fn json(&self) -> &String {
-        self.json.get_or_init(|| {
-            let mut json = String::with_capacity(self.keys.len() * 8 + 2);
-            json.push('[');
-            for (i, k) in self.keys.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                k.write_json(&mut json);
-            }
-            json.push(']');
-            json
-        })
+        self.json.get_or_init(|| to_json_array(&self.keys))
     }
 }
 
@@ -99,7 +88,7 @@ where
         out.push_sql(" IN (SELECT __keys.v FROM JSON_TABLE(");
         out.push_bind_param::<diesel::sql_types::Text, _>(self.json())?;
         out.push_sql(", '$[*]' COLUMNS (v ");
-        out.push_sql(K::MYSQL_TYPE);
+        out.push_sql(<K::SqlType as KeySql>::MYSQL_TYPE);
         out.push_sql(" PATH '$')) AS __keys)");
         Ok(())
     }

@@ -161,6 +161,7 @@ pub use association::{
 pub use build::Built;
 pub use connection::Conn;
 pub use error::{Error, Errors, FieldError};
+pub use key::Key;
 pub use model::{Model, Persist};
 pub use omits::OmitsLinks;
 pub use validate::Validate;
@@ -184,3 +185,7 @@ pub use validate::Validate;
 /// For `#[has_one(profile)]` on `User` it generates `profile`, `profile_query`,
 /// `build_profile`, `create_profile`, `set_profile` and `preload_profile`.
 pub use diesel_has_one_macros::{association, Model};
+
+/// Derives [`Key`](trait@Key) for a newtype around a key (`struct UserId(i64);`): see the
+/// trait's documentation.
+pub use diesel_has_one_macros::Key;

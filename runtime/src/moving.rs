@@ -60,6 +60,7 @@ use diesel::{Column, Expression, ExpressionMethods, NullableExpressionMethods, Q
 use crate::association::HasOne;
 use crate::connection::{depth, Conn};
 use crate::error::Error;
+use crate::key::Key;
 use crate::link::{Plain, Typed};
 use crate::lock::{Locked, RowLock};
 use crate::model::{Model, Persist};
@@ -128,7 +129,7 @@ impl<A: HasOne, Tc: Column + Default + 'static> ReadsOwner<A> for Typed<Tc> {
 
 /// The statements of a move, for association `A` on connection type `C`: implemented for
 /// every association (a blanket impl over its [`HasOne`] facts).
-pub trait Moves<C: Conn>: HasOne<Key: Ord> {
+pub trait Moves<C: Conn>: HasOne {
     /// Where row `target` stands, read without locking (the latest committed link).
     fn holder(target: &TargetKey<Self>, conn: &mut C) -> QueryResult<Holder<Self::Key>>;
     /// Where row `target` stands, read with a lock on the row until the transaction ends
@@ -177,7 +178,6 @@ impl<A, C> Moves<C> for A
 where
     C: Conn,
     A: Queries,
-    A::Key: Ord,
     A::Link: ReadsOwner<A>,
     OwnerColumns<A>: Expression,
     <A as Queries>::ByKey: SelectDsl<OwnerColumns<A>>,
@@ -210,10 +210,12 @@ where
 struct OwnerLocks<'o, A: HasOne> {
     owner: &'o A::Owner,
     own: A::Key,
-    held: BTreeSet<A::Key>,
+    /// The owners locked so far, by key order (the order of the keys' representation:
+    /// numbers, text, UUID bytes).
+    held: BTreeSet<<A::Key as Key>::Repr>,
 }
 
-impl<'o, A: HasOne<Key: Ord>> OwnerLocks<'o, A> {
+impl<'o, A: HasOne> OwnerLocks<'o, A> {
     fn new(owner: &'o A::Owner) -> Self {
         OwnerLocks {
             owner,
@@ -233,7 +235,7 @@ impl<'o, A: HasOne<Key: Ord>> OwnerLocks<'o, A> {
         if let Holder::Owner(k) = other {
             keys.push(k.clone());
         }
-        keys.sort();
+        keys.sort_by(|a, b| a.repr().cmp(b.repr()));
         keys.dedup();
         for key in keys {
             if key == self.own {
@@ -241,7 +243,7 @@ impl<'o, A: HasOne<Key: Ord>> OwnerLocks<'o, A> {
             } else {
                 A::lock_owner(&key, conn)?;
             }
-            self.held.insert(key);
+            self.held.insert(key.repr().clone());
         }
         Ok(())
     }
@@ -252,14 +254,14 @@ impl<'o, A: HasOne<Key: Ord>> OwnerLocks<'o, A> {
     where
         A: Moves<C>,
     {
-        if self.held.contains(key) {
+        if self.held.contains(key.repr()) {
             return Ok(());
         }
-        if self.held.last().is_some_and(|max| key < max) {
+        if self.held.last().is_some_and(|max| key.repr() < max) {
             return Err(moved::<A>());
         }
         A::lock_owner(key, conn)?;
-        self.held.insert(key.clone());
+        self.held.insert(key.repr().clone());
         Ok(())
     }
 }
@@ -299,7 +301,7 @@ where
         }
         // Linked meanwhile to an owner not held: waiting for it now, with the row
         // locked, would break the order.
-        Holder::Owner(key) if !locks.held.contains(key) => return Err(moved::<A>()),
+        Holder::Owner(key) if !locks.held.contains(key.repr()) => return Err(moved::<A>()),
         Holder::Owner(_) | Holder::Unowned => {}
     }
     Ok(locked)

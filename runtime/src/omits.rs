@@ -8,7 +8,7 @@
 //! insert values' columns answers "is this column among them" without specialization.
 
 use diesel::associations::HasTable;
-use diesel::expression::is_contained_in_group_by::{IsAny, No};
+use diesel::expression::is_contained_in_group_by::{IsAny, No, Yes};
 use diesel::expression::IsContainedInGroupBy;
 use diesel::insertable::{ColumnInsertValue, DefaultableColumnInsertValue};
 use diesel::query_builder::ValuesClause;
@@ -84,11 +84,36 @@ where
     type Sets = Inner::Sets;
 }
 
+// `IsContainedInGroupBy` is `Yes` for a column and itself, and from the primary key to
+// every column (grouping by the key allows them all): a column is `Col` when it is `Yes`
+// both ways, so values that set the primary key do not count as setting `Col`.
 impl<Col, Other, Expr> SetsColumn<Col> for ColumnInsertValue<Other, Expr>
 where
     Other: IsContainedInGroupBy<Col>,
+    Col: IsContainedInGroupBy<Other>,
+    <Other as IsContainedInGroupBy<Col>>::Output: And<<Col as IsContainedInGroupBy<Other>>::Output>,
 {
-    type Sets = Other::Output;
+    type Sets = <<Other as IsContainedInGroupBy<Col>>::Output as And<
+        <Col as IsContainedInGroupBy<Other>>::Output,
+    >>::Output;
+}
+
+/// Diesel's `Yes`/`No` combined: `Yes` when both are.
+pub trait And<Other> {
+    /// `Yes` or `No`.
+    type Output;
+}
+
+impl And<Yes> for Yes {
+    type Output = Yes;
+}
+
+impl And<No> for Yes {
+    type Output = No;
+}
+
+impl<Other> And<Other> for No {
+    type Output = No;
 }
 
 impl<Col, Inner> SetsColumn<Col> for DefaultableColumnInsertValue<Inner>

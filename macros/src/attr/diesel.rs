@@ -1,5 +1,6 @@
 //! Reads Diesel's own attributes, so nothing is declared twice: `table_name`,
-//! `primary_key` and `belongs_to` on the struct, `column_name` on fields.
+//! `primary_key`, `belongs_to` and `check_for_backend` on the struct, `column_name` on
+//! fields.
 
 use syn::{Ident, Path, Token};
 
@@ -13,6 +14,9 @@ pub struct Container {
     pub table_name: Option<Path>,
     pub primary_key: Option<Vec<Ident>>,
     pub belongs_to: Vec<BelongsTo>,
+    /// The backends of `check_for_backend(…)`, by the last segment of their path
+    /// (`Sqlite`, `Pg`, `Mysql`).
+    pub check_for_backend: Option<Vec<Ident>>,
 }
 
 impl Container {
@@ -33,6 +37,14 @@ impl Container {
                         Ok(())
                     })?;
                     out.primary_key = Some(columns);
+                } else if meta.path.is_ident("check_for_backend") {
+                    let mut backends = Vec::new();
+                    meta.parse_nested_meta(|backend| {
+                        let last = backend.path.segments.last();
+                        backends.extend(last.map(|s| s.ident.clone()));
+                        Ok(())
+                    })?;
+                    out.check_for_backend = Some(backends);
                 } else if meta.path.is_ident("belongs_to") {
                     let content;
                     syn::parenthesized!(content in meta.input);

@@ -2,6 +2,7 @@
 
 pub mod diesel;
 pub mod has_one;
+pub mod key;
 pub mod model;
 
 use syn::parse::ParseStream;

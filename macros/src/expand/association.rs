@@ -39,7 +39,10 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let source = source(m, a);
     let job = matches!(a.dependent, Some((Dependent::DestroyAsync, _))).then(|| {
         let job_name = format!("{}.{}", m.ident, a.name);
-        quote!(_rt::__register_destroy_async!(#marker, #job_name);)
+        match &m.backends {
+            None => quote!(_rt::__register_destroy_async!(#marker, #job_name);),
+            Some(b) => quote!(_rt::__register_destroy_async!(#marker, #job_name, [#(#b)*]);),
+        }
     });
     quote! {
         #facts

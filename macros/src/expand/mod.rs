@@ -6,6 +6,7 @@ mod association;
 mod checks;
 mod docs;
 mod fallback;
+pub mod key;
 mod methods;
 mod model;
 mod through;

@@ -71,33 +71,38 @@ handlers! {
 }
 
 /// Registers the job handler of `destroy_async` association `$marker` (named `$name`)
-/// for every backend the runtime was built with. Used by the derive's expansion.
+/// for every backend the runtime was built with, or only for those listed (`[postgres]`:
+/// the owner's `#[diesel(check_for_backend(diesel::pg::Pg))]`, for a model whose columns
+/// exist on one backend only, such as `Uuid`). Used by the derive's expansion.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __register_destroy_async {
     ($marker:ty, $name:expr) => {
+        $crate::__register_destroy_async!($marker, $name, [sqlite postgres mysql]);
+    };
+    ($marker:ty, $name:expr, [$($backend:ident)*]) => {
+        $($crate::__register_destroy_async!(@$backend $marker, $name);)*
+    };
+    (@sqlite $marker:ty, $name:expr) => {
         $crate::__if_sqlite! {
-            $crate::__private::inventory::submit! {
-                $crate::jobs::SqliteHandler {
-                    association: $name,
-                    run: $crate::jobs::run::<$marker, $crate::__private::diesel::sqlite::SqliteConnection>,
-                }
-            }
+            $crate::__register_destroy_async!(@on SqliteHandler, sqlite::SqliteConnection, $marker, $name);
         }
+    };
+    (@postgres $marker:ty, $name:expr) => {
         $crate::__if_postgres! {
-            $crate::__private::inventory::submit! {
-                $crate::jobs::PgHandler {
-                    association: $name,
-                    run: $crate::jobs::run::<$marker, $crate::__private::diesel::pg::PgConnection>,
-                }
-            }
+            $crate::__register_destroy_async!(@on PgHandler, pg::PgConnection, $marker, $name);
         }
+    };
+    (@mysql $marker:ty, $name:expr) => {
         $crate::__if_mysql! {
-            $crate::__private::inventory::submit! {
-                $crate::jobs::MysqlHandler {
-                    association: $name,
-                    run: $crate::jobs::run::<$marker, $crate::__private::diesel::mysql::MysqlConnection>,
-                }
+            $crate::__register_destroy_async!(@on MysqlHandler, mysql::MysqlConnection, $marker, $name);
+        }
+    };
+    (@on $handler:ident, $($conn:ident)::*, $marker:ty, $name:expr) => {
+        $crate::__private::inventory::submit! {
+            $crate::jobs::$handler {
+                association: $name,
+                run: $crate::jobs::run::<$marker, $crate::__private::diesel::$($conn)::*>,
             }
         }
     };
