@@ -9,7 +9,8 @@ use serde::{Serialize, Serializer};
 /// A value that can be the key of a `has_one`: the owner's primary key (or the column named
 /// by `primary_key = "…"`) and, with the same SQL type, the target's foreign key.
 ///
-/// Implemented for `i16`, `i32`, `i64`, `String` and (feature `uuid`) `uuid::Uuid`; your
+/// Implemented for `i16`, `i32`, `i64`, `String` and (features `uuid` and `postgres`)
+/// `uuid::Uuid`; your
 /// own key type, a newtype around one of them with Diesel's `AsExpression` and
 /// `FromSqlRow`, gets it from `#[derive(diesel_has_one::Key)]`:
 ///
@@ -49,7 +50,7 @@ use serde::{Serialize, Serializer};
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the key of a `has_one`",
-    note = "keys are `i16`, `i32`, `i64`, `String`, `uuid::Uuid` (feature `uuid` of diesel_has_one), or a newtype around one of them with `#[derive(diesel_has_one::Key)]`"
+    note = "keys are `i16`, `i32`, `i64`, `String`, `uuid::Uuid` (features `uuid` + `postgres` of diesel_has_one), or a newtype around one of them with `#[derive(diesel_has_one::Key)]`"
 )]
 pub trait Key: Clone + Eq + Hash + 'static {
     /// The key's (not nullable) SQL type.
@@ -150,8 +151,8 @@ built_in_keys! {
     i64 => BigInt, "BIGINT";
     // TEXT, not VARCHAR(n): JSON_TABLE truncates a longer key, which then matches nothing.
     String => Text, "TEXT";
-    // Diesel maps `Uuid` on PostgreSQL only; the MySQL type is never used.
-    #[cfg(feature = "uuid")]
+    // Diesel has the `Uuid` SQL type on PostgreSQL only; the MySQL type is never used.
+    #[cfg(all(feature = "uuid", feature = "postgres"))]
     uuid::Uuid => diesel::sql_types::Uuid, "CHAR(36)";
 }
 
@@ -208,7 +209,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "uuid")]
+    #[cfg(all(feature = "uuid", feature = "postgres"))]
     #[test]
     fn uuids_round_trip_as_strings() {
         let id = uuid::Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0);

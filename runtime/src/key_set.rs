@@ -14,7 +14,7 @@ use diesel::sql_types::Bool;
 use diesel::QueryResult;
 use std::sync::OnceLock;
 
-use crate::key::{to_json_array, Key, KeySql};
+use crate::key::{to_json_array, Key};
 
 /// The predicate `column IN keys`, built by preloading.
 #[derive(Debug, Clone)]
@@ -88,7 +88,7 @@ where
         out.push_sql(" IN (SELECT __keys.v FROM JSON_TABLE(");
         out.push_bind_param::<diesel::sql_types::Text, _>(self.json())?;
         out.push_sql(", '$[*]' COLUMNS (v ");
-        out.push_sql(<K::SqlType as KeySql>::MYSQL_TYPE);
+        out.push_sql(<K::SqlType as crate::key::KeySql>::MYSQL_TYPE);
         out.push_sql(" PATH '$')) AS __keys)");
         Ok(())
     }
