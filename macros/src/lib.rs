@@ -90,6 +90,20 @@ pub fn derive_key(input: TokenStream) -> TokenStream {
     .into()
 }
 
+/// Derives `diesel_has_one::ops::Runs` for a `#[derive(diesel::MultiConnection)]` enum:
+/// every association method, and `destroy`, accept the enum and run on the connection of
+/// its current variant (`enum AnyConnection { Sqlite(SqliteConnection),
+/// Postgresql(PgConnection) }`).
+#[proc_macro_derive(MultiConn)]
+pub fn derive_multi_conn(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    match attr::multi_conn::MultiConn::parse(&input) {
+        Ok(multi) => expand::multi_conn::expand(&multi),
+        Err(e) => e.into_compile_error(),
+    }
+    .into()
+}
+
 /// The marker type of a direct `has_one`, for the bounds of generic code:
 /// `association!(User::profile)` is the type the methods of `User`'s `profile` name in
 /// their bounds (`association!(User::profile): diesel_has_one::Statements<C>` lets a

@@ -26,6 +26,7 @@ use crate::connection::{write_transaction, Conn};
 use crate::dependent;
 use crate::error::{Error, Errors};
 use crate::model::{Model, Persist};
+use crate::ops::{Operation, RunOn, Runs};
 use crate::validate::Validate;
 
 /// Inserting an owner from `values` and reloading it (generated per model: needs an
@@ -212,13 +213,23 @@ impl<A: AutosaveOptions, O, R> Save<A, O, R> {
     /// Validates, then writes the owner and the associated row in one transaction.
     /// Returns the owner's row and the associated row linked afterwards. Nothing is
     /// written when a validation fails ([`Error::Invalid`]).
-    pub fn save<C>(self, conn: &mut C) -> Result<(A::Owner, Option<A::Target>), Error>
-    where
-        C: Conn,
-        O: OwnerAction<A, C>,
-        R: RowAction<A, C>,
-        A: Statements<C> + Touch<C>,
-    {
+    pub fn save<C: Runs<Self>>(self, conn: &mut C) -> Result<(A::Owner, Option<A::Target>), Error> {
+        conn.run(self)
+    }
+}
+
+impl<A: AutosaveOptions, O, R> Operation for Save<A, O, R> {
+    type Output = Result<(A::Owner, Option<A::Target>), Error>;
+}
+
+impl<A, O, R, C> RunOn<C> for Save<A, O, R>
+where
+    C: Conn,
+    O: OwnerAction<A, C>,
+    R: RowAction<A, C>,
+    A: AutosaveOptions + Statements<C> + Touch<C>,
+{
+    fn run_on(self, conn: &mut C) -> Self::Output {
         let mut errors = Errors::new();
         self.row.validate(&mut errors);
         if A::REQUIRED && self.row.present_after() == Some(false)

@@ -1,11 +1,7 @@
 //! `build_…`: a new associated row that is not written until `save`.
 
-use crate::association::Insert;
-use crate::autosave::{AutosaveOptions, ValidateWith};
-use crate::connection::Conn;
 use crate::error::Error;
-use crate::model::Persist;
-use crate::replace;
+use crate::ops::{Create, Runs};
 
 /// An unsaved associated row: the values and the owner they will be linked to.
 ///
@@ -38,13 +34,9 @@ impl<'o, A: crate::association::HasOne, V> Built<'o, A, V> {
     /// `create_…`) and returns the saved row.
     pub fn save<C>(self, conn: &mut C) -> Result<A::Target, Error>
     where
-        C: Conn,
-        A: Insert<C, V> + AutosaveOptions,
-        A::Validation: ValidateWith<V>,
-        A::Owner: Persist<C>,
-        A::Target: Persist<C>,
+        C: Runs<Create<'o, A, V>>,
     {
-        replace::create::<A, C, V>(self.owner, self.values, conn)
+        conn.run(Create(self.owner, self.values))
     }
 }
 

@@ -90,6 +90,7 @@ pub mod model;
 pub mod moving;
 mod null;
 mod omits;
+pub mod ops;
 pub mod persist;
 #[cfg(feature = "r2d2")]
 pub mod pooled;
@@ -189,3 +190,7 @@ pub use diesel_has_one_macros::{association, Model};
 /// Derives [`Key`](trait@Key) for a newtype around a key (`struct UserId(i64);`): see the
 /// trait's documentation.
 pub use diesel_has_one_macros::Key;
+
+/// Derives [`Runs`](ops::Runs) for a `#[derive(diesel::MultiConnection)]` enum, so the
+/// association methods accept it: see [`ops`].
+pub use diesel_has_one_macros::MultiConn;

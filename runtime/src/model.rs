@@ -5,6 +5,7 @@ use diesel::associations::HasTable;
 use crate::connection::{write_transaction, Conn};
 use crate::error::Error;
 use crate::key::Key;
+use crate::ops::{Destroy, Runs};
 
 /// The SQL type of a primary key column: one value, never NULL.
 pub trait PrimaryKeyType:
@@ -60,17 +61,12 @@ pub trait Model: HasTable + Sized + 'static {
     /// database error anywhere in the cascade — rolls all of it back.
     ///
     /// Rails: `record.destroy` / `destroy!`.
-    fn destroy<C>(&self, conn: &mut C) -> Result<(), Error>
+    fn destroy<'s, C>(&'s self, conn: &mut C) -> Result<(), Error>
     where
-        C: Conn,
-        Self: Persist<C>,
+        Self: Sized,
+        C: Runs<Destroy<'s, Self>>,
     {
-        write_transaction(conn, |conn| {
-            // The owner row first, as a replace locks it: no row can be linked to it between
-            // the dependents' read and the owner's delete.
-            self.lock_row(conn)?;
-            self.destroy_in(conn)
-        })
+        conn.run(Destroy(self))
     }
 }
 
@@ -89,4 +85,18 @@ pub trait Persist<C: Conn>: Model {
 
     /// Hooks, dependents and the row itself, inside the caller's transaction.
     fn destroy_in(&self, conn: &mut C) -> Result<(), Error>;
+}
+
+/// [`Model::destroy`] on a connection of one backend.
+pub(crate) fn destroy<T, C>(row: &T, conn: &mut C) -> Result<(), Error>
+where
+    C: Conn,
+    T: Persist<C>,
+{
+    write_transaction(conn, |conn| {
+        // The owner row first, as a replace locks it: no row can be linked to it between
+        // the dependents' read and the owner's delete.
+        row.lock_row(conn)?;
+        row.destroy_in(conn)
+    })
 }

@@ -4,6 +4,7 @@ pub mod diesel;
 pub mod has_one;
 pub mod key;
 pub mod model;
+pub mod multi_conn;
 
 use syn::parse::ParseStream;
 

@@ -30,11 +30,6 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
         insert,
         ..
     } = &docs;
-    let writes = quote! {
-        __C: _rt::Conn,
-        #owner: _rt::Persist<__C>,
-        #target: _rt::Persist<__C>,
-    };
     quote! {
         #[automatically_derived]
         impl #owner {
@@ -57,23 +52,21 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
             #[doc = #create]
             #deprecated
-            pub fn #create_fn<__C, __V>(&self, values: __V, conn: &mut __C) -> _rt::Result<#target>
+            pub fn #create_fn<'__s, __C, __V>(&'__s self, values: __V, conn: &mut __C) -> _rt::Result<#target>
             where
-                #writes
                 __V: _rt::OmitsLinks<#marker>,
-                #marker: _rt::Insert<__C, __V> + _rt::ValidatesValues<__V>,
+                __C: _rt::Runs<_rt::Create<'__s, #marker, __V>>,
             {
-                _rt::create::<#marker, __C, __V>(self, values, conn)
+                conn.run(_rt::Create(self, values))
             }
 
             #[doc = #set]
             #deprecated
-            pub fn #set_fn<__C>(&self, target: _rt::Option<&#target>, conn: &mut __C) -> _rt::Result<()>
+            pub fn #set_fn<'__s, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &mut __C) -> _rt::Result<()>
             where
-                #writes
-                #marker: _rt::Statements<__C> + _rt::ValidatesTarget<__C>,
+                __C: _rt::Runs<_rt::Set<'__s, #marker>>,
             {
-                _rt::set::<#marker, __C>(self, target, conn)
+                conn.run(_rt::Set(self, target))
             }
 
             #[doc = #save]
@@ -110,8 +103,8 @@ fn reader(a: &Association, docs: &Docs) -> TokenStream {
     let (doc, bound, body) = match a.strict_loading {
         None => (
             &docs.reader,
-            quote!(#marker: _rt::Statements<__C>),
-            quote!(<#marker as _rt::Statements<__C>>::first(self, conn)),
+            quote!(__C: _rt::Runs<_rt::Read<'__s, #marker>>),
+            quote!(conn.run(_rt::Read(self))),
         ),
         Some(span) => (
             &docs.strict,
@@ -123,7 +116,7 @@ fn reader(a: &Association, docs: &Docs) -> TokenStream {
     quote! {
         #[doc = #doc]
         #deprecated
-        pub fn #name<__C: _rt::Conn>(&self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
+        pub fn #name<'__s, __C>(&'__s self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
         where
             #bound
         {
@@ -161,12 +154,11 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
     quote! {
         #[doc = #preload]
         #deprecated
-        pub fn #preload_fn<__C>(owners: &[Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
+        pub fn #preload_fn<'__s, __C>(owners: &'__s [Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
         where
-            __C: _rt::Conn,
-            #marker: _rt::Preload<__C>,
+            __C: _rt::Runs<_rt::PreloadAll<'__s, #marker>>,
         {
-            _rt::preload::<#marker, __C>(owners, conn)
+            conn.run(_rt::PreloadAll(owners))
         }
 
         #[doc = #eager]

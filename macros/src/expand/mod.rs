@@ -9,6 +9,7 @@ mod fallback;
 pub mod key;
 mod methods;
 mod model;
+pub mod multi_conn;
 mod through;
 
 use proc_macro2::TokenStream;

@@ -1,0 +1,132 @@
+//! The association methods as operation values, and the connections that run them.
+//!
+//! Each method that touches the database builds an operation (`Read`, `Create`, `Set`,
+//! `PreloadAll`, `Destroy`, an autosave `Save`) and hands it to the connection:
+//! `conn.run(op)` ([`Runs`]). Every [`Conn`] runs every operation whose statements exist
+//! for its backend ([`RunOn`]); a `#[derive(diesel::MultiConnection)]` enum that also
+//! derives [`MultiConn`](macro@crate::MultiConn) runs an operation by running it on the
+//! connection of its current variant, so one call works whichever backend is chosen at
+//! run time. This is the one place where a kind of execution plugs in, for every
+//! association at once.
+
+use diesel::QueryResult;
+
+use crate::association::{Insert, Preload, Statements};
+use crate::autosave::ValidatesValues;
+use crate::connection::Conn;
+use crate::error::Error;
+use crate::model::{Model, Persist};
+use crate::replace::ValidatesTarget;
+use crate::HasOne;
+
+/// What running an operation gives.
+pub trait Operation {
+    /// The result: the method's return type.
+    type Output;
+}
+
+/// Operation `Self` run on a connection of one backend, `C`.
+pub trait RunOn<C>: Operation {
+    /// Runs the operation.
+    fn run_on(self, conn: &mut C) -> Self::Output;
+}
+
+/// A connection that runs operation `Op`: any [`Conn`], and a `MultiConnection` enum
+/// deriving [`MultiConn`](macro@crate::MultiConn).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a connection diesel_has_one can run on",
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them"
+)]
+pub trait Runs<Op: Operation> {
+    /// Runs `op` on this connection.
+    fn run(&mut self, op: Op) -> Op::Output;
+}
+
+impl<C: Conn, Op: RunOn<C>> Runs<Op> for C {
+    #[inline]
+    fn run(&mut self, op: Op) -> Op::Output {
+        op.run_on(self)
+    }
+}
+
+/// The reader: the row of association `A` for `owner`.
+pub struct Read<'o, A: HasOne>(pub &'o A::Owner);
+
+impl<A: HasOne> Operation for Read<'_, A> {
+    type Output = QueryResult<Option<A::Target>>;
+}
+
+impl<A: Statements<C>, C: Conn> RunOn<C> for Read<'_, A> {
+    #[inline]
+    fn run_on(self, conn: &mut C) -> Self::Output {
+        A::first(self.0, conn)
+    }
+}
+
+/// `create_`: insert `values` as the owner's row, replacing the old one.
+pub struct Create<'o, A: HasOne, V>(pub &'o A::Owner, pub V);
+
+impl<A: HasOne, V> Operation for Create<'_, A, V> {
+    type Output = Result<A::Target, Error>;
+}
+
+impl<A, C, V> RunOn<C> for Create<'_, A, V>
+where
+    C: Conn,
+    A: Insert<C, V> + ValidatesValues<V>,
+    A::Owner: Persist<C>,
+    A::Target: Persist<C>,
+{
+    #[inline]
+    fn run_on(self, conn: &mut C) -> Self::Output {
+        crate::replace::create::<A, C, V>(self.0, self.1, conn)
+    }
+}
+
+/// `set_`: link `target` (or nothing) as the owner's row.
+pub struct Set<'o, A: HasOne>(pub &'o A::Owner, pub Option<&'o A::Target>);
+
+impl<A: HasOne> Operation for Set<'_, A> {
+    type Output = Result<(), Error>;
+}
+
+impl<A, C> RunOn<C> for Set<'_, A>
+where
+    C: Conn,
+    A: Statements<C> + ValidatesTarget<C>,
+    A::Owner: Persist<C>,
+    A::Target: Persist<C>,
+{
+    #[inline]
+    fn run_on(self, conn: &mut C) -> Self::Output {
+        crate::replace::set::<A, C>(self.0, self.1, conn)
+    }
+}
+
+/// `preload_`: the row of every owner, in one statement.
+pub struct PreloadAll<'o, A: HasOne>(pub &'o [A::Owner]);
+
+impl<A: HasOne> Operation for PreloadAll<'_, A> {
+    type Output = QueryResult<Vec<Option<A::Target>>>;
+}
+
+impl<A: Preload<C>, C: Conn> RunOn<C> for PreloadAll<'_, A> {
+    #[inline]
+    fn run_on(self, conn: &mut C) -> Self::Output {
+        crate::preload::preload::<A, C>(self.0, conn)
+    }
+}
+
+/// [`Model::destroy`]: the row, its hooks and its dependents, in one transaction.
+pub struct Destroy<'m, T>(pub &'m T);
+
+impl<T> Operation for Destroy<'_, T> {
+    type Output = Result<(), Error>;
+}
+
+impl<T: Model + Persist<C>, C: Conn> RunOn<C> for Destroy<'_, T> {
+    #[inline]
+    fn run_on(self, conn: &mut C) -> Self::Output {
+        crate::model::destroy(self.0, conn)
+    }
+}
