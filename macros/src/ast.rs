@@ -55,7 +55,8 @@ pub struct Hooks {
     /// `polymorphic_name = "…"`: the type string stored in polymorphic type columns
     /// (default: the struct's name, like Rails' class name).
     pub polymorphic_name: Option<LitStr>,
-    /// `timestamps = false`: the association leaves `created_at`/`updated_at` alone.
+    /// `timestamps = false`: the library leaves this model's `created_at`/`updated_at` alone
+    /// (as a target, an `insert_with_` owner or a `through` join model).
     pub no_timestamps: bool,
 }
 

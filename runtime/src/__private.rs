@@ -29,7 +29,7 @@ pub use crate::link::{Plain, Typed};
 pub use crate::lock::{Locked, RowLock};
 pub use crate::model::{Model, Persist};
 pub use crate::null::{is_nullable, Null, NullFlag};
-pub use crate::omits::OmitsLinks;
+pub use crate::omits::{OmitsLinks, OmitsStamps};
 pub use crate::ops::{Create, Operation, PreloadAll, Read, RunOn, Runs, Set};
 pub use crate::persist::DestroyHooks;
 pub use crate::preload::preload;
@@ -44,8 +44,8 @@ pub use crate::through::{
     hop, start_value, values, Association, BelongsToSource, CloneTarget, HasOneSource,
     PolymorphicSource, ReadOnlyThrough, Source, SourceKind, StartValue, WritableThrough,
 };
-pub use crate::timestamps::{NoColumn, Stamp};
-pub use crate::touch::{NoTouch, TouchNow, Touches};
+pub use crate::timestamps::{stamped, stamped_update, NoColumn, Stamp, Stamped, StampedUpdate};
+pub use crate::touch::{Instant, NoTouch, TouchNow, Touches};
 pub use crate::{__register, __register_destroy_async};
 pub use diesel::QueryResult;
 pub use std::option::Option;

@@ -15,6 +15,7 @@ use crate::key::Key;
 use crate::link::Link;
 use crate::model::Model;
 use crate::scope::ScopeOf;
+use crate::touch::Instant;
 
 /// What happens to the associated row when its owner is destroyed (or, for the
 /// removing variants, replaced). Rails' `dependent:`.
@@ -167,17 +168,25 @@ pub type KeyedRow<A> = (Option<<A as HasOne>::Key>, <A as HasOne>::Target);
     note = "pass a value that is `Insertable` into the target table and does not set the foreign key (the association sets it)"
 )]
 pub trait Insert<C: Conn, V>: Statements<C> {
-    /// `INSERT INTO target (…, fk) VALUES (…, key)`, with `RETURNING` where the backend
-    /// has it: `Some(row)`; `None` asks for [`created`](Statements::created).
-    fn insert(owner: &Self::Owner, values: V, conn: &mut C) -> QueryResult<Option<Self::Target>>;
+    /// `INSERT INTO target (…, fk[, created_at, updated_at]) VALUES (…, key[, at, at])`,
+    /// with `RETURNING` where the backend has it: `Some(row)`; `None` asks for
+    /// [`created`](Statements::created). The target's Rails timestamps (see
+    /// [`timestamps`](crate::timestamps)) are set to `at`.
+    fn insert(
+        owner: &Self::Owner,
+        values: V,
+        at: Instant,
+        conn: &mut C,
+    ) -> QueryResult<Option<Self::Target>>;
 
     /// The insert, then the new row: returned by the `INSERT`, or reselected.
     fn insert_row(
         owner: &Self::Owner,
         values: V,
+        at: Instant,
         conn: &mut C,
     ) -> QueryResult<Option<Self::Target>> {
-        match Self::insert(owner, values, conn)? {
+        match Self::insert(owner, values, at, conn)? {
             Some(row) => Ok(Some(row)),
             None => Self::created(owner, conn),
         }

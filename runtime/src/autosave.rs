@@ -16,6 +16,10 @@
 //! `validate = true` (default false, like Rails; implied by `autosave = true`) runs
 //! [`Validate`] on the new or changed row before any write. `required = true`
 //! fails the save when, after it, no associated row would exist.
+//!
+//! Rails timestamps ([`timestamps`](crate::timestamps)): the owner `insert_with_…` inserts
+//! and the new row get their models' `created_at`/`updated_at`, all four one instant; the
+//! `UPDATE`s of `update_owner` and `update_row` write only the changeset given.
 
 use std::marker::PhantomData;
 
@@ -27,6 +31,8 @@ use crate::dependent;
 use crate::error::{Error, Errors};
 use crate::model::{Model, Persist};
 use crate::ops::{Operation, RunOn, Runs};
+use crate::timestamps::{stamped, Stamped};
+use crate::touch::Instant;
 use crate::validate::Validate;
 
 /// Inserting an owner from `values` and reloading it (generated per model: needs an
@@ -103,8 +109,9 @@ impl<A: HasOne> AutosaveOptions for A {}
 pub trait OwnerAction<A: HasOne, C: Conn> {
     /// Whether the owner row exists before the save (an update or a kept owner).
     const EXISTS: bool;
-    /// Writes (or locks) the owner and returns its row.
-    fn write(self, conn: &mut C) -> Result<A::Owner, Error>;
+    /// Writes (or locks) the owner and returns its row; an inserted owner's Rails
+    /// timestamps are `at`.
+    fn write(self, at: Instant, conn: &mut C) -> Result<A::Owner, Error>;
 }
 
 /// What [`Save`] does with the associated row.
@@ -114,8 +121,10 @@ pub trait RowAction<A: AutosaveOptions, C: Conn> {
     /// `Some(present)` when the action alone decides whether a row exists after the save;
     /// `None` when the database decides (nothing given).
     fn present_after(&self) -> Option<bool>;
-    /// Writes per the association's `autosave` and returns the row linked afterwards.
-    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error>;
+    /// Writes per the association's `autosave` and returns the row linked afterwards; an
+    /// inserted row's Rails timestamps are `at`.
+    fn write(self, owner: &A::Owner, at: Instant, conn: &mut C)
+        -> Result<Option<A::Target>, Error>;
 }
 
 /// The owner is kept as it is (locked for the transaction).
@@ -241,7 +250,10 @@ where
             return Err(Error::Invalid(errors));
         }
         write_transaction(conn, |conn| {
-            let owner = self.owner.write(conn)?;
+            // One instant for every row the save inserts: the owner's and the associated
+            // row's `created_at`/`updated_at` are equal.
+            let at = Instant::now();
+            let owner = self.owner.write(at, conn)?;
             if A::REQUIRED
                 && self.row.present_after().is_none()
                 && A::first(&owner, conn)?.is_none()
@@ -250,7 +262,7 @@ where
                 errors.add(A::NAME, "must exist");
                 return Err(Error::Invalid(errors));
             }
-            let row = self.row.write(&owner, conn)?;
+            let row = self.row.write(&owner, at, conn)?;
             // `touch` changes the row just read: read it again so the caller sees the new
             // timestamp.
             let row = match A::touch(&owner, conn)? {
@@ -267,19 +279,22 @@ where
     A::Owner: Persist<C> + Clone,
 {
     const EXISTS: bool = true;
-    fn write(self, conn: &mut C) -> Result<A::Owner, Error> {
+    fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
         self.0.lock_row(conn)?;
         Ok(self.0.clone())
     }
 }
 
+/// The owner is inserted with its own Rails timestamps (`created_at`/`updated_at` of the
+/// owner's model, as for any row the library inserts), which `insert_with_…` values must
+/// not set ([`OmitsStamps`](crate::OmitsStamps)).
 impl<A: HasOne, C: Conn, I> OwnerAction<A, C> for InsertOwner<I>
 where
-    A::Owner: InsertModel<C, I>,
+    A::Owner: InsertModel<C, Stamped<A::Owner, I>>,
 {
     const EXISTS: bool = false;
-    fn write(self, conn: &mut C) -> Result<A::Owner, Error> {
-        A::Owner::insert_model(self.0, conn)
+    fn write(self, at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
+        A::Owner::insert_model(stamped::<A::Owner, I>(self.0, at), conn)
     }
 }
 
@@ -288,7 +303,7 @@ where
     A::Owner: UpdateModel<C, U> + Persist<C>,
 {
     const EXISTS: bool = true;
-    fn write(self, conn: &mut C) -> Result<A::Owner, Error> {
+    fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
         self.0.lock_row(conn)?;
         self.0.update_model(self.1, conn)
     }
@@ -299,7 +314,12 @@ impl<A: AutosaveOptions + Statements<C>, C: Conn> RowAction<A, C> for KeepRow {
     fn present_after(&self) -> Option<bool> {
         None
     }
-    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+    fn write(
+        self,
+        owner: &A::Owner,
+        _at: Instant,
+        conn: &mut C,
+    ) -> Result<Option<A::Target>, Error> {
         Ok(A::first(owner, conn)?)
     }
 }
@@ -318,12 +338,17 @@ where
     fn present_after(&self) -> Option<bool> {
         (A::AUTOSAVE != Some(false)).then_some(true)
     }
-    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+    fn write(
+        self,
+        owner: &A::Owner,
+        at: Instant,
+        conn: &mut C,
+    ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(false) {
             return Ok(A::first(owner, conn)?);
         }
         dependent::on_replace::<A, C>(owner, conn)?;
-        Ok(A::insert_row(owner, self.0, conn)?)
+        Ok(A::insert_row(owner, self.0, at, conn)?)
     }
 }
 
@@ -340,7 +365,12 @@ where
     fn present_after(&self) -> Option<bool> {
         Some(true)
     }
-    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+    fn write(
+        self,
+        owner: &A::Owner,
+        _at: Instant,
+        conn: &mut C,
+    ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(true) {
             self.0.update_model(self.1, conn)?;
         }
@@ -358,7 +388,12 @@ where
     fn present_after(&self) -> Option<bool> {
         Some(A::AUTOSAVE != Some(true))
     }
-    fn write(self, owner: &A::Owner, conn: &mut C) -> Result<Option<A::Target>, Error> {
+    fn write(
+        self,
+        owner: &A::Owner,
+        _at: Instant,
+        conn: &mut C,
+    ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(true) {
             self.0.destroy_in(conn)?;
         }

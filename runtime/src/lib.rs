@@ -164,7 +164,7 @@ pub use connection::Conn;
 pub use error::{Error, Errors, FieldError};
 pub use key::Key;
 pub use model::{Model, Persist};
-pub use omits::OmitsLinks;
+pub use omits::{OmitsLinks, OmitsStamps};
 pub use validate::Validate;
 
 /// Derives [`Model`] and the methods of every `#[has_one(…)]` on the struct.
@@ -176,6 +176,7 @@ pub use validate::Validate;
 /// | `#[diesel(table_name = …, primary_key(…), belongs_to(…))]` | read from Diesel's own attributes, never repeated |
 /// | `#[has_one(name, options…)]` | one association; any number of them |
 /// | `#[model(before_destroy = path, after_destroy = path)]` | destroy hooks: `fn(&Self, &mut C) -> Result<(), diesel_has_one::Error>`; an `Err` aborts and rolls back |
+/// | `#[model(timestamps = false)]` | the library leaves the model's `created_at`/`updated_at` alone; by default it sets both on every row of the model it inserts (as a target, an `insert_with_` owner, a `through` join row) and `updated_at` on every row it links or unlinks (see [`timestamps`]) |
 ///
 /// `has_one` options (all optional): `class_name = "Path"` (default: the name in
 /// PascalCase), `foreign_key = "column"` (default: owner name + `_id`),

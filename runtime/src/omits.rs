@@ -1,7 +1,9 @@
 //! Which columns insert values set, known at compile time: the check that the values given
 //! to `create_…`/`build_…`/`new_row` leave the columns the association sets itself (the
-//! foreign key, and with `as` the type column) alone, and whether an owner's values carry
-//! an explicit primary key (how the inserted owner is read back on MySQL).
+//! foreign key, and with `as` the type column) alone, that the values of any row the
+//! library inserts (those, and the owner of `insert_with_…`) leave the model's Rails
+//! timestamps alone ([`OmitsStamps`]), and whether an owner's values carry an explicit
+//! primary key (how the inserted owner is read back on MySQL).
 //!
 //! Diesel's `table!` states, for every pair of columns of a table, whether they are the
 //! same column (`IsContainedInGroupBy<Other, Output = Yes | No>`); folding that over the
@@ -15,6 +17,8 @@ use diesel::query_builder::ValuesClause;
 use diesel::Insertable;
 
 use crate::association::HasOne;
+use crate::model::Model;
+use crate::timestamps::StampColumns;
 
 /// Values for association `A`'s target table that do not set its
 /// [`LinkColumns`](crate::association::LinkColumns), which the association writes itself.
@@ -31,18 +35,31 @@ impl<V, A> OmitsLinks<A> for V
 where
     A: HasOne,
     V: OmitsColumns<<A::Target as HasTable>::Table, crate::association::LinkColumns<A>>,
-    V: OmitsColumns<<A::Target as HasTable>::Table, StampColumns<A>>,
+    V: OmitsStamps<A::Target>,
 {
 }
 
-/// The timestamp columns the association sets on the target's rows.
-type StampColumns<A> =
-    <<<A as HasOne>::Target as crate::Model>::Timestamps as crate::timestamps::Timestamps>::Columns;
+/// Values for a new row of model `M` that do not set `M`'s Rails timestamps
+/// ([`StampColumns`]), which the library sets on every row it inserts: an association's
+/// row (part of [`OmitsLinks`]) and the owner `insert_with_…` inserts.
+///
+/// Values that set one fail naming the column; with `#[model(timestamps = false)]` on `M`
+/// (or no such fields) any values pass.
+pub trait OmitsStamps<M> {}
 
-/// Values for table `T` that set none of the columns `Cols` (a tuple).
+impl<V, M> OmitsStamps<M> for V
+where
+    M: Model,
+    V: OmitsColumns<<M as HasTable>::Table, StampColumns<M>>,
+{
+}
+
+/// Values for table `T` that set none of the columns `Cols` (a tuple). With no columns
+/// this says nothing, not even that the values are `Insertable` (the insert's own bounds
+/// say so, once).
 pub trait OmitsColumns<T, Cols> {}
 
-impl<V: Insertable<T>, T> OmitsColumns<T, ()> for V {}
+impl<V, T> OmitsColumns<T, ()> for V {}
 
 impl<V, T, C0> OmitsColumns<T, (C0,)> for V
 where
@@ -62,7 +79,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "these values set `{Col}`, a column this association sets itself",
     label = "these values set `{Col}`",
-    note = "the association writes the foreign key (and, with `as`, the type column) from the owner, and the target's `created_at`/`updated_at` (unless the target has `#[model(timestamps = false)]`): remove `{Col}` from the values' struct or tuple"
+    note = "the association writes the foreign key (and, with `as`, the type column) from the owner, and `created_at`/`updated_at` of every row it inserts, the target's and the owner's of `insert_with_…` (unless that model has `#[model(timestamps = false)]`): remove `{Col}` from the values' struct or tuple"
 )]
 pub trait Lacks<Col> {}
 

@@ -15,6 +15,7 @@ use crate::dependent;
 use crate::error::{Error, Errors};
 use crate::model::{Model, Persist};
 use crate::moving::{self, Holder, Moves};
+use crate::touch::Instant;
 
 /// Replaces the owner's linked row by a new row made of `values`; returns the new row.
 pub fn create<A, C, V>(owner: &A::Owner, values: V, conn: &mut C) -> Result<A::Target, Error>
@@ -28,7 +29,7 @@ where
     write_transaction(conn, |conn| {
         owner.lock_row(conn)?;
         dependent::on_replace::<A, C>(owner, conn)?;
-        A::insert_row(owner, values, conn)?.ok_or(Error::NotFound {
+        A::insert_row(owner, values, Instant::now(), conn)?.ok_or(Error::NotFound {
             model: <A::Target as Model>::NAME,
         })
     })

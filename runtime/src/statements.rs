@@ -29,8 +29,8 @@ use crate::linked_locks::LockLinked;
 use crate::lock::Locked;
 use crate::model::Model;
 use crate::scope::{AllRows, Base, FirstRow, ScopeOf, StaticBase};
-use crate::timestamps::Timestamps;
-use crate::touch::{NoTouch, TouchNow, Touches};
+use crate::timestamps::{stamped, stamped_update, Stamped, StampedUpdate};
+use crate::touch::{Instant, NoTouch, TouchNow, Touches};
 
 /// The target's table.
 pub type Table<A> = <<A as HasOne>::Target as HasTable>::Table;
@@ -55,14 +55,12 @@ pub type KeysLinked<A> = dsl::Filter<ByKeys<A>, Linked<A>>;
 pub type ByKey<A> = dsl::Filter<Table<A>, dsl::Eq<Pk<A>, TargetKey<A>>>;
 /// The assignment that links a row to the owner.
 pub type SetLink<A> = <<A as HasOne>::Link as Link<A>>::Set;
-/// The target model's [`Timestamps`].
-type Stamps<A> = <<A as HasOne>::Target as Model>::Timestamps;
 /// The insert values after the user's: the link, then `created_at`/`updated_at`.
-pub type StampedInsert<A> = <Stamps<A> as Timestamps>::Insert<SetLink<A>>;
+pub type StampedInsert<A> = Stamped<<A as HasOne>::Target, SetLink<A>>;
 /// The assignments that link a row, with `updated_at`.
-pub type StampedSet<A> = <Stamps<A> as Timestamps>::Update<SetLink<A>>;
+pub type StampedSet<A> = StampedUpdate<<A as HasOne>::Target, SetLink<A>>;
 /// The assignments that unlink a row, with `updated_at`.
-type StampedUnset<A> = <Stamps<A> as Timestamps>::Update<Unset<A>>;
+type StampedUnset<A> = StampedUpdate<<A as HasOne>::Target, Unset<A>>;
 type Rows<A, C> = dsl::Select<OrderedOf<A>, Selection<A, C>>;
 type Keys<A> = dsl::Select<OrderedOf<A>, Pk<A>>;
 type First<A, C> = dsl::Limit<dsl::Select<OrderedOf<A>, Selection<A, C>>>;
@@ -221,7 +219,7 @@ where
     fn unlink_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
         let rows = A::keys_linked(A::owner_key(owner), keys);
         diesel::update(rows)
-            .set(Stamps::<A>::update(<A::Link as Link<A>>::unset()))
+            .set(stamped_update::<A::Target, _>(<A::Link as Link<A>>::unset()))
             .execute(conn)
     }
 
@@ -231,7 +229,7 @@ where
     }
 
     fn link(owner: &A::Owner, target: &TargetKey<A>, conn: &mut C) -> QueryResult<usize> {
-        let set = Stamps::<A>::update(<A::Link as Link<A>>::set(A::owner_key(owner)));
+        let set = stamped_update::<A::Target, _>(<A::Link as Link<A>>::set(A::owner_key(owner)));
         diesel::update(A::by_key(target)).set(set).execute(conn)
     }
 }
@@ -331,8 +329,13 @@ where
     A: Statements<C>,
     V: crate::__private::InsertWithKey<C, Table<A>, StampedInsert<A>, A::Target>,
 {
-    fn insert(owner: &A::Owner, values: V, conn: &mut C) -> QueryResult<Option<A::Target>> {
-        let set = Stamps::<A>::insert(<A::Link as Link<A>>::set(A::owner_key(owner)));
+    fn insert(
+        owner: &A::Owner,
+        values: V,
+        at: Instant,
+        conn: &mut C,
+    ) -> QueryResult<Option<A::Target>> {
+        let set = stamped::<A::Target, _>(<A::Link as Link<A>>::set(A::owner_key(owner)), at);
         values.insert_with_key(A::Target::table(), set, conn)
     }
 }

@@ -77,7 +77,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
             #[doc = #insert]
             #deprecated
-            pub fn #insert_fn<__I>(values: __I) -> _rt::Save<#marker, _rt::InsertOwner<__I>, _rt::KeepRow> {
+            pub fn #insert_fn<__I: _rt::OmitsStamps<Self>>(values: __I) -> _rt::Save<#marker, _rt::InsertOwner<__I>, _rt::KeepRow> {
                 _rt::Save::insert(values)
             }
 

@@ -556,7 +556,7 @@ fn writer(
     let owner = &m.ident;
     let marker = super::association::marker(a);
     let doc = format!(
-        "Links `target` through the join row (updated, or inserted when missing), or destroys the join row (`None`), in one transaction. Rails: `{} = record`.",
+        "Links `target` through the join row (updated, or inserted when missing, with the join model's `created_at`/`updated_at` set as the association's own rows get them), or destroys the join row (`None`), in one transaction. Rails: `{} = record`.",
         a.name
     );
     if chain.hops.len() != 2 {
@@ -582,22 +582,19 @@ fn writer(
     let owner_key = &chain.hops[0].value;
     let start = &chain.start;
     let (existing, existing_bounds, insert) = match &chain.first {
+        // Through the owner's has_one: a missing join row is inserted as that association's
+        // row (`create_` without the replace): the link and the join model's timestamps
+        // are set by the runtime's one insert.
         First::HasOne(through) => (
             quote!(<#through as _rt::Statements<__C>>::first(self, conn)?),
             quote! {
-                #through: _rt::Statements<__C>,
-                diesel::dsl::Eq<#join_fk, #owner_key>: _rt::InsertWithKey<
-                    __C,
-                    <#join as diesel::associations::HasTable>::Table,
-                    diesel::dsl::Eq<#out, #target_key>,
-                    #join,
-                >,
+                #through: _rt::Insert<__C, diesel::dsl::Eq<#out, #target_key>>,
             },
             quote! {
-                _rt::InsertWithKey::insert_with_key(
-                    <#join_fk as ::core::default::Default>::default().eq(<#through as _rt::HasOne>::owner_key(owner)),
-                    <#join as diesel::associations::HasTable>::table(),
+                <#through as _rt::Insert<__C, _>>::insert(
+                    owner,
                     <#out as ::core::default::Default>::default().eq(_rt::Model::primary_key_value(target)),
+                    _rt::Instant::now(),
                     conn,
                 )?;
                 ::core::result::Result::Ok(())
@@ -639,7 +636,7 @@ fn writer(
             #join: _rt::Persist<__C>,
             diesel::dsl::Update<
                 diesel::dsl::Filter<<#join as diesel::associations::HasTable>::Table, diesel::dsl::Eq<#join_pk, #join_key>>,
-                diesel::dsl::Eq<#out, #target_key>,
+                _rt::StampedUpdate<#join, diesel::dsl::Eq<#out, #target_key>>,
             >: diesel::query_dsl::methods::ExecuteDsl<__C>,
         {
             _rt::write_transaction(conn, |conn| {
@@ -652,7 +649,9 @@ fn writer(
                             <#join as diesel::associations::HasTable>::table()
                                 .filter(<#join_pk as ::core::default::Default>::default().eq(_rt::Model::primary_key_value(&row))),
                         )
-                        .set(<#out as ::core::default::Default>::default().eq(_rt::Model::primary_key_value(target)))
+                        .set(_rt::stamped_update::<#join, _>(
+                            <#out as ::core::default::Default>::default().eq(_rt::Model::primary_key_value(target)),
+                        ))
                         .execute(conn)?;
                         debug_assert_eq!(updated, 1);
                         ::core::result::Result::Ok(())
