@@ -89,7 +89,7 @@ fn every_method(conn: &mut AnyConnection) {
     let second = ann.create_profile(NewProfile { bio: "two" }, conn).unwrap();
     assert_eq!(
         profiles(conn),
-        [second.clone()],
+        std::slice::from_ref(&second),
         "replaced: the old row destroyed"
     );
     assert_ne!(first.id, second.id);
