@@ -47,7 +47,6 @@ use serde::{Serialize, Serializer};
 ///
 /// `Key` needs neither `Ord` nor serde of the newtype: locks are taken in the order of
 /// the wrapped key, and key sets are written from it.
-/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the key of a `has_one`",
     note = "keys are `i16`, `i32`, `i64`, `String`, `uuid::Uuid` (features `uuid` + `postgres` of diesel_has_one), or a newtype around one of them with `#[derive(diesel_has_one::Key)]`"
