@@ -186,7 +186,9 @@ where
     // One at a time in this process: InnoDB refreshes INNODB_TRX only when nobody read it
     // for 100 ms, so two tests polling it in turn kept each other's view stale forever.
     static POLLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = POLLING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one_at_a_time = POLLING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let connector = &db.connector;
     let b = &mut db.db.conn;
     b.batch_execute("BEGIN").unwrap();
