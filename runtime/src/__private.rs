@@ -40,9 +40,14 @@ pub use crate::scope::{
 };
 pub use crate::statements::{Ordered, Queries, QueriesFor};
 pub use crate::subquery::{Correlated, OuterEq};
+pub use crate::through::chain::{AnyType, OfType, SourceType, Then, Via};
+pub use crate::through::preload::PreloadThrough;
+pub use crate::through::read::{Joined, ReadThrough, Separate, ThroughQuery};
+pub use crate::through::write::{SetThrough, ViaBelongsTo, ViaHasOne};
 pub use crate::through::{
-    hop, start_value, values, Association, BelongsToSource, CloneTarget, HasOneSource,
-    PolymorphicSource, ReadOnlyThrough, Source, SourceKind, StartValue, WritableThrough,
+    check_source, check_source_type, Association, BelongsToSource, CloneTarget, FromBelongsTo,
+    FromHasOne, HasOneSource, IntoStart, PolymorphicSource, Source, SourceKind, Start, Target, Through,
+    ThroughOf, WritableThrough,
 };
 pub use crate::timestamps::{stamped, stamped_update, NoColumn, Stamp, Stamped, StampedUpdate};
 pub use crate::touch::{Instant, NoTouch, TouchNow, Touches};

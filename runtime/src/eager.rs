@@ -13,7 +13,10 @@ use crate::both::Both;
 use crate::link::Joins;
 use crate::scope::{Base, StaticBase};
 use crate::statements::{Pk, Table};
-use crate::subquery::Correlated;
+use crate::subquery::{Correlated, OuterEq};
+use crate::through::chain::{Nested, PkOf, TableOf};
+use crate::through::read::StartIn;
+use crate::through::{Target, Through, ThroughOf};
 use diesel::associations::HasTable;
 
 type Join<A> = <<A as HasOne>::Link as Joins<A>>::Join;
@@ -25,8 +28,13 @@ type PkSql<A> = Nullable<<Pk<A> as Expression>::SqlType>;
 type Picked<A> = dsl::Eq<dsl::Nullable<Pk<A>>, Correlated<FirstOf<A>, PkSql<A>>>;
 type JoinOn<A> = Both<Join<A>, Picked<A>>;
 
-/// The right-hand side of association `A`'s eager load: its table `ON` the join condition.
-pub trait EagerJoin: StaticBase {
+/// The right-hand side of an eager load: the target's table `ON` the join condition.
+/// Implemented for every `has_one` marker, and for [`ThroughOf`] a `through` one.
+pub trait EagerJoin {
+    /// The owner model.
+    type Owner;
+    /// The target model.
+    type Target;
     /// `target ON link AND pk = (first linked row)`.
     type Rhs;
     /// Builds it.
@@ -43,6 +51,8 @@ where
     dsl::ThenOrderBy<dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>: LimitDsl,
     Correlated<FirstOf<A>, PkSql<A>>: Expression<SqlType = PkSql<A>>,
 {
+    type Owner = <A as HasOne>::Owner;
+    type Target = <A as HasOne>::Target;
     type Rhs = dsl::On<Table<A>, JoinOn<A>>;
 
     fn rhs() -> Self::Rhs {
@@ -50,14 +60,53 @@ where
         let pk = Pk::<A>::default;
         let first = outer.select(pk()).then_order_by(pk().asc()).limit(1);
         let picked = pk().nullable().eq(Correlated::new(first));
-        A::Target::table().on(Both::new(<A::Link as Joins<A>>::join(), picked))
+        <A as HasOne>::Target::table().on(Both::new(<A::Link as Joins<A>>::join(), picked))
+    }
+}
+
+type ThroughOuter<A> = OuterEq<StartIn<A>, <A as Through>::StartColumn>;
+type ThroughPk<A> = PkOf<Target<A>>;
+type ThroughFirst<A> = dsl::Limit<
+    dsl::ThenOrderBy<
+        dsl::Select<<<A as Through>::Chain as Nested<ThroughOuter<A>>>::Query, ThroughPk<A>>,
+        dsl::Asc<ThroughPk<A>>,
+    >,
+>;
+type ThroughPkSql<A> = Nullable<<ThroughPk<A> as Expression>::SqlType>;
+type ThroughOn<A> =
+    dsl::Eq<dsl::Nullable<ThroughPk<A>>, Correlated<ThroughFirst<A>, ThroughPkSql<A>>>;
+
+/// A `through` association: the target `ON pk = (SELECT pk FROM <the chain, its first
+/// table matched against the owner's column> ORDER BY pk LIMIT 1)`.
+impl<A> EagerJoin for ThroughOf<A>
+where
+    A: Through,
+    A::Chain: Nested<ThroughOuter<A>>,
+    <A::Chain as Nested<ThroughOuter<A>>>::Query: SelectDsl<ThroughPk<A>>,
+    dsl::Select<<A::Chain as Nested<ThroughOuter<A>>>::Query, ThroughPk<A>>:
+        ThenOrderDsl<dsl::Asc<ThroughPk<A>>>,
+    dsl::ThenOrderBy<
+        dsl::Select<<A::Chain as Nested<ThroughOuter<A>>>::Query, ThroughPk<A>>,
+        dsl::Asc<ThroughPk<A>>,
+    >: LimitDsl,
+    Correlated<ThroughFirst<A>, ThroughPkSql<A>>: Expression<SqlType = ThroughPkSql<A>>,
+{
+    type Owner = A::Owner;
+    type Target = Target<A>;
+    type Rhs = dsl::On<TableOf<Target<A>>, ThroughOn<A>>;
+
+    fn rhs() -> Self::Rhs {
+        let outer = OuterEq::new(StartIn::<A>::default(), A::StartColumn::default());
+        let pk = ThroughPk::<A>::default;
+        let first = A::Chain::nested(outer).select(pk()).then_order_by(pk().asc()).limit(1);
+        Target::<A>::table().on(pk().nullable().eq(Correlated::new(first)))
     }
 }
 
 /// What an eager load of `A` selects on backend `DB`: `(Owner, Option<Target>)`.
 pub type Selection<A, DB> = (
-    dsl::AsSelect<<A as HasOne>::Owner, DB>,
-    dsl::AsSelect<Option<<A as HasOne>::Target>, DB>,
+    dsl::AsSelect<<A as EagerJoin>::Owner, DB>,
+    dsl::AsSelect<Option<<A as EagerJoin>::Target>, DB>,
 );
 
 /// An owner query that can be eager loaded with association `A` on backend `DB`: what the

@@ -1,0 +1,213 @@
+//! The reader of a `through` association: one query of nested subselects
+//! (`target WHERE in IN (SELECT out FROM join WHERE in = ?)`, [`Joined`]), or with
+//! `disable_joins` one query per hop, each feeding the next its values ([`Separate`]).
+//! Either way the target row with the lowest primary key.
+
+use diesel::associations::HasTable;
+use diesel::dsl;
+use diesel::expression::AsExpression;
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl, ThenOrderDsl};
+use diesel::query_dsl::LoadQuery;
+use diesel::sql_types::SingleValue;
+use diesel::{
+    Expression, ExpressionMethods, NullableExpressionMethods, OptionalExtension, QueryResult,
+    RunQueryDsl, Selectable, SelectableHelper,
+};
+
+use super::chain::{
+    Chain, First, FilterOf, InOf, ModelOf, Nested, OutOf, PkOf, RowFilter, TableOf, Then,
+    ValueOf,
+};
+use super::{Target, Through};
+use crate::connection::Conn;
+use crate::key::Key;
+use crate::key_set::KeyIn;
+use crate::model::Model;
+use crate::ops::{Operation, RunOn};
+
+/// The first table's column matched against the owner's value.
+pub type StartIn<A> = <<A as Through>::Chain as Chain>::StartIn;
+/// `first.in = <the owner's value>`.
+pub type StartEq<A> =
+    dsl::Eq<dsl::Nullable<StartIn<A>>, Option<<<A as Through>::Chain as Chain>::Start>>;
+/// The target's primary key, ascending.
+type ByPk<A> = dsl::Asc<PkOf<Target<A>>>;
+
+/// The reader's query, in the reader's order: what `owner.club_query()` returns.
+pub trait ThroughQuery<'o>: Through {
+    /// `target WHERE … ORDER BY target.pk`.
+    type Ordered;
+    /// Builds it for `owner`.
+    fn ordered(owner: &'o Self::Owner) -> Self::Ordered;
+}
+
+impl<'o, A> ThroughQuery<'o> for A
+where
+    A: Through,
+    StartIn<A>: Expression,
+    dsl::Nullable<StartIn<A>>: Expression<SqlType: SingleValue>,
+    Option<<A::Chain as Chain>::Start>:
+        AsExpression<<dsl::Nullable<StartIn<A>> as Expression>::SqlType>,
+    A::Chain: Nested<StartEq<A>>,
+    <A::Chain as Nested<StartEq<A>>>::Query: ThenOrderDsl<ByPk<A>>,
+{
+    type Ordered = dsl::ThenOrderBy<<A::Chain as Nested<StartEq<A>>>::Query, ByPk<A>>;
+
+    fn ordered(owner: &'o A::Owner) -> Self::Ordered {
+        let start = StartIn::<A>::default().nullable().eq(A::start(owner));
+        A::Chain::nested(start).then_order_by(PkOf::<Target<A>>::default().asc())
+    }
+}
+
+/// The reader: the row of `through` association `A` for `owner`.
+pub struct ReadThrough<'o, A: Through>(pub &'o A::Owner);
+
+impl<A: Through> Operation for ReadThrough<'_, A> {
+    type Output = QueryResult<Option<Target<A>>>;
+}
+
+impl<A: Through, C: Conn> RunOn<C> for ReadThrough<'_, A>
+where
+    A::Reads: Reader<A, C>,
+{
+    #[inline]
+    fn run_on(self, conn: &mut C) -> Self::Output {
+        A::Reads::read(self.0, conn)
+    }
+}
+
+/// How association `A` reads on connection `C`.
+pub trait Reader<A: Through, C> {
+    /// The target row, if any.
+    fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>>;
+}
+
+/// One query of nested subselects.
+#[derive(Debug)]
+pub struct Joined;
+
+/// `disable_joins`: one query per hop.
+#[derive(Debug)]
+pub struct Separate;
+
+impl<A, C> Reader<A, C> for Joined
+where
+    A: for<'o> ThroughQuery<'o>,
+    C: Conn,
+    for<'o> (): FirstRow<<A as ThroughQuery<'o>>::Ordered, Target<A>, C>,
+{
+    fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>> {
+        <() as FirstRow<_, _, _>>::first(A::ordered(owner), conn)
+    }
+}
+
+/// The first row of a query already in the reader's order (`… LIMIT 1`): one trait, so
+/// each reader states its bounds in one line.
+pub trait FirstRow<Q, T, C> {
+    /// The first row of `query`.
+    fn first(query: Q, conn: &mut C) -> QueryResult<Option<T>>;
+}
+
+impl<Q, T, C> FirstRow<Q, T, C> for ()
+where
+    C: Conn,
+    T: Selectable<C::DB>,
+    dsl::AsSelect<T, C::DB>: Expression,
+    Q: SelectDsl<dsl::AsSelect<T, C::DB>>,
+    dsl::Select<Q, dsl::AsSelect<T, C::DB>>: LimitDsl,
+    for<'q> dsl::Limit<dsl::Select<Q, dsl::AsSelect<T, C::DB>>>: LoadQuery<'q, C, T>,
+{
+    fn first(query: Q, conn: &mut C) -> QueryResult<Option<T>> {
+        query.select(T::as_select()).limit(1).get_result(conn).optional()
+    }
+}
+
+impl<A, C> Reader<A, C> for Separate
+where
+    A: Through,
+    C: Conn,
+    A::Chain: Rows<C>,
+    <A::Chain as Rows<C>>::Query: ThenOrderDsl<ByPk<A>>,
+    (): FirstRow<dsl::ThenOrderBy<<A::Chain as Rows<C>>::Query, ByPk<A>>, Target<A>, C>,
+{
+    fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>> {
+        match A::Chain::rows(A::start(owner), conn)? {
+            Some(rows) => {
+                let ordered = rows.then_order_by(PkOf::<Target<A>>::default().asc());
+                <() as FirstRow<_, _, _>>::first(ordered, conn)
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// `disable_joins`: the rows of the chain's last table reached from the owner's value,
+/// each hop one query; `None` as soon as a hop reaches nothing.
+pub trait Rows<C>: Chain {
+    /// The last table's rows.
+    type Query;
+    /// Runs the hops before the last table.
+    fn rows(start: Option<Self::Start>, conn: &mut C) -> QueryResult<Option<Self::Query>>;
+}
+
+impl<C, M, In, V> Rows<C> for First<M, In, V>
+where
+    M: Model,
+    In: Expression + Default,
+    dsl::Nullable<In>: Expression<SqlType: SingleValue>,
+    Option<V>: AsExpression<<dsl::Nullable<In> as Expression>::SqlType>,
+    TableOf<M>: FilterDsl<dsl::Eq<dsl::Nullable<In>, Option<V>>>,
+{
+    type Query = dsl::Filter<TableOf<M>, dsl::Eq<dsl::Nullable<In>, Option<V>>>;
+
+    fn rows(start: Option<V>, _: &mut C) -> QueryResult<Option<Self::Query>> {
+        Ok(Some(M::table().filter(In::default().nullable().eq(start))))
+    }
+}
+
+/// The join rows of chain `P` hop `H` keeps, in primary key order, selecting `H`'s `Out`.
+type OutValues<P, H, Q> = dsl::Select<
+    dsl::ThenOrderBy<
+        <FilterOf<P, H> as RowFilter<Q>>::Output,
+        dsl::Asc<PkOf<<P as Chain>::Last>>,
+    >,
+    dsl::Nullable<OutOf<P, H>>,
+>;
+
+impl<C, P, H> Rows<C> for Then<P, H>
+where
+    C: Conn,
+    P: Rows<C>,
+    H: super::chain::Hop<P::Last>,
+    ValueOf<P, H>: Key,
+    FilterOf<P, H>: RowFilter<P::Query>,
+    <FilterOf<P, H> as RowFilter<P::Query>>::Output: ThenOrderDsl<dsl::Asc<PkOf<P::Last>>>,
+    OutOf<P, H>: Expression,
+    dsl::Nullable<OutOf<P, H>>: Expression,
+    dsl::ThenOrderBy<
+        <FilterOf<P, H> as RowFilter<P::Query>>::Output,
+        dsl::Asc<PkOf<P::Last>>,
+    >: SelectDsl<dsl::Nullable<OutOf<P, H>>>,
+    for<'q> OutValues<P, H, P::Query>: LoadQuery<'q, C, Option<ValueOf<P, H>>>,
+    TableOf<ModelOf<P, H>>: FilterDsl<KeyIn<InOf<P, H>, ValueOf<P, H>>>,
+{
+    type Query = dsl::Filter<TableOf<ModelOf<P, H>>, KeyIn<InOf<P, H>, ValueOf<P, H>>>;
+
+    fn rows(start: Option<P::Start>, conn: &mut C) -> QueryResult<Option<Self::Query>> {
+        let Some(prev) = P::rows(start, conn)? else {
+            return Ok(None);
+        };
+        let values: Vec<ValueOf<P, H>> = FilterOf::<P, H>::apply(prev)
+            .then_order_by(PkOf::<P::Last>::default().asc())
+            .select(OutOf::<P, H>::default().nullable())
+            .load::<Option<ValueOf<P, H>>>(conn)?
+            .into_iter()
+            .flatten()
+            .collect();
+        if values.is_empty() {
+            return Ok(None);
+        }
+        let matched = KeyIn::new(InOf::<P, H>::default(), values);
+        Ok(Some(ModelOf::<P, H>::table().filter(matched)))
+    }
+}
