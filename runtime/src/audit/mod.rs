@@ -121,6 +121,7 @@ pub use report::{Finding, FindingKind, Report};
 pub use schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
 
 use crate::association::{declarations, Declaration};
+use crate::ops::{Operation, RunOn, Runs};
 
 /// A connection whose database schema the audit can read: `SqliteConnection`,
 /// `PgConnection` or `MysqlConnection` (each behind the cargo feature of its backend), or
@@ -146,46 +147,63 @@ pub(crate) mod sealed {
 
 /// Audits every `has_one` declared in the program ([`declarations`]).
 ///
-/// Reads the schema only; an `Err` is a failed introspection query.
-pub fn audit<C: Introspect>(conn: &mut C) -> QueryResult<Report> {
-    audit_declarations(&declarations(), conn)
+/// Reads the schema only; an `Err` is a failed introspection query. `conn` is any
+/// connection diesel_has_one runs on, a `MultiConnection` enum deriving
+/// [`MultiConn`](macro@crate::MultiConn) included.
+pub fn audit<C: Runs<Audit>>(conn: &mut C) -> QueryResult<Report> {
+    conn.run(Audit(declarations()))
 }
 
 /// Audits the `has_one` declarations selected by `keep` (for example those of one
 /// database: `audit_where(|d| d.owner_table.starts_with("billing_"), conn)`).
 pub fn audit_where<C, F>(keep: F, conn: &mut C) -> QueryResult<Report>
 where
-    C: Introspect,
+    C: Runs<Audit>,
     F: FnMut(&Declaration) -> bool,
 {
     let mut selected = declarations();
     selected.retain(keep);
-    audit_declarations(&selected, conn)
+    conn.run(Audit(selected))
 }
 
 /// Audits the given declarations, in the given order.
-pub fn audit_declarations<C: Introspect>(
+pub fn audit_declarations<C: Runs<Audit>>(
     declarations: &[Declaration],
     conn: &mut C,
 ) -> QueryResult<Report> {
-    let mut tables: HashMap<&'static str, Option<Table>> = HashMap::new();
-    let mut findings = Vec::new();
-    for decl in declarations {
-        for name in [decl.owner_table, decl.target_table] {
-            if !tables.contains_key(name) {
-                let table = conn.read_table(name)?;
-                tables.insert(name, table);
+    conn.run(Audit(declarations.to_vec()))
+}
+
+/// The audit of these declarations, as an operation a connection runs.
+#[derive(Debug, Clone)]
+pub struct Audit(pub Vec<Declaration>);
+
+impl Operation for Audit {
+    type Output = QueryResult<Report>;
+}
+
+impl<C: Introspect> RunOn<C> for Audit {
+    fn run_on(self, conn: &mut C) -> QueryResult<Report> {
+        let declarations = self.0;
+        let mut tables: HashMap<&'static str, Option<Table>> = HashMap::new();
+        let mut findings = Vec::new();
+        for decl in &declarations {
+            for name in [decl.owner_table, decl.target_table] {
+                if !tables.contains_key(name) {
+                    let table = conn.read_table(name)?;
+                    tables.insert(name, table);
+                }
             }
+            let owner = tables[decl.owner_table].as_ref();
+            let target = tables[decl.target_table].as_ref();
+            findings.extend(check::declaration(C::DIALECT, decl, owner, target));
         }
-        let owner = tables[decl.owner_table].as_ref();
-        let target = tables[decl.target_table].as_ref();
-        findings.extend(check::declaration(C::DIALECT, decl, owner, target));
+        Ok(Report {
+            dialect: C::DIALECT,
+            checked: declarations,
+            findings,
+        })
     }
-    Ok(Report {
-        dialect: C::DIALECT,
-        checked: declarations.to_vec(),
-        findings,
-    })
 }
 
 /// Audits every declared `has_one` and panics with the readable report when anything is
@@ -198,7 +216,7 @@ pub fn audit_declarations<C: Introspect>(
 /// diesel_has_one::audit::assert_schema(conn);
 /// ```
 #[track_caller]
-pub fn assert_schema<C: Introspect>(conn: &mut C) {
+pub fn assert_schema<C: Runs<Audit>>(conn: &mut C) {
     match audit(conn) {
         Ok(report) => report.assert_clean(),
         Err(e) => panic!("diesel_has_one schema audit: reading the schema failed: {e}"),

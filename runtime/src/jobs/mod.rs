@@ -30,7 +30,7 @@ pub use handlers::{AsyncDestroy, Handlers, RunJob};
 pub use run::run;
 pub use schema::{diesel_has_one_jobs, Job};
 pub use store::JobStore;
-pub use worker::{run_pending, Summary, Worker, MAX_ERROR_CHARS};
+pub use worker::{run_pending, RunPending, Summary, Worker, MAX_ERROR_CHARS};
 
 #[doc(hidden)]
 pub use handlers::Handler;
@@ -46,21 +46,53 @@ pub use handlers::SqliteHandler;
 
 use diesel::QueryResult;
 
+use crate::ops::{Operation, RunOn, Runs};
+
 /// Creates the jobs table if it does not exist (`CREATE TABLE IF NOT EXISTS
 /// diesel_has_one_jobs …` for the connection's backend; see [`JobStore::DDL`] to put it in
 /// a migration instead).
-pub fn create_table<C: JobStore>(conn: &mut C) -> QueryResult<()> {
-    conn.batch_execute(<C::DB as crate::backend::Backend>::JOBS_DDL)
+pub fn create_table<C: Runs<CreateTable>>(conn: &mut C) -> QueryResult<()> {
+    conn.run(CreateTable)
 }
 
 /// The jobs not done yet, oldest first: what an operator inspects after failures.
-pub fn pending<C: JobStore>(conn: &mut C) -> QueryResult<Vec<Job>> {
-    conn.pending_jobs()
+pub fn pending<C: Runs<Pending>>(conn: &mut C) -> QueryResult<Vec<Job>> {
+    conn.run(Pending)
 }
 
 /// Makes every pending job due now (after fixing what made them fail).
-pub fn retry_now<C: JobStore>(conn: &mut C) -> QueryResult<usize> {
-    conn.make_due(now())
+pub fn retry_now<C: Runs<RetryNow>>(conn: &mut C) -> QueryResult<usize> {
+    conn.run(RetryNow)
+}
+
+/// The jobs functions as operations a connection runs (so a `MultiConnection` enum
+/// deriving [`MultiConn`](macro@crate::MultiConn) runs them on its current variant):
+/// [`create_table`], [`pending`], [`retry_now`], and [`run_pending`]'s [`RunPending`].
+macro_rules! job_ops {
+    ($($(#[$doc:meta])* $op:ident => $out:ty, |$conn:ident| $body:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $op;
+
+        impl Operation for $op {
+            type Output = $out;
+        }
+
+        impl<C: JobStore> RunOn<C> for $op {
+            fn run_on(self, $conn: &mut C) -> $out {
+                $body
+            }
+        }
+    )*};
+}
+
+job_ops! {
+    /// [`create_table`].
+    CreateTable => QueryResult<()>, |conn| conn.batch_execute(<C::DB as crate::backend::Backend>::JOBS_DDL);
+    /// [`pending`].
+    Pending => QueryResult<Vec<Job>>, |conn| conn.pending_jobs();
+    /// [`retry_now`].
+    RetryNow => QueryResult<usize>, |conn| conn.make_due(now());
 }
 
 /// Seconds since the Unix epoch: the jobs table's clock.

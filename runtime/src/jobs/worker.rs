@@ -7,6 +7,7 @@ use super::schema::Job;
 use super::store::JobStore;
 use crate::connection::write_transaction;
 use crate::error::Error;
+use crate::ops::{Operation, RunOn, Runs};
 
 /// What one [`run_pending`] call did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -39,7 +40,26 @@ pub const MAX_ERROR_CHARS: usize = 1000;
 /// serialization failure that ends the claim's transaction (MySQL) counts as a failed run
 /// without a record; the job is simply claimed again. Errors outside the jobs (a lost
 /// connection) are returned.
-pub fn run_pending<C: JobStore>(limit: usize, conn: &mut C) -> Result<Summary, Error> {
+pub fn run_pending<C: Runs<RunPending>>(limit: usize, conn: &mut C) -> Result<Summary, Error> {
+    conn.run(RunPending(limit))
+}
+
+/// [`run_pending`] of up to this many jobs, as an operation a connection runs.
+#[derive(Debug, Clone, Copy)]
+pub struct RunPending(pub usize);
+
+impl Operation for RunPending {
+    type Output = Result<Summary, Error>;
+}
+
+impl<C: JobStore> RunOn<C> for RunPending {
+    fn run_on(self, conn: &mut C) -> Result<Summary, Error> {
+        run_batch(self.0, conn)
+    }
+}
+
+/// The body of [`run_pending`].
+fn run_batch<C: JobStore>(limit: usize, conn: &mut C) -> Result<Summary, Error> {
     let mut summary = Summary::default();
     while summary.succeeded + summary.failed < limit {
         let ran = write_transaction(conn, |conn| -> Result<Option<bool>, Error> {
@@ -158,7 +178,7 @@ impl Worker {
     /// Runs until `keep_going` returns false (checked between batches), returning the
     /// totals. A failing job never stops the worker (see [`run_pending`]); database errors
     /// outside a job (a lost connection) do.
-    pub fn run<C: JobStore>(
+    pub fn run<C: Runs<RunPending>>(
         &self,
         mut keep_going: impl FnMut(&Summary) -> bool,
         conn: &mut C,
