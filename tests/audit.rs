@@ -14,8 +14,10 @@ use common::{ddl, Backend};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_has_one::audit::{
-    assert_schema, audit, audit_declarations, audit_where, Dialect, FindingKind, Introspect, Report,
+    assert_schema, audit, audit_declarations, audit_where, Audit, Dialect, FindingKind, Introspect,
+    Report,
 };
+use diesel_has_one::ops::Runs;
 use diesel_has_one::{declarations, Model};
 
 diesel::table! { suppliers (id) { id -> Integer, name -> Text } }
@@ -177,7 +179,7 @@ const UNIQUE_ACCOUNTS: &str =
     "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id)";
 
 /// The audit of the associations declared on `owner`.
-fn audit_owner<C: Introspect>(conn: &mut C, owner: &str) -> Report {
+fn audit_owner<C: Runs<Audit>>(conn: &mut C, owner: &str) -> Report {
     audit_where(|d| d.owner == owner, conn).unwrap()
 }
 

@@ -23,7 +23,15 @@ diesel::table! { memberships (id) { id -> Integer, user_id -> Nullable<Integer>,
 diesel::table! { clubs (id) { id -> Integer, name -> Text } }
 diesel::table! { teams (id) { id -> Integer, name -> Text } }
 diesel::table! { badges (id) { id -> Integer, team_id -> Nullable<Integer>, label -> Text } }
-diesel::allow_tables_to_appear_in_same_query!(users, profiles, notes, memberships, clubs, teams, badges);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    profiles,
+    notes,
+    memberships,
+    clubs,
+    teams,
+    badges
+);
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = users)]
@@ -31,7 +39,12 @@ diesel::allow_tables_to_appear_in_same_query!(users, profiles, notes, membership
 #[has_one(note, dependent = "restrict_with_exception")]
 #[has_one(membership, dependent = "destroy")]
 #[has_one(club, through = "membership")]
-#[has_one(club_without_joins, through = "membership", source = "club", disable_joins = true)]
+#[has_one(
+    club_without_joins,
+    through = "membership",
+    source = "club",
+    disable_joins = true
+)]
 pub struct User {
     pub id: i32,
     pub name: String,
@@ -141,8 +154,13 @@ fn every_method(conn: &mut AnyConnection) {
         [Some(second.clone()), None]
     );
     let eager: Vec<(User, Option<Profile>)> =
-        User::eager_load_profile(users::table.order(users::id)).load(conn).unwrap();
-    assert_eq!(eager, [(ann.clone(), Some(second.clone())), (bob.clone(), None)]);
+        User::eager_load_profile(users::table.order(users::id))
+            .load(conn)
+            .unwrap();
+    assert_eq!(
+        eager,
+        [(ann.clone(), Some(second.clone())), (bob.clone(), None)]
+    );
 
     bob.set_profile(Some(&second), conn).unwrap();
     assert_eq!(
@@ -206,18 +224,37 @@ fn through_methods(conn: &mut AnyConnection) {
          INSERT INTO clubs (name) VALUES ('chess'); INSERT INTO clubs (name) VALUES ('golf')",
     )
     .unwrap();
-    let users: Vec<User> = users::table.order(users::id).select(User::as_select()).load(conn).unwrap();
-    let clubs: Vec<Club> = clubs::table.order(clubs::id).select(Club::as_select()).load(conn).unwrap();
+    let users: Vec<User> = users::table
+        .order(users::id)
+        .select(User::as_select())
+        .load(conn)
+        .unwrap();
+    let clubs: Vec<Club> = clubs::table
+        .order(clubs::id)
+        .select(Club::as_select())
+        .load(conn)
+        .unwrap();
     let (ann, bob, chess, golf) = (&users[0], &users[1], &clubs[0], &clubs[1]);
     assert_eq!(ann.club(conn).unwrap(), None);
     ann.set_club(Some(chess), conn).unwrap();
     ann.set_club(Some(golf), conn).unwrap();
     bob.set_club(Some(chess), conn).unwrap();
-    let rows: Vec<Membership> =
-        memberships::table.order(memberships::id).select(Membership::as_select()).load(conn).unwrap();
+    let rows: Vec<Membership> = memberships::table
+        .order(memberships::id)
+        .select(Membership::as_select())
+        .load(conn)
+        .unwrap();
     let expected = [
-        Membership { id: rows[0].id, user_id: Some(ann.id), club_id: Some(golf.id) },
-        Membership { id: rows[1].id, user_id: Some(bob.id), club_id: Some(chess.id) },
+        Membership {
+            id: rows[0].id,
+            user_id: Some(ann.id),
+            club_id: Some(golf.id),
+        },
+        Membership {
+            id: rows[1].id,
+            user_id: Some(bob.id),
+            club_id: Some(chess.id),
+        },
     ];
     assert_eq!(rows, expected, "one join row each, ann's updated in place");
     assert_eq!(ann.club(conn).unwrap().as_ref(), Some(golf));
@@ -226,11 +263,21 @@ fn through_methods(conn: &mut AnyConnection) {
         User::preload_club(&users, conn).unwrap(),
         [Some(golf.clone()), Some(chess.clone())]
     );
-    let eager: Vec<(User, Option<Club>)> =
-        User::eager_load_club(users::table.order(users::id)).load(conn).unwrap();
-    assert_eq!(eager, [(ann.clone(), Some(golf.clone())), (bob.clone(), Some(chess.clone()))]);
+    let eager: Vec<(User, Option<Club>)> = User::eager_load_club(users::table.order(users::id))
+        .load(conn)
+        .unwrap();
+    assert_eq!(
+        eager,
+        [
+            (ann.clone(), Some(golf.clone())),
+            (bob.clone(), Some(chess.clone()))
+        ]
+    );
     ann.set_club(None, conn).unwrap();
-    assert_eq!(memberships::table.count().get_result::<i64>(conn).unwrap(), 1);
+    assert_eq!(
+        memberships::table.count().get_result::<i64>(conn).unwrap(),
+        1
+    );
     assert_eq!(ann.club(conn).unwrap(), None);
 }
 
@@ -245,7 +292,11 @@ fn jobs_and_audit(conn: &mut AnyConnection) {
     .unwrap();
     let team: Team = teams::table.select(Team::as_select()).first(conn).unwrap();
     team.destroy(conn).unwrap();
-    assert_eq!(badges::table.count().get_result::<i64>(conn).unwrap(), 1, "destroyed later");
+    assert_eq!(
+        badges::table.count().get_result::<i64>(conn).unwrap(),
+        1,
+        "destroyed later"
+    );
     let jobs = diesel_has_one::jobs::pending(conn).unwrap();
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].association, "Team.badge");
@@ -261,7 +312,10 @@ fn jobs_and_audit(conn: &mut AnyConnection) {
         AnyConnection::Postgresql(c) => diesel_has_one::audit::audit(c),
     }
     .unwrap();
-    assert!(!report.findings.is_empty(), "the test schema has no unique indexes");
+    assert!(
+        !report.findings.is_empty(),
+        "the test schema has no unique indexes"
+    );
     assert_eq!(report.fix_sql(), direct.fix_sql());
     assert_eq!(report.checked, direct.checked);
 }
@@ -274,7 +328,9 @@ fn jobs_and_audit_on_the_sqlite_variant() {
 #[test]
 fn jobs_and_audit_on_the_postgres_variant() {
     let db = common::postgres("multi_connection_jobs_pg", SCHEMA);
-    jobs_and_audit(&mut AnyConnection::Postgresql(common::postgres_connect(&db)));
+    jobs_and_audit(&mut AnyConnection::Postgresql(common::postgres_connect(
+        &db,
+    )));
 }
 
 fn sqlite() -> AnyConnection {
@@ -294,7 +350,9 @@ fn through_on_the_sqlite_variant() {
 #[test]
 fn through_on_the_postgres_variant() {
     let db = common::postgres("multi_connection_through_pg", SCHEMA);
-    through_methods(&mut AnyConnection::Postgresql(common::postgres_connect(&db)));
+    through_methods(&mut AnyConnection::Postgresql(common::postgres_connect(
+        &db,
+    )));
 }
 
 #[test]

@@ -98,7 +98,10 @@ where
     fn rhs() -> Self::Rhs {
         let outer = OuterEq::new(StartIn::<A>::default(), A::StartColumn::default());
         let pk = ThroughPk::<A>::default;
-        let first = A::Chain::nested(outer).select(pk()).then_order_by(pk().asc()).limit(1);
+        let first = A::Chain::nested(outer)
+            .select(pk())
+            .then_order_by(pk().asc())
+            .limit(1);
         Target::<A>::table().on(pk().nullable().eq(Correlated::new(first)))
     }
 }

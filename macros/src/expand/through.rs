@@ -57,7 +57,9 @@ fn leave(m: &Model, t: &Through) -> Leave {
         .find(|b| t.via == b.name())
         .expect("validated: `through` names a has_one or a belongs_to");
     let (fk, table, parent) = (&b.foreign_key, &m.table, &b.parent);
-    let field = m.field_of(fk).map_or_else(|| fk.clone(), |f| f.ident.clone());
+    let field = m
+        .field_of(fk)
+        .map_or_else(|| fk.clone(), |f| f.ident.clone());
     Leave {
         chain: quote!(_rt::FromBelongsTo<#parent>),
         join: quote!(#parent),
@@ -106,7 +108,9 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
             }),
         ),
     };
-    let check = typed.is_none().then(|| quote!(const _: fn() = || { #source_check };));
+    let check = typed
+        .is_none()
+        .then(|| quote!(const _: fn() = || { #source_check };));
     let reads = match t.disable_joins {
         true => quote!(_rt::Separate),
         false => quote!(_rt::Joined),

@@ -206,7 +206,8 @@ where
 {
     type Query = dsl::Filter<TableOf<ModelOf<P, H>>, Matches<P, H, P::Query>>;
     fn nested(start: S) -> Self::Query {
-        let prev = FilterOf::<P, H>::apply(P::nested(start)).select(OutOf::<P, H>::default().nullable());
+        let prev =
+            FilterOf::<P, H>::apply(P::nested(start)).select(OutOf::<P, H>::default().nullable());
         ModelOf::<P, H>::table().filter(InOf::<P, H>::default().nullable().eq_any(prev))
     }
 }

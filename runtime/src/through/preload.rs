@@ -11,13 +11,11 @@ use diesel::dsl;
 use diesel::query_dsl::methods::{FilterDsl, SelectDsl, ThenOrderDsl};
 use diesel::query_dsl::LoadQuery;
 use diesel::{
-    Expression, ExpressionMethods, NullableExpressionMethods, QueryResult, RunQueryDsl,
-    Selectable, SelectableHelper,
+    Expression, ExpressionMethods, NullableExpressionMethods, QueryResult, RunQueryDsl, Selectable,
+    SelectableHelper,
 };
 
-use super::chain::{
-    Chain, FilterOf, First, Hop, OutOf, PkOf, RowFilter, TableOf, Then, ValueOf,
-};
+use super::chain::{Chain, FilterOf, First, Hop, OutOf, PkOf, RowFilter, TableOf, Then, ValueOf};
 use super::{CloneTarget, Start, Target, Through};
 use crate::connection::Conn;
 use crate::key::Key;
@@ -52,7 +50,10 @@ where
     A::Chain: Reach<C>,
     Target<A>: Selectable<C::DB> + Clone,
     dsl::AsSelect<Target<A>, C::DB>: Expression,
-    (dsl::Nullable<<A::Chain as Reach<C>>::In>, dsl::AsSelect<Target<A>, C::DB>): Expression,
+    (
+        dsl::Nullable<<A::Chain as Reach<C>>::In>,
+        dsl::AsSelect<Target<A>, C::DB>,
+    ): Expression,
     TableOf<Target<A>>: FilterDsl<KeyIn<<A::Chain as Reach<C>>::In, <A::Chain as Reach<C>>::Value>>,
     KeyRows<A::Chain, C>: ThenOrderDsl<dsl::Asc<PkOf<Target<A>>>>,
     dsl::ThenOrderBy<KeyRows<A::Chain, C>, dsl::Asc<PkOf<Target<A>>>>: SelectDsl<(
@@ -73,7 +74,8 @@ where
             return Ok(owners.iter().map(|_| None).collect());
         }
         let (map, values) = A::Chain::reach(keys, conn)?;
-        let rows = key_rows::<A::Chain, C>(values).then_order_by(PkOf::<Target<A>>::default().asc());
+        let rows =
+            key_rows::<A::Chain, C>(values).then_order_by(PkOf::<Target<A>>::default().asc());
         let targets = pairs(rows, Target::<A>::as_select(), Some, conn)?;
         let found = |k: &Start<A>| map.follow(k).and_then(|v| targets.get(&v).cloned());
         Ok(starts.iter().map(|s| s.as_ref().and_then(found)).collect())
@@ -109,7 +111,9 @@ where
     Q: SelectDsl<(dsl::Nullable<In>, S)>,
     for<'q> Paired<Q, In, S>: LoadQuery<'q, C, (Option<K>, T)>,
 {
-    let rows = rows.select((In::default().nullable(), selection)).load::<(Option<K>, T)>(conn)?;
+    let rows = rows
+        .select((In::default().nullable(), selection))
+        .load::<(Option<K>, T)>(conn)?;
     let mut map = HashMap::with_capacity(rows.len());
     for (k, t) in rows {
         if let (Some(k), Some(u)) = (k, keep(t)) {

@@ -15,8 +15,7 @@ use diesel::{
 };
 
 use super::chain::{
-    Chain, First, FilterOf, InOf, ModelOf, Nested, OutOf, PkOf, RowFilter, TableOf, Then,
-    ValueOf,
+    Chain, FilterOf, First, InOf, ModelOf, Nested, OutOf, PkOf, RowFilter, TableOf, Then, ValueOf,
 };
 use super::{Target, Through};
 use crate::connection::Conn;
@@ -118,7 +117,11 @@ where
     for<'q> dsl::Limit<dsl::Select<Q, dsl::AsSelect<T, C::DB>>>: LoadQuery<'q, C, T>,
 {
     fn first(query: Q, conn: &mut C) -> QueryResult<Option<T>> {
-        query.select(T::as_select()).limit(1).get_result(conn).optional()
+        query
+            .select(T::as_select())
+            .limit(1)
+            .get_result(conn)
+            .optional()
     }
 }
 
@@ -167,10 +170,7 @@ where
 
 /// The join rows of chain `P` hop `H` keeps, in primary key order, selecting `H`'s `Out`.
 type OutValues<P, H, Q> = dsl::Select<
-    dsl::ThenOrderBy<
-        <FilterOf<P, H> as RowFilter<Q>>::Output,
-        dsl::Asc<PkOf<<P as Chain>::Last>>,
-    >,
+    dsl::ThenOrderBy<<FilterOf<P, H> as RowFilter<Q>>::Output, dsl::Asc<PkOf<<P as Chain>::Last>>>,
     dsl::Nullable<OutOf<P, H>>,
 >;
 
@@ -184,10 +184,8 @@ where
     <FilterOf<P, H> as RowFilter<P::Query>>::Output: ThenOrderDsl<dsl::Asc<PkOf<P::Last>>>,
     OutOf<P, H>: Expression,
     dsl::Nullable<OutOf<P, H>>: Expression,
-    dsl::ThenOrderBy<
-        <FilterOf<P, H> as RowFilter<P::Query>>::Output,
-        dsl::Asc<PkOf<P::Last>>,
-    >: SelectDsl<dsl::Nullable<OutOf<P, H>>>,
+    dsl::ThenOrderBy<<FilterOf<P, H> as RowFilter<P::Query>>::Output, dsl::Asc<PkOf<P::Last>>>:
+        SelectDsl<dsl::Nullable<OutOf<P, H>>>,
     for<'q> OutValues<P, H, P::Query>: LoadQuery<'q, C, Option<ValueOf<P, H>>>,
     TableOf<ModelOf<P, H>>: FilterDsl<KeyIn<InOf<P, H>, ValueOf<P, H>>>,
 {

@@ -13,9 +13,9 @@ use diesel::query_dsl::methods::{ExecuteDsl, FilterDsl};
 use diesel::sql_types::SingleValue;
 use diesel::{Expression, ExpressionMethods, RunQueryDsl};
 
+use super::chain::SourceType;
 use super::chain::{AnyType, Chain, First, Hop, PkOf, TableOf, Then, TypeIs};
 use super::read::{FirstRow, Rows};
-use super::chain::SourceType;
 use super::{Target, Through, WritableThrough};
 use crate::association::{HasOne, Insert, Statements};
 use crate::connection::{write_transaction, Conn};
@@ -90,10 +90,8 @@ where
 /// Hop `H` from join model `J`.
 type HopFrom<J, H> = <H as Hop<J>>::Filter;
 /// The assignments that link a join row of `J` to the target hop `H` reaches.
-type LinkOf<J, H> = <HopFrom<J, H> as LinkValues<
-    <H as Hop<J>>::Out,
-    <<H as Hop<J>>::Model as Model>::Key,
->>::Values;
+type LinkOf<J, H> =
+    <HopFrom<J, H> as LinkValues<<H as Hop<J>>::Out, <<H as Hop<J>>::Model as Model>::Key>>::Values;
 /// The join row's `UPDATE`.
 type UpdateJoin<J, H> = dsl::Update<
     dsl::Filter<TableOf<J>, dsl::Eq<PkOf<J>, <J as Model>::Key>>,
@@ -136,7 +134,9 @@ where
                     let by_pk = PkOf::<P::Last>::default().eq(row.primary_key_value());
                     let link = HopFrom::<P::Last, H>::link(target.primary_key_value());
                     let update = diesel::update(P::Last::table().filter(by_pk));
-                    update.set(stamped_update::<P::Last, _>(link)).execute(conn)?;
+                    update
+                        .set(stamped_update::<P::Last, _>(link))
+                        .execute(conn)?;
                     Ok(())
                 }
                 (None, Some(target)) => {
