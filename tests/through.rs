@@ -245,5 +245,20 @@ backend_tests! {
         assert_eq!(ann.tagged_club(conn).unwrap(), Some(chess.clone()));
         assert_eq!(Member::preload_tagged_club(std::slice::from_ref(&ann), conn).unwrap(), [Some(chess.clone())]);
         let _ = club(rows!(conn, clubs, Club), "Chess");
+
+        // the writer sets the type column with the id: a tag of another type pointing at
+        // golf is retyped, a missing tag is inserted typed
+        let golf = insert!(conn, clubs, Club, clubs::name.eq("Golf"));
+        diesel::update(tags::table).set(tags::taggable_type.eq("Other")).execute(conn).unwrap();
+        ann.set_tagged_club(Some(&golf), conn).unwrap();
+        let bob = insert!(conn, members, Member, members::name.eq("Bob"));
+        bob.set_tagged_club(Some(&chess), conn).unwrap();
+        let tags: Vec<Tag> = rows!(conn, tags, Tag);
+        assert_eq!(tags, [
+            Tag { id: tags[0].id, taggable_id: Some(golf.id), taggable_type: Some("Club".into()), member_id: Some(ann.id) },
+            Tag { id: tags[1].id, taggable_id: Some(chess.id), taggable_type: Some("Club".into()), member_id: Some(bob.id) },
+        ]);
+        assert_eq!(ann.tagged_club(conn).unwrap(), Some(golf));
+        assert_eq!(bob.tagged_club(conn).unwrap(), Some(chess));
     }
 }
