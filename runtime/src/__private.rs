@@ -45,9 +45,8 @@ pub use crate::through::preload::PreloadThrough;
 pub use crate::through::read::{Joined, ReadThrough, Separate, ThroughQuery};
 pub use crate::through::write::{SetThrough, ViaBelongsTo, ViaHasOne};
 pub use crate::through::{
-    check_source, check_source_type, Association, BelongsToSource, CloneTarget, FromBelongsTo,
-    FromHasOne, HasOneSource, IntoStart, PolymorphicSource, Source, SourceKind, Start, Target,
-    Through, ThroughOf, WritableThrough,
+    Association, BelongsToSource, CloneTarget, FromBelongsTo, FromHasOne, HasOneSource, IntoStart,
+    PolymorphicSource, Source, SourceKind, Start, Target, Through, ThroughOf, WritableThrough,
 };
 pub use crate::timestamps::{stamped, stamped_update, NoColumn, Stamp, Stamped, StampedUpdate};
 pub use crate::touch::{Instant, NoTouch, TouchNow, Touches};

@@ -6,7 +6,7 @@
 //! chain of the `through` association it goes through), then one hop to the model the
 //! join model's `source` association reaches.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 
 use crate::ast::{Association, Model, Through};
@@ -22,6 +22,8 @@ struct Leave {
     chain: TokenStream,
     /// The join model (the last model of `chain`).
     join: TokenStream,
+    /// The type of the owner's value the chain starts from.
+    start_ty: TokenStream,
     /// The body of `fn start(owner)`.
     start: TokenStream,
     /// The owner's column holding the start value.
@@ -38,6 +40,7 @@ fn leave(m: &Model, t: &Through) -> Leave {
             Some(_) => Leave {
                 chain: quote!(#facts::Chain),
                 join: quote!(_rt::Target<#via>),
+                start_ty: quote!(#facts::Start),
                 start: quote!(#facts::start(owner)),
                 start_column: quote!(#facts::StartColumn),
                 leaves: quote!(#facts::Leaves),
@@ -45,6 +48,7 @@ fn leave(m: &Model, t: &Through) -> Leave {
             None => Leave {
                 chain: quote!(_rt::FromHasOne<#via>),
                 join: b.target.to_token_stream(),
+                start_ty: quote!(<#via as _rt::HasOne>::Key),
                 start: quote!(_rt::Option::Some(<#via as _rt::HasOne>::owner_key(owner))),
                 start_column: quote!(<#via as _rt::HasOne>::OwnerKey),
                 leaves: quote!(_rt::ViaHasOne<#via>),
@@ -63,6 +67,7 @@ fn leave(m: &Model, t: &Through) -> Leave {
     Leave {
         chain: quote!(_rt::FromBelongsTo<#parent>),
         join: quote!(#parent),
+        start_ty: quote!(<#parent as _rt::Model>::Key),
         start: quote!(_rt::IntoStart::to_start(&owner.#field)),
         start_column: quote!(#table::#fk),
         leaves: quote!(_rt::ViaBelongsTo),
@@ -79,19 +84,19 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     }
 }
 
-/// `impl Through`, `impl SourceType` for `source_type`, and the checks of the source.
+/// `impl Through`, and `impl SourceType` for `source_type`.
 fn facts(m: &Model, a: &Association) -> TokenStream {
     let t = a.through.as_ref().expect("a through association");
     let (owner, marker, name) = (&m.ident, marker_of(&a.name), a.name.to_string());
     let Leave {
         chain,
         join,
+        start_ty,
         start,
         start_column,
         leaves,
     } = leave(m, t);
     let n = names::type_name(&t.source.to_string(), t.source.span());
-    let source_check = quote_spanned!(t.source.span()=> _rt::check_source::<#join, #n>(););
     let (filter, typed) = match &t.source_type {
         None => (quote!(_rt::AnyType), None),
         Some(lit) => (
@@ -101,16 +106,9 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
                 impl _rt::SourceType for #marker {
                     const SOURCE_TYPE: &'static str = #lit;
                 }
-                const _: fn() = || {
-                    #source_check
-                    _rt::check_source_type::<#join, #n>();
-                };
             }),
         ),
     };
-    let check = typed
-        .is_none()
-        .then(|| quote!(const _: fn() = || { #source_check };));
     let reads = match t.disable_joins {
         true => quote!(_rt::Separate),
         false => quote!(_rt::Joined),
@@ -120,35 +118,62 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
         impl _rt::Through for #marker {
             type Owner = #owner;
             type Chain = _rt::Then<#chain, _rt::Via<#n, #filter>>;
+            type Start = #start_ty;
             type StartColumn = #start_column;
             type Leaves = #leaves;
             type Reads = #reads;
             const NAME: &'static str = #name;
 
-            fn start(owner: &#owner) -> _rt::Option<_rt::Start<Self>> {
+            fn start(owner: &#owner) -> _rt::Option<#start_ty> {
                 #start
             }
         }
 
         #typed
-        #check
     }
 }
 
 /// The owner's methods: reader, query, preload, writer, eager load.
 fn methods(m: &Model, a: &Association) -> TokenStream {
     let (owner, marker, name) = (&m.ident, marker_of(&a.name), &a.name);
-    let target = quote!(_rt::Target<#marker>);
+    // A chain whose `source` or `source_type` does not fit the join model is reported
+    // here, once, on the option's token: every signature names the target through it.
+    let t = a.through.as_ref().expect("a through association");
+    let span = t
+        .source_type
+        .as_ref()
+        .map_or(t.source.span(), |lit| lit.span());
+    let target = quote_spanned!(span=> _rt::Target<#marker>);
+
     let docs = Docs::new(m, a);
     let deprecated = super::methods::deprecated(a);
     let query_fn = format_ident!("{}_query", name);
     let [preload_fn, set_fn, eager_fn] =
         ["preload", "set", "eager_load"].map(|f| format_ident!("{}_{}", f, name));
-    let reader = reader(a, &docs, &target);
+    let reader = reader(a, &docs, &target, span);
     let (query_doc, preload_doc, eager_doc) = (&docs.query, &docs.preload, &docs.eager);
     let set_doc = format!(
         "Links `target` through the join row (updated, or inserted when missing, with the join model's `created_at`/`updated_at` set as the association's own rows get them), or destroys the join row (`None`), in one transaction. Rails: `{name} = record`."
     );
+    let preload_and_set = quote_spanned! {span=>
+        #[doc = #preload_doc]
+        #deprecated
+        pub fn #preload_fn<'__s, __C>(owners: &'__s [Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
+        where
+            __C: _rt::Runs<_rt::PreloadThrough<'__s, #marker>>,
+        {
+            conn.run(_rt::PreloadThrough(owners))
+        }
+
+        #[doc = #set_doc]
+        #deprecated
+        pub fn #set_fn<'__s, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &mut __C) -> _rt::Result<()>
+        where
+            __C: _rt::Runs<_rt::SetThrough<'__s, #marker>>,
+        {
+            conn.run(_rt::SetThrough(self, target))
+        }
+    };
     quote! {
         #[automatically_derived]
         impl #owner {
@@ -164,23 +189,7 @@ fn methods(m: &Model, a: &Association) -> TokenStream {
                 <#marker as _rt::ThroughQuery<'__q>>::ordered(self)
             }
 
-            #[doc = #preload_doc]
-            #deprecated
-            pub fn #preload_fn<'__s, __C>(owners: &'__s [Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
-            where
-                __C: _rt::Runs<_rt::PreloadThrough<'__s, #marker>>,
-            {
-                conn.run(_rt::PreloadThrough(owners))
-            }
-
-            #[doc = #set_doc]
-            #deprecated
-            pub fn #set_fn<'__s, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &mut __C) -> _rt::Result<()>
-            where
-                __C: _rt::Runs<_rt::SetThrough<'__s, #marker>>,
-            {
-                conn.run(_rt::SetThrough(self, target))
-            }
+            #preload_and_set
 
             #[doc = #eager_doc]
             #deprecated
@@ -192,11 +201,11 @@ fn methods(m: &Model, a: &Association) -> TokenStream {
 }
 
 /// The reader; with `strict_loading`, a method whose call is a compile error.
-fn reader(a: &Association, docs: &Docs, target: &TokenStream) -> TokenStream {
+fn reader(a: &Association, docs: &Docs, target: &TokenStream, span: Span) -> TokenStream {
     let (name, marker) = (&a.name, marker_of(&a.name));
-    if let Some(span) = a.strict_loading {
+    if let Some(strict) = a.strict_loading {
         let doc = &docs.strict;
-        return quote_spanned! {span=>
+        return quote_spanned! {strict=>
             #[doc = #doc]
             pub fn #name<__C>(&self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
             where
@@ -207,7 +216,7 @@ fn reader(a: &Association, docs: &Docs, target: &TokenStream) -> TokenStream {
         };
     }
     let doc = &docs.reader;
-    quote! {
+    quote_spanned! {span=>
         #[doc = #doc]
         pub fn #name<'__s, __C>(&'__s self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
         where

@@ -22,8 +22,12 @@ use chain::{Chain, First};
 pub trait Through: Sized + 'static {
     /// The model that declares the association.
     type Owner: crate::Model;
-    /// The tables from the owner to the target ([`chain`]).
-    type Chain: Chain;
+    /// The tables from the owner to the target ([`chain`]). Not bounded here, so that a
+    /// broken chain is reported once, by the derive's check of the `source`, rather than
+    /// by every use of the association.
+    type Chain;
+    /// The owner's value the chain starts from (the chain's `Start`).
+    type Start;
     /// The owner's column holding the value the chain starts from (the eager load's
     /// correlation).
     type StartColumn: Default;
@@ -37,13 +41,13 @@ pub trait Through: Sized + 'static {
     const NAME: &'static str;
     /// The owner's value the chain starts from; `None` when the owner has no first join
     /// row (a `NULL` foreign key).
-    fn start(owner: &Self::Owner) -> Option<Start<Self>>;
+    fn start(owner: &Self::Owner) -> Option<Self::Start>;
 }
 
 /// The model a `through` association reaches.
 pub type Target<A> = <<A as Through>::Chain as Chain>::Last;
 /// The value a `through` chain starts from.
-pub type Start<A> = <<A as Through>::Chain as Chain>::Start;
+pub type Start<A> = <A as Through>::Start;
 /// The first table of a chain through the owner's plain `has_one` `M`.
 pub type FromHasOne<M> = First<
     <M as crate::HasOne>::Target,
@@ -56,14 +60,6 @@ pub type FromBelongsTo<P> = First<P, <P as crate::Model>::PrimaryKey, <P as crat
 /// The eager load of `through` association `A` (what `eager_load_…` joins).
 #[derive(Debug)]
 pub struct ThroughOf<A>(std::marker::PhantomData<A>);
-
-/// Checked where the derive names a `source`: one error, on the `source` token, when the
-/// join model has no such association.
-pub fn check_source<J: Source<N>, N>() {}
-
-/// Checked where the derive names a `source_type`: one error, on its token, when the
-/// source is not a polymorphic `belongs_to`.
-pub fn check_source_type<J: PolymorphicSource<N>, N>() {}
 
 /// An association of the join model usable as the `source` of a `through` chain, named
 /// `Name` (a type-level name): each `#[diesel(belongs_to(Parent))]` (named like Rails,

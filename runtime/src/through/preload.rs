@@ -26,7 +26,7 @@ use crate::ops::{Operation, RunOn};
 /// `preload_…` of a `through` association: the row of every owner.
 pub struct PreloadThrough<'o, A: Through>(pub &'o [A::Owner]);
 
-impl<A: Through> Operation for PreloadThrough<'_, A> {
+impl<A: Through<Chain: Chain>> Operation for PreloadThrough<'_, A> {
     type Output = QueryResult<Vec<Option<Target<A>>>>;
 }
 
@@ -47,7 +47,7 @@ where
     A: Through,
     C: Conn + CloneTarget<Target<A>>,
     Start<A>: Key,
-    A::Chain: Reach<C>,
+    A::Chain: Reach<C> + Chain<Start = A::Start>,
     Target<A>: Selectable<C::DB> + Clone,
     dsl::AsSelect<Target<A>, C::DB>: Expression,
     (

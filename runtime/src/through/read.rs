@@ -27,8 +27,7 @@ use crate::ops::{Operation, RunOn};
 /// The first table's column matched against the owner's value.
 pub type StartIn<A> = <<A as Through>::Chain as Chain>::StartIn;
 /// `first.in = <the owner's value>`.
-pub type StartEq<A> =
-    dsl::Eq<dsl::Nullable<StartIn<A>>, Option<<<A as Through>::Chain as Chain>::Start>>;
+pub type StartEq<A> = dsl::Eq<dsl::Nullable<StartIn<A>>, Option<<A as Through>::Start>>;
 /// The target's primary key, ascending.
 type ByPk<A> = dsl::Asc<PkOf<Target<A>>>;
 
@@ -42,11 +41,10 @@ pub trait ThroughQuery<'o>: Through {
 
 impl<'o, A> ThroughQuery<'o> for A
 where
-    A: Through,
+    A: Through<Chain: Chain>,
     StartIn<A>: Expression,
     dsl::Nullable<StartIn<A>>: Expression<SqlType: SingleValue>,
-    Option<<A::Chain as Chain>::Start>:
-        AsExpression<<dsl::Nullable<StartIn<A>> as Expression>::SqlType>,
+    Option<A::Start>: AsExpression<<dsl::Nullable<StartIn<A>> as Expression>::SqlType>,
     A::Chain: Nested<StartEq<A>>,
     <A::Chain as Nested<StartEq<A>>>::Query: ThenOrderDsl<ByPk<A>>,
 {
@@ -61,11 +59,11 @@ where
 /// The reader: the row of `through` association `A` for `owner`.
 pub struct ReadThrough<'o, A: Through>(pub &'o A::Owner);
 
-impl<A: Through> Operation for ReadThrough<'_, A> {
+impl<A: Through<Chain: Chain>> Operation for ReadThrough<'_, A> {
     type Output = QueryResult<Option<Target<A>>>;
 }
 
-impl<A: Through, C: Conn> RunOn<C> for ReadThrough<'_, A>
+impl<A: Through<Chain: Chain>, C: Conn> RunOn<C> for ReadThrough<'_, A>
 where
     A::Reads: Reader<A, C>,
 {
@@ -76,7 +74,7 @@ where
 }
 
 /// How association `A` reads on connection `C`.
-pub trait Reader<A: Through, C> {
+pub trait Reader<A: Through<Chain: Chain>, C> {
     /// The target row, if any.
     fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>>;
 }
@@ -91,7 +89,7 @@ pub struct Separate;
 
 impl<A, C> Reader<A, C> for Joined
 where
-    A: for<'o> ThroughQuery<'o>,
+    A: Through<Chain: Chain> + for<'o> ThroughQuery<'o>,
     C: Conn,
     for<'o> (): FirstRow<<A as ThroughQuery<'o>>::Ordered, Target<A>, C>,
 {
@@ -129,7 +127,7 @@ impl<A, C> Reader<A, C> for Separate
 where
     A: Through,
     C: Conn,
-    A::Chain: Rows<C>,
+    A::Chain: Rows<C> + Chain<Start = A::Start>,
     <A::Chain as Rows<C>>::Query: ThenOrderDsl<ByPk<A>>,
     (): FirstRow<dsl::ThenOrderBy<<A::Chain as Rows<C>>::Query, ByPk<A>>, Target<A>, C>,
 {

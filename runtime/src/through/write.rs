@@ -5,7 +5,6 @@
 //! `NotFound`), and `None` destroys the join row, as Rails does. Each write sets the
 //! join model's timestamps as the association's own rows get them.
 
-use diesel::associations::HasTable;
 use diesel::dsl;
 use diesel::expression::AsExpression;
 use diesel::query_builder::{AsChangeset, AsQuery, IntoUpdateTarget};
@@ -26,13 +25,13 @@ use crate::timestamps::{stamped_update, StampedUpdate};
 use crate::touch::Instant;
 
 /// `set_…`: link `target` through the join row, or destroy the join row (`None`).
-pub struct SetThrough<'o, A: Through>(pub &'o A::Owner, pub Option<&'o Target<A>>);
+pub struct SetThrough<'o, A: Through<Chain: Chain>>(pub &'o A::Owner, pub Option<&'o Target<A>>);
 
-impl<A: Through> Operation for SetThrough<'_, A> {
+impl<A: Through<Chain: Chain>> Operation for SetThrough<'_, A> {
     type Output = Result<(), Error>;
 }
 
-impl<A: Through, C: Conn> RunOn<C> for SetThrough<'_, A>
+impl<A: Through<Chain: Chain>, C: Conn> RunOn<C> for SetThrough<'_, A>
 where
     A::Chain: Writable<A, C>,
 {
@@ -42,13 +41,8 @@ where
     }
 }
 
-/// A chain that can be written through: one join table, whose source is a `belongs_to`.
-#[diagnostic::on_unimplemented(
-    message = "this nested `through` association is read-only",
-    label = "no writer for a nested chain",
-    note = "Rails raises HasManyThroughNestedAssociationsAreReadonly for this write at run time; write the associations of the chain one by one"
-)]
-pub trait Writable<A: Through, C> {
+/// A chain that can be written through: one join table ([`JoinTable`]).
+pub trait Writable<A: Through<Chain: Chain>, C> {
     /// The write, in one transaction.
     fn set(owner: &A::Owner, target: Option<&Target<A>>, conn: &mut C) -> Result<(), Error>;
 }
@@ -98,49 +92,60 @@ type UpdateJoin<J, H> = dsl::Update<
     StampedUpdate<J, LinkOf<J, H>>,
 >;
 
-/// The first table of a chain, when it is the only join table: [`First`]. A nested
-/// chain's first part is a [`Then`], which has no writer.
+impl<A, C, P, H> Writable<A, C> for Then<P, H>
+where
+    A: Through<Chain = Self>,
+    P: JoinTable<A, C, H>,
+    H: Hop<P::Last>,
+{
+    fn set(owner: &A::Owner, target: Option<&Target<A>>, conn: &mut C) -> Result<(), Error> {
+        P::set(owner, target, conn)
+    }
+}
+
+/// The first table of a chain when it is the only join table ([`First`]), followed by
+/// hop `H` whose source is a `belongs_to`: the writer. A nested chain's first part is a
+/// [`Then`], which has none.
 #[diagnostic::on_unimplemented(
     message = "this nested `through` association is read-only",
     label = "no writer for a nested chain",
     note = "Rails raises HasManyThroughNestedAssociationsAreReadonly for this write at run time; write the associations of the chain one by one"
 )]
-pub trait JoinTable: Chain {}
+pub trait JoinTable<A: Through, C, H: Hop<Self::Last>>: Chain {
+    /// The write, in one transaction.
+    fn set(owner: &A::Owner, target: Option<&H::Model>, conn: &mut C) -> Result<(), Error>;
+}
 
-impl<J: Model, In: Default, V> JoinTable for First<J, In, V> {}
-
-impl<A, C, P, H> Writable<A, C> for Then<P, H>
+impl<A, C, J, In, V, H> JoinTable<A, C, H> for First<J, In, V>
 where
-    A: Through<Chain = Self>,
+    A: Through<Start = V>,
     C: Conn,
-    P: JoinTable<Last: Persist<C>>,
+    J: Model + Persist<C>,
+    In: Default,
     A::Owner: Persist<C>,
-    H: Hop<P::Last>,
+    H: Hop<J>,
     H::Kind: WritableThrough<C>,
-    HopFrom<P::Last, H>: LinkValues<H::Out, <H::Model as Model>::Key>,
-    A::Leaves: JoinRow<A, C, P, LinkOf<P::Last, H>>,
-    TableOf<P::Last>: FilterDsl<dsl::Eq<PkOf<P::Last>, <P::Last as Model>::Key>>,
-    dsl::Filter<TableOf<P::Last>, dsl::Eq<PkOf<P::Last>, <P::Last as Model>::Key>>:
-        IntoUpdateTarget<Table = TableOf<P::Last>>,
-    <P::Last as Model>::Key: AsExpression<<PkOf<P::Last> as Expression>::SqlType>,
-    StampedUpdate<P::Last, LinkOf<P::Last, H>>: AsChangeset<Target = TableOf<P::Last>>,
-    UpdateJoin<P::Last, H>: ExecuteDsl<C> + AsQuery,
+    HopFrom<J, H>: LinkValues<H::Out, <H::Model as Model>::Key>,
+    A::Leaves: JoinRow<A, C, Self, LinkOf<J, H>>,
+    TableOf<J>: FilterDsl<dsl::Eq<PkOf<J>, J::Key>>,
+    dsl::Filter<TableOf<J>, dsl::Eq<PkOf<J>, J::Key>>: IntoUpdateTarget<Table = TableOf<J>>,
+    J::Key: AsExpression<<PkOf<J> as Expression>::SqlType>,
+    StampedUpdate<J, LinkOf<J, H>>: AsChangeset<Target = TableOf<J>>,
+    UpdateJoin<J, H>: ExecuteDsl<C> + AsQuery,
 {
-    fn set(owner: &A::Owner, target: Option<&Target<A>>, conn: &mut C) -> Result<(), Error> {
+    fn set(owner: &A::Owner, target: Option<&H::Model>, conn: &mut C) -> Result<(), Error> {
         write_transaction(conn, |conn| {
             owner.lock_row(conn)?;
             match (A::Leaves::existing(owner, A::start(owner), conn)?, target) {
                 (Some(row), Some(target)) => {
-                    let by_pk = PkOf::<P::Last>::default().eq(row.primary_key_value());
-                    let link = HopFrom::<P::Last, H>::link(target.primary_key_value());
-                    let update = diesel::update(P::Last::table().filter(by_pk));
-                    update
-                        .set(stamped_update::<P::Last, _>(link))
-                        .execute(conn)?;
+                    let by_pk = PkOf::<J>::default().eq(row.primary_key_value());
+                    let link = HopFrom::<J, H>::link(target.primary_key_value());
+                    let update = diesel::update(J::table().filter(by_pk));
+                    update.set(stamped_update::<J, _>(link)).execute(conn)?;
                     Ok(())
                 }
                 (None, Some(target)) => {
-                    let link = HopFrom::<P::Last, H>::link(target.primary_key_value());
+                    let link = HopFrom::<J, H>::link(target.primary_key_value());
                     A::Leaves::insert(owner, link, conn)
                 }
                 (Some(row), None) => row.destroy_in(conn),
