@@ -37,14 +37,10 @@ diesel::allow_tables_to_appear_in_same_query!(
 #[diesel(table_name = users)]
 #[has_one(profile, dependent = "destroy")]
 #[has_one(note, dependent = "restrict_with_exception")]
-#[has_one(membership, dependent = "destroy")]
-#[has_one(club, through = "membership")]
-#[has_one(
-    club_without_joins,
-    through = "membership",
-    source = "club",
-    disable_joins = true
-)]
+// the nested form (`name(options)`) keeps clippy's `duplicated_attributes` quiet
+#[has_one(membership(dependent = "destroy"))]
+#[has_one(club(through = "membership"))]
+#[has_one(club_without_joins(through = "membership", source = "club", disable_joins = true))]
 pub struct User {
     pub id: i32,
     pub name: String,

@@ -7,7 +7,7 @@
 //! join model's `source` association reaches.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned};
 
 use crate::ast::{Association, Model, Through};
 use crate::names;
@@ -20,8 +20,6 @@ use super::docs::Docs;
 struct Leave {
     /// The chain up to the join model.
     chain: TokenStream,
-    /// The join model (the last model of `chain`).
-    join: TokenStream,
     /// The type of the owner's value the chain starts from.
     start_ty: TokenStream,
     /// The body of `fn start(owner)`.
@@ -39,7 +37,6 @@ fn leave(m: &Model, t: &Through) -> Leave {
         return match b.through {
             Some(_) => Leave {
                 chain: quote!(#facts::Chain),
-                join: quote!(_rt::Target<#via>),
                 start_ty: quote!(#facts::Start),
                 start: quote!(#facts::start(owner)),
                 start_column: quote!(#facts::StartColumn),
@@ -47,7 +44,6 @@ fn leave(m: &Model, t: &Through) -> Leave {
             },
             None => Leave {
                 chain: quote!(_rt::FromHasOne<#via>),
-                join: b.target.to_token_stream(),
                 start_ty: quote!(<#via as _rt::HasOne>::Key),
                 start: quote!(_rt::Option::Some(<#via as _rt::HasOne>::owner_key(owner))),
                 start_column: quote!(<#via as _rt::HasOne>::OwnerKey),
@@ -66,7 +62,6 @@ fn leave(m: &Model, t: &Through) -> Leave {
         .map_or_else(|| fk.clone(), |f| f.ident.clone());
     Leave {
         chain: quote!(_rt::FromBelongsTo<#parent>),
-        join: quote!(#parent),
         start_ty: quote!(<#parent as _rt::Model>::Key),
         start: quote!(_rt::IntoStart::to_start(&owner.#field)),
         start_column: quote!(#table::#fk),
@@ -90,7 +85,6 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
     let (owner, marker, name) = (&m.ident, marker_of(&a.name), a.name.to_string());
     let Leave {
         chain,
-        join,
         start_ty,
         start,
         start_column,

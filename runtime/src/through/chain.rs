@@ -19,16 +19,19 @@ use diesel::{Expression, ExpressionMethods, NullableExpressionMethods};
 use super::{PolymorphicSource, Source, SourceKind};
 use crate::model::Model;
 
+/// A type-level marker for types `T` (never holds a value of them).
+type Marks<T> = PhantomData<fn() -> T>;
+
 /// The first table of a chain: rows of `M` whose column `In` holds the owner's value `V`.
-pub struct First<M, In, V>(PhantomData<fn() -> (M, In, V)>);
+pub struct First<M, In, V>(Marks<(M, In, V)>);
 
 /// Chain `P` followed by hop `H`.
-pub struct Then<P, H>(PhantomData<fn() -> (P, H)>);
+pub struct Then<P, H>(Marks<(P, H)>);
 
 /// The hop to the model reached by association `N` (a type-level name) of the previous
 /// table's model (the join model), keeping only the join rows `F` accepts: [`AnyType`],
 /// or [`OfType`] for `source_type`.
-pub struct Via<N, F = AnyType>(PhantomData<fn() -> (N, F)>);
+pub struct Via<N, F = AnyType>(Marks<(N, F)>);
 
 /// One hop after the first, from the join model `J`.
 pub trait Hop<J> {
@@ -80,7 +83,7 @@ impl<J: PolymorphicSource<N>, N, A> FilterFor<J, N> for OfType<A> {
 
 /// `source_type`: the join rows whose polymorphic type column holds association `A`'s
 /// [`SourceType`].
-pub struct OfType<A>(PhantomData<fn() -> A>);
+pub struct OfType<A>(Marks<A>);
 
 /// What every chain states.
 pub trait Chain {
@@ -110,7 +113,7 @@ pub struct AnyType;
 
 /// The join rows whose polymorphic type column `Col` holds association `A`'s
 /// `source_type`.
-pub struct TypeIs<Col, A>(PhantomData<fn() -> (Col, A)>);
+pub struct TypeIs<Col, A>(Marks<(Col, A)>);
 
 /// `source_type = "…"` of a `through` association.
 pub trait SourceType {
