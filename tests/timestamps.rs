@@ -99,6 +99,9 @@ diesel::allow_tables_to_appear_in_same_query!(
 // the nested form: two declarations sharing options (clippy's `duplicated_attributes`)
 #[has_one(note(foreign_key = "user_id", dependent = "nullify"))]
 #[has_one(plain_note(foreign_key = "user_id", dependent = "nullify"))]
+// autosave: `save_with_` writes the changes of `update_row`
+#[has_one(saved_note(class_name = "Note", foreign_key = "user_id", autosave = true))]
+#[has_one(saved_plain_note(class_name = "PlainNote", foreign_key = "user_id", autosave = true))]
 pub struct User {
     pub id: i32,
     pub name: String,
@@ -129,6 +132,28 @@ pub struct PlainNote {
 #[diesel(table_name = notes)]
 pub struct NewNote<'a> {
     pub body: &'a str,
+}
+
+/// The changes `update_row` applies (autosave validates them: no rules here).
+#[derive(AsChangeset)]
+#[diesel(table_name = notes)]
+pub struct EditNote<'a> {
+    pub body: &'a str,
+}
+
+impl diesel_has_one::Validate for EditNote<'_> {
+    fn validate(&self, _: &mut diesel_has_one::Errors) {}
+}
+
+/// [`EditNote`] for `plain_notes`.
+#[derive(AsChangeset)]
+#[diesel(table_name = plain_notes)]
+pub struct EditPlainNote<'a> {
+    pub body: &'a str,
+}
+
+impl diesel_has_one::Validate for EditPlainNote<'_> {
+    fn validate(&self, _: &mut diesel_has_one::Errors) {}
 }
 
 #[derive(Insertable)]
@@ -373,6 +398,37 @@ backend_tests! {
         let gone = rows!(conn, notes, Note).into_iter().find(|n| n.id == bobs.id).unwrap();
         assert_eq!(gone.user_id, None);
         assert!(gone.updated_at >= before, "set_(None) stamps the unlinked row");
+    }
+
+    fn autosave_updates_stamp_updated_at_as_activerecord_save_does(conn, backend) {
+        // update_row: the changed row gets updated_at = now, its created_at kept
+        let anna = insert!(conn, users, User, user_named("Anna"));
+        anna.create_note(NewNote { body: "first" }, conn).unwrap();
+        diesel::update(notes::table).set((notes::created_at.eq(long_ago()), notes::updated_at.eq(long_ago()))).execute(conn).unwrap();
+        let note = rows!(conn, notes, Note).pop().unwrap();
+        let before = now();
+        anna.save_with_saved_note().update_row(&note, EditNote { body: "edited" }).save(conn).unwrap();
+        let after = now();
+        let edited = rows!(conn, notes, Note).pop().unwrap();
+        assert_eq!((edited.body.as_str(), edited.created_at), ("edited", long_ago()));
+        written_between(edited.updated_at, before, after);
+
+        // update_owner: the owner's updated_at too
+        Account::insert_with_badge(NewAccount { name: "Anna" }).save(conn).unwrap();
+        diesel::update(accounts::table).set((accounts::created_at.eq(long_ago()), accounts::updated_at.eq(long_ago()))).execute(conn).unwrap();
+        let account = rows!(conn, accounts, Account).pop().unwrap();
+        let before = now();
+        account.save_with_badge().update_owner(accounts::name.eq("Anne")).save(conn).unwrap();
+        let after = now();
+        let renamed = rows!(conn, accounts, Account).pop().unwrap();
+        assert_eq!((renamed.name.as_str(), renamed.created_at), ("Anne", long_ago()));
+        written_between(renamed.updated_at, before, after);
+
+        // timestamps = false: left alone
+        let plain = anna.create_plain_note(NewPlainNote { body: "plain" }, conn).unwrap();
+        anna.save_with_saved_plain_note().update_row(&plain, EditPlainNote { body: "still plain" }).save(conn).unwrap();
+        let plain = rows!(conn, plain_notes, PlainNote).pop().unwrap();
+        assert_eq!((plain.body.as_str(), plain.created_at, plain.updated_at), ("still plain", None, None));
     }
 
     fn a_failed_write_stamps_nothing(conn, backend) {

@@ -19,7 +19,9 @@
 //!
 //! Rails timestamps ([`timestamps`](crate::timestamps)): the owner `insert_with_…` inserts
 //! and the new row get their models' `created_at`/`updated_at`, all four one instant; the
-//! `UPDATE`s of `update_owner` and `update_row` write only the changeset given.
+//! `UPDATE`s of `update_owner` and `update_row` write the changeset given and
+//! `updated_at` = now, as ActiveRecord's `save` of a changed record does (so the changeset
+//! itself must leave `updated_at` out: PostgreSQL rejects a column assigned twice).
 
 use std::marker::PhantomData;
 

@@ -11,6 +11,7 @@ use diesel::query_dsl::methods::{ExecuteDsl, FilterDsl, LimitDsl, SelectDsl};
 use diesel::{Expression, ExpressionMethods, RunQueryDsl, Selectable, SelectableHelper};
 
 use crate::autosave::{ChangeRow, InsertModel, UpdateModel};
+use crate::timestamps::{stamped_update, StampedUpdate};
 use crate::connection::Conn;
 use crate::dependents::{Dependents, OwnDependents};
 use crate::error::Error;
@@ -145,12 +146,14 @@ impl<T, C, U> UpdateModel<C, U> for T
 where
     T: ReadsRow<C>,
     C: Conn,
-    U: ChangeRow<C, ByPk<T>>,
+    StampedUpdate<T, U>: ChangeRow<C, ByPk<T>>,
     Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
     T::Key: AsExpression<PkSql<T>>,
 {
     fn update_model(&self, changes: U, conn: &mut C) -> Result<T, Error> {
-        changes.change_row(by_pk::<T>(self.primary_key_value()), conn)?;
+        // as ActiveRecord's `save` of a changed record: `updated_at` = now with the changes
+        let stamped = stamped_update::<T, U>(changes);
+        stamped.change_row(by_pk::<T>(self.primary_key_value()), conn)?;
         T::row(self.primary_key_value(), conn)
     }
 }

@@ -4,8 +4,8 @@
 //!
 //! | rows | inserted by | updated by |
 //! |---|---|---|
-//! | the association's target | `create_`, `build_`+`save`, autosave's `new_row` | `set_`, a move, a replace or destroy with `nullify`, `set_(None)` |
-//! | the owner | `insert_with_` (at the instant its new row gets) | — |
+//! | the association's target | `create_`, `build_`+`save`, autosave's `new_row` | `set_`, a move, a replace or destroy with `nullify`, `set_(None)`, autosave's `update_row` |
+//! | the owner | `insert_with_` (at the instant its new row gets) | autosave's `update_owner` |
 //! | a `through` writer's join row (the parent, through a `belongs_to`) | `set_` through a `has_one` with no join row yet | `set_` |
 //!
 //! `#[derive(Model)]` states which of the two columns the model's table has (a field
