@@ -11,7 +11,6 @@ use diesel::query_dsl::methods::{ExecuteDsl, FilterDsl, LimitDsl, SelectDsl};
 use diesel::{Expression, ExpressionMethods, RunQueryDsl, Selectable, SelectableHelper};
 
 use crate::autosave::{ChangeRow, InsertModel, UpdateModel};
-use crate::timestamps::{stamped_update, StampedUpdate};
 use crate::connection::Conn;
 use crate::dependents::{Dependents, OwnDependents};
 use crate::error::Error;
@@ -21,6 +20,7 @@ use crate::lock::Locked;
 use crate::model::{Model, Persist};
 use crate::returning::{InsertReturning, OwnerValues};
 use crate::statements::Loads;
+use crate::timestamps::{stamped_update, StampedUpdate};
 
 /// A model's `before_destroy` / `after_destroy` hooks on connection `C` (generated: the
 /// methods call the declared hook functions; without hooks they do nothing).

@@ -77,7 +77,6 @@ fn hook_path(name: &str, key: &Path, value: ParseStream) -> syn::Result<Path> {
             ),
         ));
     }
-    let ends = |input: ParseStream| input.is_empty() || input.peek(Token![,]);
     if ends(value) {
         return Err(syn::Error::new_spanned(
             key,
@@ -86,67 +85,28 @@ fn hook_path(name: &str, key: &Path, value: ParseStream) -> syn::Result<Path> {
     }
     // Each reading on a fork: generic arguments hold commas (`check::<A, B>`), so the value
     // ends where a whole path, type or call ends, not at the first comma.
-    let fork = value.fork();
-    if let Ok(p) = fork.parse::<syn::ExprPath>() {
-        if ends(&fork) {
-            value.advance_to(&fork);
-            let message = if p.qself.is_some() {
-                format!(
-                    "`{name}` takes a plain function path, not a qualified path `<T as Trait>::f`: wrap the call in a function and write `{name} = that_function`"
-                )
-            } else if !p.attrs.is_empty() {
-                format!(
-                    "`{name}` takes a function path without attributes, e.g. `{name} = check_not_locked`"
-                )
-            } else {
-                return Ok(p.path);
-            };
-            return Err(syn::Error::new_spanned(p, message));
-        }
+    if let Some(read) = read_whole(value, |v| v.parse::<syn::ExprPath>()) {
+        return expression_path(name, read);
     }
-    let fork = value.fork();
-    if let Ok(mut path) = fork.parse::<Path>() {
-        if ends(&fork) {
-            // A type-style path: a type (`Vec<String>`, by Rust's naming) or a generic
-            // function written without the turbofish (`check<User>`).
-            value.advance_to(&fork);
-            let written = path.clone();
-            let is_type = path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident.to_string().starts_with(char::is_uppercase));
-            let message = if is_type {
-                format!(
-                    "`{name}` takes a function path, not a type like `{}`: name the hook function, e.g. `{name} = check_not_locked` (generic arguments after `::<`, as in `{name} = check::<User>`)",
-                    tidy(&quote::quote!(#written))
-                )
-            } else {
-                for segment in &mut path.segments {
-                    if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
-                        args.colon2_token.get_or_insert_with(Default::default);
-                    }
-                }
-                format!(
-                    "`{name}` takes a function path; generic arguments need `::<…>` as in an expression: write `{name} = {}`",
-                    tidy(&quote::quote!(#path))
-                )
-            };
-            return Err(syn::Error::new_spanned(written, message));
-        }
+    if let Some(path) = read_whole(value, |v| v.parse::<Path>()) {
+        return Err(type_path(name, path));
     }
-    let fork = value.fork();
-    if let Ok(call) = fork.parse::<syn::ExprCall>() {
-        if ends(&fork) && matches!(*call.func, syn::Expr::Path(_)) {
-            value.advance_to(&fork);
-            let func = &call.func;
-            return Err(syn::Error::new_spanned(
-                &call,
-                format!(
-                    "`{name}` takes the function itself, not a call: write `{name} = {}`",
-                    tidy(&quote::quote!(#func))
-                ),
-            ));
+    let call = read_whole(value, |v| {
+        let call = v.parse::<syn::ExprCall>()?;
+        match *call.func {
+            syn::Expr::Path(_) => Ok(call),
+            _ => Err(v.error("not a call of a function path")),
         }
+    });
+    if let Some(call) = call {
+        let func = &call.func;
+        return Err(syn::Error::new_spanned(
+            &call,
+            format!(
+                "`{name}` takes the function itself, not a call: write `{name} = {}`",
+                tidy(&quote::quote!(#func))
+            ),
+        ));
     }
     let mut tokens = TokenStream::new();
     while !ends(value) {
@@ -158,6 +118,66 @@ fn hook_path(name: &str, key: &Path, value: ParseStream) -> syn::Result<Path> {
             "`{name}` takes a function path, e.g. `{name} = check_not_locked` or `{name} = crate::hooks::check::<User>`"
         ),
     ))
+}
+
+/// Whether the value ends here (the end of the attribute or the next option).
+fn ends(input: ParseStream) -> bool {
+    input.is_empty() || input.peek(Token![,])
+}
+
+/// `parse` on a fork of `value`, kept (and `value` advanced past it) only when it reads
+/// the whole value.
+fn read_whole<T>(
+    value: ParseStream,
+    parse: impl FnOnce(ParseStream) -> syn::Result<T>,
+) -> Option<T> {
+    let fork = value.fork();
+    let read = parse(&fork).ok().filter(|_| ends(&fork))?;
+    value.advance_to(&fork);
+    Some(read)
+}
+
+/// A value read as an expression path: the hook, unless qualified or with attributes.
+fn expression_path(name: &str, p: syn::ExprPath) -> syn::Result<Path> {
+    let message = if p.qself.is_some() {
+        format!(
+            "`{name}` takes a plain function path, not a qualified path `<T as Trait>::f`: wrap the call in a function and write `{name} = that_function`"
+        )
+    } else if !p.attrs.is_empty() {
+        format!(
+            "`{name}` takes a function path without attributes, e.g. `{name} = check_not_locked`"
+        )
+    } else {
+        return Ok(p.path);
+    };
+    Err(syn::Error::new_spanned(p, message))
+}
+
+/// A type-style path: a type (`Vec<String>`, by Rust's naming) or a generic function
+/// written without the turbofish (`check<User>`).
+fn type_path(name: &str, mut path: Path) -> syn::Error {
+    let written = path.clone();
+    let is_type = path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident.to_string().starts_with(char::is_uppercase));
+    let message = if is_type {
+        format!(
+            "`{name}` takes a function path, not a type like `{}`: name the hook function, e.g. `{name} = check_not_locked` (generic arguments after `::<`, as in `{name} = check::<User>`)",
+            tidy(&quote::quote!(#written))
+        )
+    } else {
+        for segment in &mut path.segments {
+            if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                args.colon2_token.get_or_insert_with(Default::default);
+            }
+        }
+        format!(
+            "`{name}` takes a function path; generic arguments need `::<…>` as in an expression: write `{name} = {}`",
+            tidy(&quote::quote!(#path))
+        )
+    };
+    syn::Error::new_spanned(written, message)
 }
 
 /// A path as a user writes it: `crate::hooks::check::<User>`, not `crate :: hooks :: check :: < User >`.
