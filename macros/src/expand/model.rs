@@ -97,8 +97,8 @@ fn stamp(m: &Model, column: &str) -> TokenStream {
     }
 }
 
-/// `impl Column<name> for Model`: the field's column, found by name by other models'
-/// associations.
+/// `impl Column<name, _> for Model`: the field's column, found by name by other models'
+/// associations (for any label, which only names the column in messages).
 fn column(m: &Model, f: &Field) -> TokenStream {
     let (ident, table) = (&m.ident, &m.table);
     let n = names::type_name(&f.column.to_string(), f.column.span());
@@ -106,7 +106,7 @@ fn column(m: &Model, f: &Field) -> TokenStream {
     quote! {
         #[automatically_derived]
         #[diagnostic::do_not_recommend]
-        impl _rt::Column<#n> for #ident {
+        impl<__L> _rt::Column<#n, __L> for #ident {
             type Column = #table::#col;
         }
     }
@@ -138,7 +138,7 @@ fn belongs_to(m: &Model, b: &BelongsTo) -> TokenStream {
         });
     quote! {
         #[automatically_derived]
-        impl _rt::BelongsTo<#n> for #ident {
+        impl<__L> _rt::BelongsTo<#n, __L> for #ident {
             type Parent = #parent;
             type Column = #table::#fk;
         }
