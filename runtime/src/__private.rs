@@ -15,6 +15,9 @@ pub use crate::checks::{
     check_inverse_foreign_key, check_inverse_parent, check_key_fits, check_model, check_nullable,
     run_destroy_hook, BelongsTo, Ch, Column, DestroyHook, StrictLoading,
 };
+pub use crate::checks::{
+    ForeignKeyColumn, ForeignTypeColumn, InverseOf, Name, Spelled, Spelling, TouchedColumn,
+};
 pub use crate::connection::{write_transaction, Conn};
 pub use crate::dependent::{on_destroy, on_destroy_with};
 pub use crate::dependents::Dependents;
@@ -25,6 +28,7 @@ pub use crate::jobs::JobStore;
 pub use crate::key::{Key, KeyFits};
 pub use crate::key_set::KeyIn;
 pub use crate::last_insert::LastInsertId;
+pub use crate::link::LinkOf;
 pub use crate::link::{Plain, Typed};
 pub use crate::lock::{Locked, RowLock};
 pub use crate::model::{Model, Persist};

@@ -4,6 +4,24 @@
 //! `strict_loading` association). The derive names columns of other models by a
 //! type-level spelling of their name ([`Ch`]), so that an owner's derive reaches a target's
 //! column without knowing the module of the target's `table!`.
+//!
+//! A message about a missing column names it as text: the owner's derive looks a column
+//! up from an impl (or fn) generic over a parameter named like the column (`user_id`),
+//! bound to the column's spelling by [`Spelled`] and [`Spelling`]. rustc checks that
+//! generic code once, prints the parameter by its name, and the lookup goes through a
+//! trait of the column's role ([`ForeignKeyColumn`], [`ForeignTypeColumn`], [`TouchedColumn`],
+//! [`InverseOf`]) so the message's help names the role, not the spelling:
+//!
+//! ```text
+//! error[E0277]: `Profile` has no field for column `user_id`
+//!   |
+//!   | #[has_one(profile)]
+//!   |           ^^^^^^^ no field of `Profile` maps to column `user_id`
+//!   |
+//! help: the trait `ForeignKeyColumn<user_id>` is not implemented for `Profile`
+//! ```
+
+use std::marker::PhantomData;
 
 use diesel::sql_types::{Nullable, SqlType};
 use diesel::QueryResult;
@@ -27,29 +45,129 @@ pub struct Ch<
     const H: char,
 >;
 
-/// The model's field for the column named `Name` (a tuple of [`Ch`]).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` has no field for the column this `has_one` names here",
-    label = "no field of `{Self}` maps to this column",
-    note = "the columns a `has_one` names are columns of the target's table with a field on `{Self}` (which derives `Model`): the foreign key (`foreign_key = \"…\"`; default the owner's name in snake case + `_id`, or `<as>_id` with `as`), the polymorphic type column (`foreign_type`, default `<as>_type`) and the `touch` column (`touch = \"…\"`, default `updated_at`)"
-)]
-pub trait Column<Name> {
-    /// The Diesel column.
-    type Column: diesel::Column + Default;
+/// The message of a missing column, on [`Column`] and the traits of each role (rustc shows
+/// the one of the trait it checks last, which depends on where the lookup is).
+macro_rules! missing_column {
+    ($($item:item)*) => {$(
+        #[diagnostic::on_unimplemented(
+            message = "`{Self}` has no field for column `{Label}`",
+            label = "no field of `{Self}` maps to column `{Label}`",
+            note = "a `has_one` names columns of its target's table, each with a field on the target (which derives `Model`): the foreign key (`foreign_key = \"…\"`; default the owner's name in snake case + `_id`, or `<as>_id` with `as`), the polymorphic type column (`foreign_type = \"…\"`, default `<as>_type`) and the `touch` column (`touch = \"…\"`, default `updated_at`); name a column that has a field, or add the column to the table's `table!` and a field for it to `{Self}`"
+        )]
+        $item
+    )*};
 }
 
-/// The model's `#[diesel(belongs_to(Parent, foreign_key = …))]` named `Name` (Rails'
-/// name: `belongs_to(User)` is `user`).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` has no `belongs_to` with the name given to `inverse_of`",
-    label = "no `#[diesel(belongs_to(…))]` of `{Self}` has this name",
-    note = "`inverse_of = \"user\"` names `#[diesel(belongs_to(User))]` on the target; add it or fix the name"
-)]
-pub trait BelongsTo<Name> {
-    /// The parent type.
-    type Parent;
-    /// The foreign key column.
-    type Column;
+/// The lookup of a `has_one`'s column by the parameter `Label` named like it, through the
+/// column's [`Column`] (see the module docs).
+macro_rules! column_role {
+    ($role:ident) => {
+        #[diagnostic::do_not_recommend]
+        impl<T, Label: Spelling> $role<Label> for T
+        where
+            T: Column<Label::Chars, Label>,
+        {
+            type Column = <T as Column<Label::Chars, Label>>::Column;
+        }
+    };
+}
+
+missing_column! {
+    /// The model's field for the column named `Name` (a tuple of [`Ch`]). `Label` only
+    /// names the column in the message: the derive implements the trait for every
+    /// `Label`, and an owner's lookup passes a generic parameter named like the column (see
+    /// the module docs); other lookups leave it to its default, the spelling.
+    pub trait Column<Name, Label = Name> {
+        /// The Diesel column.
+        type Column: diesel::Column + Default;
+    }
+
+    /// The target's foreign key column (`foreign_key`), named `Label`. One trait per role,
+    /// so the message's help says which column is missing.
+    pub trait ForeignKeyColumn<Label> {
+        /// The Diesel column.
+        type Column: diesel::Column + Default;
+    }
+
+    /// The target's polymorphic type column (`foreign_type`, `as`), named `Label`.
+    pub trait ForeignTypeColumn<Label> {
+        /// The Diesel column.
+        type Column: diesel::Column + Default;
+    }
+
+    /// The target's `touch` column, named `Label`.
+    pub trait TouchedColumn<Label> {
+        /// The Diesel column.
+        type Column: diesel::Column + Default;
+    }
+}
+column_role!(ForeignKeyColumn);
+column_role!(ForeignTypeColumn);
+column_role!(TouchedColumn);
+
+/// A column's name as a type: what a [`Spelled`] spelling binds a label parameter to.
+pub struct Name<Chars>(PhantomData<Chars>);
+
+/// `(Ch<'u', …>,): Spelled<Name = user_id>` binds the derive's generic parameter `user_id`
+/// to the column's name (so the parameter is constrained, and fixed wherever the impl is
+/// used).
+pub trait Spelled {
+    /// [`Name`] of this spelling.
+    type Name;
+}
+impl<Chars> Spelled for Chars {
+    type Name = Name<Chars>;
+}
+
+/// `user_id: Spelling<Chars = (Ch<'u', …>,)>`: inside the derive's generic code, what the
+/// parameter `user_id` spells.
+pub trait Spelling {
+    /// The spelling, a tuple of [`Ch`].
+    type Chars;
+}
+impl<Chars> Spelling for Name<Chars> {
+    type Chars = Chars;
+}
+
+/// The message of a missing `belongs_to`, on [`BelongsTo`] and [`InverseOf`].
+macro_rules! missing_belongs_to {
+    ($($item:item)*) => {$(
+        #[diagnostic::on_unimplemented(
+            message = "`{Self}` has no `belongs_to` named `{Label}`",
+            label = "no `#[diesel(belongs_to(…))]` of `{Self}` is named `{Label}`",
+            note = "`inverse_of = \"user\"` names `#[diesel(belongs_to(User))]` on the target; add it or fix the name"
+        )]
+        $item
+    )*};
+}
+
+missing_belongs_to! {
+    /// The model's `#[diesel(belongs_to(Parent, foreign_key = …))]` named `Name` (Rails'
+    /// name: `belongs_to(User)` is `user`). `Label` names it in the message, as for
+    /// [`Column`].
+    pub trait BelongsTo<Name, Label = Name> {
+        /// The parent type.
+        type Parent;
+        /// The foreign key column.
+        type Column;
+    }
+
+    /// `inverse_of = "…"`: the target's [`BelongsTo`] named `Label`, a parameter of the
+    /// derive's generic code (see the module docs).
+    pub trait InverseOf<Label> {
+        /// The parent type.
+        type Parent;
+        /// The foreign key column.
+        type Column;
+    }
+}
+#[diagnostic::do_not_recommend]
+impl<T, Label: Spelling> InverseOf<Label> for T
+where
+    T: BelongsTo<Label::Chars, Label>,
+{
+    type Parent = <T as BelongsTo<Label::Chars, Label>>::Parent;
+    type Column = <T as BelongsTo<Label::Chars, Label>>::Column;
 }
 
 /// `inverse_of` check: the `belongs_to` uses the association's foreign key.

@@ -56,6 +56,21 @@ pub struct Plain;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Typed<Tc>(PhantomData<Tc>);
 
+/// The link made of these columns: `(fk,)` is [`Plain`], `(fk, type_column)` is [`Typed`].
+/// The derive names an association's link through its columns (`<(Self::ForeignKey,) as
+/// LinkOf>::Link`), so a missing column is reported once, where the column is named, and
+/// not again by the bounds of [`Link`].
+pub trait LinkOf {
+    /// [`Plain`] or [`Typed`].
+    type Link;
+}
+impl<Fk> LinkOf for (Fk,) {
+    type Link = Plain;
+}
+impl<Fk, Tc> LinkOf for (Fk, Tc) {
+    type Link = Typed<Tc>;
+}
+
 type Fk<A> = <A as HasOne>::ForeignKey;
 type FkEq<A> = dsl::Eq<Fk<A>, <A as HasOne>::Key>;
 type FkNull<A> = dsl::Eq<Fk<A>, Null<SqlOf<Fk<A>>>>;

@@ -56,15 +56,40 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     }
 }
 
-/// The target's column named `column`, looked up through the target's `Column` impls and
-/// spanned on the user's token, so a missing column is reported there.
-pub fn target_column(a: &Association, column: &Ident) -> TokenStream {
-    let target = &a.target;
-    let n = names::type_name(&column.to_string(), column.span());
-    quote_spanned!(column.span()=> <#target as _rt::Column<#n>>::Column)
+/// What a `has_one` uses a column of its target for: the runtime trait the column is
+/// looked up by, which the message's help names.
+#[derive(Clone, Copy)]
+pub enum Role {
+    ForeignKey,
+    ForeignType,
+    Touch,
 }
 
-/// `impl HasOne`, and the scope function's impl when there is one.
+/// The target's column named `column`, spanned on the user's token so a missing column is
+/// reported there: looked up by the parameter `labels` names like the column (the message
+/// then names the column), or by its spelling when the name is reserved.
+pub fn target_column(
+    a: &Association,
+    column: &Ident,
+    role: Role,
+    labels: &mut names::Labels,
+) -> TokenStream {
+    let target = &a.target;
+    let Some(label) = labels.label(column) else {
+        let n = names::type_name(&column.to_string(), column.span());
+        return quote_spanned!(column.span()=> <#target as _rt::Column<#n>>::Column);
+    };
+    let role = match role {
+        Role::ForeignKey => "ForeignKeyColumn",
+        Role::ForeignType => "ForeignTypeColumn",
+        Role::Touch => "TouchedColumn",
+    };
+    let role = Ident::new(role, column.span());
+    quote_spanned!(column.span()=> <#target as _rt::#role<#label>>::Column)
+}
+
+/// `impl HasOne` (generic over parameters named like the target's columns it names, see
+/// [`names::Labels`]), and the scope function's impl when there is one.
 fn facts(m: &Model, a: &Association) -> TokenStream {
     let (owner, table, target, marker) = (&m.ident, &m.table, &a.target, marker(a));
     let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
@@ -72,22 +97,10 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
         .field_of(key_column)
         .expect("validated: the owner key has a field");
     let (key_ty, key_ident) = (&key_field.ty, &key_field.ident);
-    let fk = target_column(a, &a.foreign_key);
-    let link = match &a.polymorphic {
-        None => quote_spanned!(a.foreign_key.span()=> _rt::Plain),
-        Some(p) => {
-            let ft = target_column(a, &p.foreign_type);
-            quote_spanned!(a.foreign_key.span()=> _rt::Typed<#ft>)
-        }
-    };
+    let mut labels = names::Labels::new(quote!(#owner #target #table #key_ty));
+    let columns = column_items(a, &mut labels);
+    let (params, bounds) = (labels.params(), labels.impl_bounds());
     let (scope, scope_fn) = scope(m, a);
-    let touch = match &a.touch {
-        None => quote!(_rt::NoTouch),
-        Some(column) => {
-            let col = target_column(a, column);
-            quote_spanned!(column.span()=> _rt::Touches<#col>)
-        }
-    };
     let validation = match a.validate || a.autosave == Some(true) {
         true => quote!(_rt::Validated),
         false => quote!(_rt::NotValidated),
@@ -100,15 +113,13 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
     );
     quote! {
         #[automatically_derived]
-        impl _rt::HasOne for #marker {
+        impl #params _rt::HasOne for #marker #bounds {
             type Owner = #owner;
             type Target = #target;
             type Key = #key_ty;
             type OwnerKey = #table::#key_column;
-            type ForeignKey = #fk;
-            type Link = #link;
+            #columns
             type Scope = #scope;
-            type Touch = #touch;
             type Validation = #validation;
             const NAME: &'static str = #name;
             const DEPENDENT: _rt::Dependent = _rt::Dependent::#dependent;
@@ -120,6 +131,37 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
         }
 
         #scope_fn
+    }
+}
+
+/// `type ForeignKey`, `type Link` and `type Touch`: the facts made of the target's columns,
+/// each item spanned on the user's token that names its column, so a missing column is
+/// one error there (every check of these items fails the same way, on the same token).
+/// The link is named through its columns, so a missing one is not reported again by
+/// `Link`'s bounds.
+fn column_items(a: &Association, labels: &mut names::Labels) -> TokenStream {
+    let fk_span = a.foreign_key.span();
+    let fk = target_column(a, &a.foreign_key, Role::ForeignKey, labels);
+    let link = match &a.polymorphic {
+        None => quote_spanned!(fk_span=> <(Self::ForeignKey,) as _rt::LinkOf>::Link),
+        Some(p) => {
+            let ft = target_column(a, &p.foreign_type, Role::ForeignType, labels);
+            quote_spanned!(fk_span=> <(Self::ForeignKey, #ft) as _rt::LinkOf>::Link)
+        }
+    };
+    let touch = match &a.touch {
+        None => quote!(
+            type Touch = _rt::NoTouch;
+        ),
+        Some(column) => {
+            let col = target_column(a, column, Role::Touch, labels);
+            quote_spanned!(column.span()=> type Touch = _rt::Touches<#col>;)
+        }
+    };
+    quote_spanned! {fk_span=>
+        type ForeignKey = #fk;
+        type Link = #link;
+        #touch
     }
 }
 

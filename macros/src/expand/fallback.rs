@@ -294,7 +294,7 @@ fn model_impls(input: &DeriveInput) -> Option<TokenStream> {
     let columns = fields.iter().map(|f| {
         let n = names::type_name(&f.column.to_string(), f.column.span());
         let col = &f.column;
-        quote!(#[automatically_derived] #[diagnostic::do_not_recommend] impl _rt::Column<#n> for #ident { type Column = #table::#col; })
+        quote!(#[automatically_derived] #[diagnostic::do_not_recommend] impl<__L> _rt::Column<#n, __L> for #ident { type Column = #table::#col; })
     });
     let belongs_to = diesel.belongs_to.iter().map(|b| {
         let n = names::type_name(&b.name(), b.parent_ident().span());
@@ -307,7 +307,7 @@ fn model_impls(input: &DeriveInput) -> Option<TokenStream> {
             .filter(|ty| fields.iter().any(|f| f.column == *ty))
             .map(|ty| quote!(#[automatically_derived] impl _rt::PolymorphicSource<#n> for #ident { type TypeColumn = #table::#ty; }));
         quote! {
-            #[automatically_derived] impl _rt::BelongsTo<#n> for #ident { type Parent = #parent; type Column = #table::#fk; }
+            #[automatically_derived] impl<__L> _rt::BelongsTo<#n, __L> for #ident { type Parent = #parent; type Column = #table::#fk; }
             #[automatically_derived] impl _rt::Source<#n> for #ident { type Target = #parent; type Out = #table::#fk; type Kind = _rt::BelongsToSource; }
             #polymorphic
         }

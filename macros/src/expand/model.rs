@@ -4,11 +4,26 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
-use crate::ast::Model;
+use crate::ast::{Association, BelongsTo, Field, Model};
 use crate::names;
 
-/// The per-model impls.
+/// The per-model impls: `impl Model`, the lookups by name, the destroy hooks.
 pub fn expand(m: &Model) -> TokenStream {
+    let model = model_impl(m);
+    let columns = m.fields.iter().map(|f| column(m, f));
+    let belongs_to = m.belongs_to.iter().map(|b| belongs_to(m, b));
+    let hooks = hooks(m);
+    quote! {
+        #model
+        #(#columns)*
+        #(#belongs_to)*
+        #hooks
+    }
+}
+
+/// `impl Model`: the key, the names, the associations the runtime walks on destroy and
+/// the Rails timestamps.
+fn model_impl(m: &Model) -> TokenStream {
     let ident = &m.ident;
     let table = &m.table;
     let pk = &m.primary_key[0];
@@ -24,92 +39,13 @@ pub fn expand(m: &Model) -> TokenStream {
         .expect("a path has a segment")
         .ident
         .to_string();
-
-    let columns = m.fields.iter().map(|f| {
-        let n = names::type_name(&f.column.to_string(), f.column.span());
-        let col = &f.column;
-        quote! {
-            #[automatically_derived]
-            #[diagnostic::do_not_recommend]
-            impl _rt::Column<#n> for #ident {
-                type Column = #table::#col;
-            }
-        }
-    });
-    let belongs_to = m.belongs_to.iter().map(|b| {
-        let last = b.parent_ident();
-        let n = names::type_name(&b.name(), last.span());
-        let parent = &b.parent;
-        let fk = &b.foreign_key;
-        // `<stem>_id` with a `<stem>_type` field beside it: a polymorphic belongs_to,
-        // usable with `source_type`.
-        let polymorphic = fk
-            .to_string()
-            .strip_suffix("_id")
-            .map(|stem| names::ident(&format!("{stem}_type"), fk.span()))
-            .filter(|ty| m.field_of(ty).is_some())
-            .map(|ty| {
-                quote! {
-                    #[automatically_derived]
-                    impl _rt::PolymorphicSource<#n> for #ident {
-                        type TypeColumn = #table::#ty;
-                    }
-                }
-            });
-        quote! {
-            #[automatically_derived]
-            impl _rt::BelongsTo<#n> for #ident {
-                type Parent = #parent;
-                type Column = #table::#fk;
-            }
-
-            #[automatically_derived]
-            impl _rt::Source<#n> for #ident {
-                type Target = #parent;
-                type Out = #table::#fk;
-                type Kind = _rt::BelongsToSource;
-            }
-
-            #polymorphic
-        }
-    });
-
-    // `through` associations have no dependent (a compile error) and no statements of
-    // their own.
-    let direct: Vec<_> = m
-        .associations
-        .iter()
-        .filter(|a| a.through.is_none())
-        .collect();
-    // An association whose target is the model itself is walked with the model's own
-    // `destroy_in`, so `Persist` for the model does not require itself (a cycle rustc
-    // reports as overflow).
-    let (own, others): (Vec<&&crate::ast::Association>, Vec<_>) =
-        direct.iter().partition(|a| targets_self(m, a));
-    let markers: Vec<_> = others
-        .iter()
-        .map(|a| super::association::marker(a))
-        .collect();
-    let own: Vec<_> = own.iter().map(|a| super::association::marker(a)).collect();
-    let hooks = hooks(m);
+    let (markers, own) = associations(m);
     let polymorphic_name = m
         .hooks
         .polymorphic_name
         .as_ref()
         .map(|lit| quote!(const POLYMORPHIC_NAME: &'static str = #lit;));
-
-    let stamp = |column: &str| {
-        let col = names::ident(column, ident.span());
-        match m.field_of(&col) {
-            // spanned on the field: a column that is not a timestamp is reported there
-            Some(f) if !m.hooks.no_timestamps => {
-                quote_spanned!(f.ident.span()=> _rt::Stamp<#table::#col>)
-            }
-            _ => quote!(_rt::NoColumn),
-        }
-    };
-    let (created, updated) = (stamp("created_at"), stamp("updated_at"));
-
+    let (created, updated) = (stamp(m, "created_at"), stamp(m, "updated_at"));
     quote! {
         #[automatically_derived]
         impl _rt::Model for #ident {
@@ -127,10 +63,94 @@ pub fn expand(m: &Model) -> TokenStream {
                 ::core::clone::Clone::clone(&self.#pk_ident)
             }
         }
+    }
+}
 
-        #(#columns)*
-        #(#belongs_to)*
-        #hooks
+/// The markers of `Model::Associations` and `Model::OwnAssociations`. `through`
+/// associations have no dependent (a compile error) and no statements of their own; an
+/// association whose target is the model itself is walked with the model's own
+/// `destroy_in`, so `Persist` for the model does not require itself (a cycle rustc
+/// reports as overflow).
+fn associations(m: &Model) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let direct = m.associations.iter().filter(|a| a.through.is_none());
+    let (own, others): (Vec<&Association>, Vec<&Association>) =
+        direct.partition(|a| targets_self(m, a));
+    let markers = |list: Vec<&Association>| {
+        list.into_iter()
+            .map(super::association::marker)
+            .collect::<Vec<_>>()
+    };
+    (markers(others), markers(own))
+}
+
+/// A Rails timestamp column of the model (`created_at`, `updated_at`): `Stamp<column>` when
+/// the model has the field (and no `#[model(timestamps = false)]`), else `NoColumn`.
+fn stamp(m: &Model, column: &str) -> TokenStream {
+    let (ident, table) = (&m.ident, &m.table);
+    let col = names::ident(column, ident.span());
+    match m.field_of(&col) {
+        // spanned on the field: a column that is not a timestamp is reported there
+        Some(f) if !m.hooks.no_timestamps => {
+            quote_spanned!(f.ident.span()=> _rt::Stamp<#table::#col>)
+        }
+        _ => quote!(_rt::NoColumn),
+    }
+}
+
+/// `impl Column<name, _> for Model`: the field's column, found by name by other models'
+/// associations (for any label, which only names the column in messages).
+fn column(m: &Model, f: &Field) -> TokenStream {
+    let (ident, table) = (&m.ident, &m.table);
+    let n = names::type_name(&f.column.to_string(), f.column.span());
+    let col = &f.column;
+    quote! {
+        #[automatically_derived]
+        #[diagnostic::do_not_recommend]
+        impl<__L> _rt::Column<#n, __L> for #ident {
+            type Column = #table::#col;
+        }
+    }
+}
+
+/// `impl BelongsTo<name>` and `impl Source<name>` for one `#[diesel(belongs_to(…))]` (what
+/// `inverse_of` and `through` look up), and `impl PolymorphicSource<name>` when it is
+/// polymorphic.
+fn belongs_to(m: &Model, b: &BelongsTo) -> TokenStream {
+    let (ident, table) = (&m.ident, &m.table);
+    let last = b.parent_ident();
+    let n = names::type_name(&b.name(), last.span());
+    let parent = &b.parent;
+    let fk = &b.foreign_key;
+    // `<stem>_id` with a `<stem>_type` field beside it: a polymorphic belongs_to,
+    // usable with `source_type`.
+    let polymorphic = fk
+        .to_string()
+        .strip_suffix("_id")
+        .map(|stem| names::ident(&format!("{stem}_type"), fk.span()))
+        .filter(|ty| m.field_of(ty).is_some())
+        .map(|ty| {
+            quote! {
+                #[automatically_derived]
+                impl _rt::PolymorphicSource<#n> for #ident {
+                    type TypeColumn = #table::#ty;
+                }
+            }
+        });
+    quote! {
+        #[automatically_derived]
+        impl<__L> _rt::BelongsTo<#n, __L> for #ident {
+            type Parent = #parent;
+            type Column = #table::#fk;
+        }
+
+        #[automatically_derived]
+        impl _rt::Source<#n> for #ident {
+            type Target = #parent;
+            type Out = #table::#fk;
+            type Kind = _rt::BelongsToSource;
+        }
+
+        #polymorphic
     }
 }
 
@@ -167,6 +187,6 @@ fn hooks(m: &Model) -> TokenStream {
 
 /// Whether association `a` of model `m` targets `m` itself (`class_name = "Self"` or the
 /// model's own name).
-fn targets_self(m: &Model, a: &crate::ast::Association) -> bool {
+fn targets_self(m: &Model, a: &Association) -> bool {
     a.target.is_ident("Self") || a.target.is_ident(&m.ident)
 }

@@ -2,5 +2,6 @@
 //! sees what a change does to generated code.
 
 mod fallback;
+mod labels;
 mod proptest;
 mod snapshots;
