@@ -38,77 +38,83 @@ fn what_the_light_pass_reads() {
             text.contains("impl _rt::Model for"),
         )
     };
-    // A missing comma: the name is read.
-    assert_eq!(
-        methods(quote!(
-            #[has_one(profile dependent = "destroy")]
-            struct User {
-                id: i32,
-            }
-        )),
-        (true, true, true)
-    );
-    // No name: nothing to stub but the model.
-    assert_eq!(
-        methods(quote!(
-            #[has_one(dependent = "destroy")]
-            struct User {
-                id: i32,
-            }
-        )),
-        (false, false, true)
-    );
-    // `through`: no writers.
-    assert_eq!(
-        methods(quote!(
-            #[has_one(profile, through = "x", scope = "s")]
-            struct User {
-                id: i32,
-            }
-        )),
-        (true, false, true)
-    );
-    // The nested form: `through` inside `name(…)` is read too.
-    assert_eq!(
-        methods(quote!(
-            #[has_one(profile(through = "x", dependnt = "x"))]
-            struct User {
-                id: i32,
-            }
-        )),
-        (true, false, true)
-    );
-    // A bad `#[diesel]`: no model impls, the methods still.
-    assert_eq!(
-        methods(quote!(
-            #[diesel(table_name = Vec<T>)]
-            #[has_one(profile)]
-            struct User {
-                id: i32,
-            }
-        )),
-        (true, true, false)
-    );
-    // No field for the key: no model impls.
-    assert_eq!(
-        methods(quote!(
-            #[has_one(profile, dependnt = "x")]
-            struct User {
-                uid: i32,
-            }
-        )),
-        (true, true, false)
-    );
-    // An enum: the methods on it, no model impls.
-    assert_eq!(
-        methods(quote!(
-            #[has_one(profile)]
-            enum User {
-                A,
-            }
-        )),
-        (true, true, false)
-    );
+    // (what the case is, the input, (reader, writer, model impls) expected)
+    let cases = [
+        (
+            "a missing comma: the name is read",
+            quote!(
+                #[has_one(profile dependent = "destroy")]
+                struct User {
+                    id: i32,
+                }
+            ),
+            (true, true, true),
+        ),
+        (
+            "no name: nothing to stub but the model",
+            quote!(
+                #[has_one(dependent = "destroy")]
+                struct User {
+                    id: i32,
+                }
+            ),
+            (false, false, true),
+        ),
+        (
+            "`through`: no writers",
+            quote!(
+                #[has_one(profile, through = "x", scope = "s")]
+                struct User {
+                    id: i32,
+                }
+            ),
+            (true, false, true),
+        ),
+        (
+            "the nested form: `through` inside `name(…)` is read too",
+            quote!(
+                #[has_one(profile(through = "x", dependnt = "x"))]
+                struct User {
+                    id: i32,
+                }
+            ),
+            (true, false, true),
+        ),
+        (
+            "a bad `#[diesel]`: no model impls, the methods still",
+            quote!(
+                #[diesel(table_name = Vec<T>)]
+                #[has_one(profile)]
+                struct User {
+                    id: i32,
+                }
+            ),
+            (true, true, false),
+        ),
+        (
+            "no field for the key: no model impls",
+            quote!(
+                #[has_one(profile, dependnt = "x")]
+                struct User {
+                    uid: i32,
+                }
+            ),
+            (true, true, false),
+        ),
+        (
+            "an enum: the methods on it, no model impls",
+            quote!(
+                #[has_one(profile)]
+                enum User {
+                    A,
+                }
+            ),
+            (true, true, false),
+        ),
+    ];
+    for (case, input, expected) in cases {
+        assert_eq!(methods(input), expected, "{case}");
+    }
 }
 
 /// `class_name` as the stub reads it: the path, or what a bad value most likely names.
