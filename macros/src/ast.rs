@@ -183,43 +183,61 @@ impl BelongsTo {
     }
 }
 
+/// The struct's named fields; anything else (a unit or tuple struct, an enum, a union) is
+/// an error.
+fn named_fields<'i>(input: &'i syn::DeriveInput, cx: &mut Ctxt) -> Option<&'i syn::FieldsNamed> {
+    let what = match &input.data {
+        syn::Data::Struct(s) => match &s.fields {
+            syn::Fields::Named(named) => return Some(named),
+            syn::Fields::Unit => {
+                cx.error(
+                    &input.ident,
+                    "`Model` needs a struct with named fields (the fields map to columns), not a unit struct",
+                );
+                return None;
+            }
+            other => {
+                cx.error(
+                    other,
+                    "`Model` needs a struct with named fields (the fields map to columns)",
+                );
+                return None;
+            }
+        },
+        syn::Data::Enum(e) => (e.enum_token.span, "an enum"),
+        syn::Data::Union(u) => (u.union_token.span, "a union"),
+    };
+    cx.push(syn::Error::new(
+        what.0,
+        format!(
+            "`Model` can only be derived for a struct with named fields, not {}",
+            what.1
+        ),
+    ));
+    None
+}
+
+/// The cargo features of the backends named by `check_for_backend` (`Pg` → `postgres`).
+fn features(backends: &[Ident]) -> Vec<Ident> {
+    backends
+        .iter()
+        .filter_map(|b| {
+            let name = match b.to_string().as_str() {
+                "Sqlite" => "sqlite",
+                "Pg" => "postgres",
+                "Mysql" => "mysql",
+                _ => return None,
+            };
+            Some(Ident::new(name, b.span()))
+        })
+        .collect()
+}
+
 impl Model {
     /// Parses the struct and all its attributes, reporting every error at once.
     pub fn from_input(input: &syn::DeriveInput) -> syn::Result<Model> {
         let mut cx = Ctxt::default();
-        let named = match &input.data {
-            syn::Data::Struct(s) => match &s.fields {
-                syn::Fields::Named(named) => Some(named),
-                syn::Fields::Unit => {
-                    cx.error(
-                        &input.ident,
-                        "`Model` needs a struct with named fields (the fields map to columns), not a unit struct",
-                    );
-                    None
-                }
-                other => {
-                    cx.error(
-                        other,
-                        "`Model` needs a struct with named fields (the fields map to columns)",
-                    );
-                    None
-                }
-            },
-            syn::Data::Enum(e) => {
-                cx.push(syn::Error::new(
-                    e.enum_token.span,
-                    "`Model` can only be derived for a struct with named fields, not an enum",
-                ));
-                None
-            }
-            syn::Data::Union(u) => {
-                cx.push(syn::Error::new(
-                    u.union_token.span,
-                    "`Model` can only be derived for a struct with named fields, not a union",
-                ));
-                None
-            }
-        };
+        let named = named_fields(input, &mut cx);
         if let Some(param) = input.generics.params.first() {
             cx.error(
                 param,
@@ -248,20 +266,7 @@ impl Model {
                 .primary_key
                 .unwrap_or_else(|| vec![Ident::new("id", input.ident.span())]),
             belongs_to: diesel.belongs_to,
-            backends: diesel.check_for_backend.map(|backends| {
-                backends
-                    .iter()
-                    .filter_map(|b| {
-                        let name = match b.to_string().as_str() {
-                            "Sqlite" => "sqlite",
-                            "Pg" => "postgres",
-                            "Mysql" => "mysql",
-                            _ => return None,
-                        };
-                        Some(Ident::new(name, b.span()))
-                    })
-                    .collect()
-            }),
+            backends: diesel.check_for_backend.as_deref().map(features),
             ident: input.ident.clone(),
             fields,
             associations,

@@ -38,8 +38,15 @@ fn what_the_light_pass_reads() {
             text.contains("impl _rt::Model for"),
         )
     };
-    // (what the case is, the input, (reader, writer, model impls) expected)
-    let cases = [
+    for (case, input, expected) in light_pass_cases() {
+        assert_eq!(methods(input), expected, "{case}");
+    }
+}
+
+/// What the case is, the input, and whether the stub has (the reader, a writer, the model
+/// impls).
+fn light_pass_cases() -> [(&'static str, TokenStream, (bool, bool, bool)); 7] {
+    [
         (
             "a missing comma: the name is read",
             quote!(
@@ -111,10 +118,7 @@ fn what_the_light_pass_reads() {
             ),
             (true, true, false),
         ),
-    ];
-    for (case, input, expected) in cases {
-        assert_eq!(methods(input), expected, "{case}");
-    }
+    ]
 }
 
 /// `class_name` as the stub reads it: the path, or what a bad value most likely names.
