@@ -1,7 +1,11 @@
 //! The association methods as operation values, and the connections that run them.
 //!
 //! Each method that touches the database builds an operation (`Read`, `Create`, `Set`,
-//! `PreloadAll`, `Destroy`, an autosave `Save`) and hands it to the connection:
+//! `PreloadAll`, `Destroy`, an autosave `Save`; for `through` associations
+//! [`ReadThrough`](crate::through::read::ReadThrough),
+//! [`PreloadThrough`](crate::through::preload::PreloadThrough) and
+//! [`SetThrough`](crate::through::write::SetThrough); the
+//! [`jobs`](crate::jobs) functions and the [`audit`](crate::audit)) and hands it to the connection:
 //! `conn.run(op)` ([`Runs`]). Every [`Conn`] runs every operation whose statements exist
 //! for its backend ([`RunOn`]); a `#[derive(diesel::MultiConnection)]` enum that also
 //! derives [`MultiConn`](macro@crate::MultiConn) runs an operation by running it on the
