@@ -485,6 +485,14 @@ fn fmt(d: Duration) -> String {
     }
 }
 
+/// A plan line cut to 160 characters (PostgreSQL prints the whole key array).
+fn short(line: &str) -> String {
+    match line.char_indices().nth(160) {
+        Some((end, _)) => format!("{}…", &line[..end]),
+        None => line.to_string(),
+    }
+}
+
 /// MariaDB's `ANALYZE FORMAT=JSON`, in a line: each table's access, key, loops and rows,
 /// filesort and materialization, the optimizer's and the statement's time.
 fn mariadb_summary(json: &str) -> String {
@@ -788,7 +796,7 @@ fn postgres(bench: &mut Bench, sizes: &[i32]) {
                 .map(|lines| {
                     lines
                         .iter()
-                        .map(|l| l.line.trim().to_string())
+                        .map(|l| short(l.line.trim()))
                         .collect::<Vec<_>>()
                         .join("; ")
                 });
