@@ -1,7 +1,8 @@
 //! Bound parameters: owner keys and values full of quotes, semicolons, backslashes, `--`,
 //! `'; DROP TABLE …`, placeholders, JSON syntax and unicode go through the reader,
-//! `create_`, the replace, `set_`, preload (whose key set travels as one parameter: an
-//! array on PostgreSQL, a JSON array on SQLite and MySQL) and `destroy`. Every table
+//! `create_`, the replace, `set_`, preload (whose key set is bound whole: an
+//! array on PostgreSQL, a JSON array on SQLite, a bound list or JSON array on MySQL) and
+//! `destroy`. Every table
 //! keeps its rows (a `canary` table included) and every value round-trips exactly.
 //!
 //! The keys are distinct under MySQL's default case- and accent-insensitive,
@@ -190,7 +191,7 @@ backend_tests! {
             );
         }
 
-        // preload: the key set as one bound parameter, in any order, an owner twice
+        // preload: the key set bound, in any order, an owner twice
         let mut owners: Vec<Person> = people.iter().rev().cloned().collect();
         owners.push(people[0].clone());
         let preloaded = Person::preload_passport(&owners, conn).unwrap();

@@ -2,7 +2,7 @@
 //!
 //! Everything else the crate generates is plain Diesel that runs on all three; the
 //! backends differ only in how a writer serializes with other writers (row lock or
-//! database write lock), in how one bound parameter carries a whole set of keys, and in
+//! database write lock), in how a whole set of keys is bound, and in
 //! how `touch` casts the time it binds.
 
 use diesel::backend::Backend as DieselBackend;

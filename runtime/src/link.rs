@@ -29,7 +29,8 @@ pub trait Link<A: HasOne>: 'static {
     type Set;
     /// The assignment that unlinks a row: every link column to NULL.
     type Unset;
-    /// "Linked to any of `keys`" (preload), one bound parameter.
+    /// "Linked to any of `keys`" (preload): one statement for any number of keys, every key
+    /// bound ([`KeyIn`](crate::key_set::KeyIn)).
     type Any;
     /// The columns the association writes itself, which values must not set.
     type Columns;

@@ -154,7 +154,7 @@ fn direct_reads(sql: &Sql, a: &Association) -> (String, String, String, String) 
     (
         format!("Reads the linked `{target}` row: `SELECT … WHERE {filter} {order} LIMIT 1` (`$1` = `{bound}`)."),
         format!("The reader's query: `SELECT … WHERE {filter} {order}` (`$1` = `{bound}`)."),
-        format!("Reads the `{target}` rows of all `owners` in one query whatever their number: `SELECT … WHERE {keys} {order}`, the owners' keys bound as one parameter (a PostgreSQL array, a JSON array on SQLite and MySQL)."),
+        format!("Reads the `{target}` rows of all `owners` in one query whatever their number: `SELECT … WHERE {keys} {order}`, the owners' keys bound (one PostgreSQL array, one JSON array on SQLite; on MySQL a key range, a list of up to 65,000 placeholders, or one JSON array)."),
         format!("`query LEFT JOIN` `{target}` `ON {target_key} = (SELECT {target_key} … WHERE {outer} {order} LIMIT 1)`: one query."),
     )
 }
@@ -176,7 +176,7 @@ fn through_reads(
     (
         reader,
         format!("The reader's query, {nested}`."),
-        format!("Reads the rows of all `owners` through `{via}` with one `SELECT … WHERE … IN ($1)` per table of the chain, the keys bound as one parameter, joined in memory."),
+        format!("Reads the rows of all `owners` through `{via}` with one `SELECT … WHERE … IN ($1)` per table of the chain, each key set bound as `preload_` binds it, joined in memory."),
         format!("`query LEFT JOIN` the target `ON {target_key} = (SELECT {target_key} …)`, the subquery going through the chain from `{table}`'s row, `ORDER BY {target_key} LIMIT 1`: one query."),
     )
 }
