@@ -323,10 +323,15 @@ fn jobs_and_audit_on_the_sqlite_variant() {
 
 #[test]
 fn jobs_and_audit_on_the_postgres_variant() {
-    let db = common::postgres("multi_connection_jobs_pg", SCHEMA);
-    jobs_and_audit(&mut AnyConnection::Postgresql(common::postgres_connect(
-        &db,
-    )));
+    let (_db, mut conn) = postgres("multi_connection_jobs_pg");
+    jobs_and_audit(&mut conn);
+}
+
+/// A PostgreSQL test database with the schema (dropped with the guard) and the enum on it.
+fn postgres(test: &str) -> (common::TestDb<PgConnection>, AnyConnection) {
+    let db = common::postgres(test, SCHEMA);
+    let conn = AnyConnection::Postgresql(common::postgres_connect(&db));
+    (db, conn)
 }
 
 fn sqlite() -> AnyConnection {
@@ -345,10 +350,8 @@ fn through_on_the_sqlite_variant() {
 
 #[test]
 fn through_on_the_postgres_variant() {
-    let db = common::postgres("multi_connection_through_pg", SCHEMA);
-    through_methods(&mut AnyConnection::Postgresql(common::postgres_connect(
-        &db,
-    )));
+    let (_db, mut conn) = postgres("multi_connection_through_pg");
+    through_methods(&mut conn);
 }
 
 #[test]
@@ -358,7 +361,6 @@ fn the_sqlite_variant() {
 
 #[test]
 fn the_postgres_variant() {
-    let db = common::postgres("multi_connection_pg", SCHEMA);
-    let mut conn = AnyConnection::Postgresql(common::postgres_connect(&db));
+    let (_db, mut conn) = postgres("multi_connection_pg");
     every_method(&mut conn);
 }
