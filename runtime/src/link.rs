@@ -30,7 +30,7 @@ pub trait Link<A: HasOne>: 'static {
     /// The assignment that unlinks a row: every link column to NULL.
     type Unset;
     /// "Linked to any of `keys`" (preload): one statement for any number of keys, every key
-    /// bound ([`KeyIn`](crate::key_set::KeyIn)).
+    /// bound ([`KeyIn`]).
     type Any;
     /// The columns the association writes itself, which values must not set.
     type Columns;

@@ -9,7 +9,7 @@
 //!
 //! The derive states an association's chain as a type ([`Through::Chain`], built from
 //! [`chain`]'s pieces); reading ([`read`]), preloading ([`preload`]), eager loading
-//! ([`ThroughOf`]) and writing ([`write`]) walk it, once for every chain.
+//! ([`ThroughOf`]) and writing ([`mod@write`]) walk it, once for every chain.
 
 pub mod chain;
 pub mod preload;
