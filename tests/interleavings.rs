@@ -166,9 +166,56 @@ where
         ),
         Backend::Sqlite => unreachable!(),
     };
+    poll_until_waiting(observer, &sql, Duration::from_millis(10), done)
+}
+
+/// Whether session `id` waits for a row lock before `done()` (the statement it runs holds
+/// no lock of its own that counts: any lock wait is the held row's). MySQL: InnoDB's
+/// transaction state `LOCK WAIT`, not the process list, in which the session's own quick
+/// locking reads of the same table show as they run. InnoDB refreshes `innodb_trx` only
+/// when it was not read for 100 ms, so it is polled every 150 ms, and by one test at a time
+/// in this process.
+fn wait_until_lock_wait<C: Connection>(
+    observer: &mut C,
+    backend: Backend,
+    id: i64,
+    done: impl Fn() -> bool,
+) -> bool
+where
+    diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'static, C, SessionId>,
+{
+    static POLLING_INNODB_TRX: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = POLLING_INNODB_TRX
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (sql, every) = match backend {
+        Backend::Postgres => (
+            format!("SELECT CAST(pid AS BIGINT) AS id FROM pg_stat_activity WHERE pid = {id} AND wait_event_type = 'Lock'"),
+            Duration::from_millis(10),
+        ),
+        Backend::Mysql => (
+            format!("SELECT CAST(trx_mysql_thread_id AS SIGNED) AS id FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = {id} AND trx_state = 'LOCK WAIT'"),
+            Duration::from_millis(150),
+        ),
+        Backend::Sqlite => unreachable!(),
+    };
+    poll_until_waiting(observer, &sql, every, done)
+}
+
+/// Polls `sql` (a row while the session waits) `every` interval until it returns a row
+/// (true), `done()` or 20 s pass (false).
+fn poll_until_waiting<C: Connection>(
+    observer: &mut C,
+    sql: &str,
+    every: Duration,
+    done: impl Fn() -> bool,
+) -> bool
+where
+    diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'static, C, SessionId>,
+{
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let waiting = diesel::sql_query(&sql)
+        let waiting = diesel::sql_query(sql)
             .load::<SessionId>(observer)
             .map(|rows| !rows.is_empty())
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
@@ -178,7 +225,7 @@ where
         if Instant::now() > deadline {
             return false;
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(every);
     }
 }
 
@@ -689,12 +736,10 @@ mod polymorphic_moves {
             let (moved, waited) = std::thread::scope(|s| {
                 let (one, picture) = (&one, &picture);
                 let moves = s.spawn(move || one.set_picture(Some(picture), &mut mover));
-                // Only a statement on `people` can wait for the held row: the mover's own
-                // locking reads of `pictures` and `firms` must not count (MariaDB shows them
-                // in the process list while they run).
-                let waited = wait_until_blocked_in(db.conn(), backend, mover_id, "people", || {
-                    moves.is_finished()
-                });
+                // Only the held row can make the mover wait for a lock: its own locking
+                // reads of `people` (person one), `pictures` and `firms` show in MariaDB's
+                // process list while they run, but never as a lock wait.
+                let waited = wait_until_lock_wait(db.conn(), backend, mover_id, || moves.is_finished());
                 holder.batch_execute("COMMIT").unwrap();
                 (moves.join().unwrap(), waited)
             });
