@@ -9,10 +9,12 @@ use diesel_has_one::Model;
 
 diesel::table! { users (id) { id -> Integer, name -> Text } }
 diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+diesel::allow_tables_to_appear_in_same_query!(users, profiles, tags);
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
 #[diesel(table_name = users)]
 #[has_one(profile)]
+#[has_one(tag)]
 pub struct User {
     pub id: i32,
     pub name: String,
@@ -31,7 +33,18 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE users (id {pk}, name {text} NOT NULL)",
     "CREATE TABLE profiles (id {pk}, user_id INTEGER, bio {text} NOT NULL)",
     "CREATE INDEX profiles_user_id ON profiles (user_id)",
+    "CREATE TABLE tags (code {text} PRIMARY KEY, user_id INTEGER)",
 ];
+
+diesel::table! { tags (code) { code -> Text, user_id -> Nullable<Integer> } }
+
+/// A target keyed by text.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+#[diesel(table_name = tags, primary_key(code))]
+pub struct Tag {
+    pub code: String,
+    pub user_id: Option<i32>,
+}
 
 fn owners(n: i32) -> Vec<User> {
     (1..=n)
@@ -104,6 +117,67 @@ backend_tests! {
         let read = anna.profile(conn).unwrap().unwrap();
         let preloaded = User::preload_profile(std::slice::from_ref(&anna), conn).unwrap();
         assert_eq!(read.bio, "first");
+        assert_eq!(preloaded, [Some(read)]);
+    }
+
+    fn preload_picks_the_lowest_primary_key_in_whatever_order_rows_arrive(conn, backend) {
+        let anna = insert!(conn, users, User, users::name.eq("Anna"));
+        let bob = insert!(conn, users, User, users::name.eq("Bob"));
+        for owner in [&anna, &bob] {
+            for bio in ["first", "second", "third"] {
+                diesel::insert_into(profiles::table)
+                    .values((profiles::user_id.eq(owner.id), profiles::bio.eq(bio)))
+                    .execute(conn)
+                    .unwrap();
+            }
+        }
+        // Write each owner's lowest row again, same key: PostgreSQL puts it at the end of
+        // the heap and of the foreign key index's entries for that key, so a statement
+        // without `ORDER BY` returns it after the others.
+        let lowest: Vec<Profile> = profiles::table
+            .filter(profiles::bio.eq("first"))
+            .select(Profile::as_select())
+            .load(conn)
+            .unwrap();
+        for row in &lowest {
+            diesel::delete(profiles::table.find(row.id)).execute(conn).unwrap();
+            diesel::insert_into(profiles::table)
+                .values((profiles::id.eq(row.id), profiles::user_id.eq(row.user_id), profiles::bio.eq(&row.bio)))
+                .execute(conn)
+                .unwrap();
+        }
+        let lowest: Vec<i32> = lowest.iter().map(|row| row.id).collect();
+        let arrival: Vec<i32> = profiles::table
+            .filter(profiles::user_id.eq(anna.id))
+            .select(profiles::id)
+            .load(conn)
+            .unwrap();
+        if backend == common::Backend::Postgres {
+            assert_eq!(arrival.last(), Some(&lowest[0]), "the lowest row arrives last");
+        }
+        let log = common::Statements::record(conn);
+        let preloaded = User::preload_profile(&[bob.clone(), anna.clone(), bob.clone()], conn).unwrap();
+        assert!(!log.queries()[0].contains("ORDER BY"), "{:?}", log.queries());
+        let (read_anna, read_bob) = (anna.profile(conn).unwrap(), bob.profile(conn).unwrap());
+        assert_eq!(read_anna.as_ref().unwrap().bio, "first");
+        assert_eq!(read_bob.as_ref().unwrap().bio, "first");
+        assert_eq!(preloaded, [read_bob, read_anna, None]);
+    }
+
+    fn text_primary_keys_keep_the_database_s_order(conn, backend) {
+        let anna = insert!(conn, users, User, users::name.eq("Anna"));
+        // "B" < "a" in bytes; a case-insensitive or linguistic collation (MariaDB's
+        // default, PostgreSQL's en_US) puts "a" first: the reader's row is the database's
+        for code in ["B", "a", "c"] {
+            diesel::insert_into(tags::table)
+                .values((tags::code.eq(code), tags::user_id.eq(anna.id)))
+                .execute(conn)
+                .unwrap();
+        }
+        let read = anna.tag(conn).unwrap().unwrap();
+        let log = common::Statements::record(conn);
+        let preloaded = User::preload_tag(std::slice::from_ref(&anna), conn).unwrap();
+        assert!(log.queries()[0].contains("ORDER BY"), "{:?}", log.queries());
         assert_eq!(preloaded, [Some(read)]);
     }
 

@@ -154,9 +154,19 @@ pub trait Touch<C: Conn>: HasOne {
 /// Loading the rows of many owners in one query (not available for a scope that takes
 /// the owner: Rails raises for those too).
 pub trait Preload<C: Conn>: HasOne {
-    /// Every row linked to any of `keys`, with its foreign key, in the order the reader
-    /// prefers (the scope's order, then the primary key).
-    fn preload(keys: Vec<Self::Key>, conn: &mut C) -> QueryResult<Vec<KeyedRow<Self>>>;
+    /// Every row linked to any of `keys`, with its foreign key, handed to `each` as it is
+    /// read (no `Vec` of every row on the way). With a scope, or text primary keys, the
+    /// rows come in the reader's order (the scope's order, then the primary key);
+    /// otherwise in no order ([`PreloadOrder`](crate::preload_order::PreloadOrder)).
+    fn preload(
+        keys: Vec<Self::Key>,
+        conn: &mut C,
+        each: impl FnMut(KeyedRow<Self>),
+    ) -> QueryResult<()>;
+
+    /// Whether an owner's first row is the reader's row; otherwise its row with the lowest
+    /// primary key is.
+    fn first_row_wins() -> bool;
 }
 
 /// A preloaded row with the owner key its foreign key holds.

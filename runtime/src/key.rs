@@ -74,7 +74,13 @@ pub trait KeySql: SqlType + SingleValue {
 
 /// A key the crate itself writes as JSON: `i16`, `i32`, `i64`, `String`, `uuid::Uuid`.
 /// Sealed, so writing a key set never fails (every one of them serializes).
-pub trait BuiltIn: Key<Repr = Self> + Ord + Serialize + DeserializeOwned + sealed::Sealed {}
+pub trait BuiltIn: Key<Repr = Self> + Ord + Serialize + DeserializeOwned + sealed::Sealed {
+    /// Whether `Ord` orders these keys as every backend's `ORDER BY` orders their column:
+    /// integers and UUIDs (bytes); not text, which the database orders by its collation.
+    /// A preload of an unscoped association then picks each owner's lowest key itself and
+    /// sends no `ORDER BY` (see [`PreloadOrder`](crate::preload_order::PreloadOrder)).
+    const ORDERED_LIKE_SQL: bool;
+}
 
 mod sealed {
     pub trait Sealed {}
@@ -115,7 +121,7 @@ where
 
 /// `Key`, `KeyFits` and `KeySql` for built-in keys.
 macro_rules! built_in_keys {
-    ($($(#[$cfg:meta])* $rust:ty => $sql:ty, $mysql:literal;)*) => {$(
+    ($($(#[$cfg:meta])* $rust:ty => $sql:ty, $mysql:literal, $ordered:literal;)*) => {$(
         $(#[$cfg])*
         impl KeySql for $sql {
             const MYSQL_TYPE: &'static str = $mysql;
@@ -136,7 +142,9 @@ macro_rules! built_in_keys {
         $(#[$cfg])*
         impl sealed::Sealed for $rust {}
         $(#[$cfg])*
-        impl BuiltIn for $rust {}
+        impl BuiltIn for $rust {
+            const ORDERED_LIKE_SQL: bool = $ordered;
+        }
         $(#[$cfg])*
         impl KeyFits<$sql> for $rust {}
         $(#[$cfg])*
@@ -145,14 +153,16 @@ macro_rules! built_in_keys {
 }
 
 built_in_keys! {
-    i16 => SmallInt, "SMALLINT";
-    i32 => Integer, "INT";
-    i64 => BigInt, "BIGINT";
+    i16 => SmallInt, "SMALLINT", true;
+    i32 => Integer, "INT", true;
+    i64 => BigInt, "BIGINT", true;
     // TEXT, not VARCHAR(n): JSON_TABLE truncates a longer key, which then matches nothing.
-    String => Text, "TEXT";
+    // Ordered by the column's collation, which `Ord` on bytes need not agree with.
+    String => Text, "TEXT", false;
     // Diesel has the `Uuid` SQL type on PostgreSQL only; the MySQL type is never used.
+    // PostgreSQL orders `uuid` by its 16 bytes, as `Uuid`'s `Ord` does.
     #[cfg(all(feature = "uuid", feature = "postgres"))]
-    uuid::Uuid => diesel::sql_types::Uuid, "CHAR(36)";
+    uuid::Uuid => diesel::sql_types::Uuid, "CHAR(36)", true;
 }
 
 #[cfg(test)]

@@ -95,6 +95,7 @@ pub mod persist;
 #[cfg(feature = "r2d2")]
 pub mod pooled;
 pub mod preload;
+pub mod preload_order;
 pub mod replace;
 pub mod retry;
 pub mod returning;

@@ -1,39 +1,55 @@
 //! `preload_…`: the associated rows of many owners in one query.
 
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 
 use diesel::QueryResult;
 
 use crate::association::Preload;
 use crate::connection::Conn;
+use crate::key::Key;
+use crate::model::Model;
 
 /// The linked row of each owner, aligned with `owners` (`result[i]` belongs to
 /// `owners[i]`), loaded with one query whatever the number of owners.
 ///
-/// When several rows are linked to one owner, the one with the lowest primary key is
-/// returned, as by the reader. An owner listed twice gets its row at its first position
-/// and `None` after (as Diesel's `grouped_by`; no `Clone` is required).
+/// When several rows are linked to one owner, the reader's row is returned: the first by
+/// the scope's order, then the lowest primary key. An owner listed twice gets its row at
+/// its first position and `None` after (as Diesel's `grouped_by`; no `Clone` is required).
+///
+/// Memory: besides the result, one map from each distinct owner key to its first position
+/// and the distinct keys bound to the statement; rows are placed as they are read.
 pub fn preload<A, C>(owners: &[A::Owner], conn: &mut C) -> QueryResult<Vec<Option<A::Target>>>
 where
     C: Conn,
     A: Preload<C>,
 {
-    let keys: Vec<A::Key> = owners.iter().map(A::owner_key).collect();
+    let mut rows: Vec<Option<A::Target>> = Vec::with_capacity(owners.len());
+    let mut position: HashMap<A::Key, usize> = HashMap::with_capacity(owners.len());
+    let mut keys: Vec<A::Key> = Vec::with_capacity(owners.len());
+    for (i, owner) in owners.iter().enumerate() {
+        rows.push(None);
+        if let Entry::Vacant(slot) = position.entry(A::owner_key(owner)) {
+            keys.push(slot.key().clone());
+            slot.insert(i);
+        }
+    }
     if keys.is_empty() {
-        return Ok(Vec::new());
+        return Ok(rows);
     }
-    let mut unique: Vec<A::Key> = Vec::with_capacity(keys.len());
-    let mut seen = std::collections::HashSet::with_capacity(keys.len());
-    for k in &keys {
-        if seen.insert(k) {
-            unique.push(k.clone());
+    let first_row_wins = A::first_row_wins();
+    A::preload(keys, conn, |(fk, row)| {
+        let Some(&i) = fk.as_ref().and_then(|fk| position.get(fk)) else {
+            return;
+        };
+        let slot = &mut rows[i];
+        let wins = match slot {
+            None => true,
+            Some(_) if first_row_wins => false,
+            Some(held) => row.primary_key_value().repr() < held.primary_key_value().repr(),
+        };
+        if wins {
+            *slot = Some(row);
         }
-    }
-    let mut by_key: HashMap<A::Key, A::Target> = HashMap::with_capacity(unique.len());
-    for (fk, row) in A::preload(unique, conn)? {
-        if let Some(fk) = fk {
-            by_key.entry(fk).or_insert(row);
-        }
-    }
-    Ok(keys.iter().map(|k| by_key.remove(k)).collect())
+    })?;
+    Ok(rows)
 }

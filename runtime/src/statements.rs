@@ -28,6 +28,7 @@ use crate::link::Link;
 use crate::linked_locks::LockLinked;
 use crate::lock::Locked;
 use crate::model::Model;
+use crate::preload_order::PreloadOrder;
 use crate::scope::{AllRows, Base, FirstRow, ScopeOf, StaticBase};
 use crate::timestamps::{stamped, stamped_update, Stamped, StampedUpdate};
 use crate::touch::{Instant, NoTouch, TouchNow, Touches};
@@ -71,6 +72,8 @@ pub trait Loads<C, U>: Sized {
     fn load_all(self, conn: &mut C) -> QueryResult<Vec<U>>;
     /// The first row, if any (no `Vec` on the way).
     fn load_first(self, conn: &mut C) -> QueryResult<Option<U>>;
+    /// Every row, handed to `each` as it is read (no `Vec` on the way).
+    fn load_each(self, conn: &mut C, each: impl FnMut(U)) -> QueryResult<()>;
 }
 
 impl<Q, C, U> Loads<C, U> for Q
@@ -83,6 +86,14 @@ where
 
     fn load_first(self, conn: &mut C) -> QueryResult<Option<U>> {
         diesel::OptionalExtension::optional(RunQueryDsl::get_result(self, conn))
+    }
+
+    fn load_each(self, conn: &mut C, mut each: impl FnMut(U)) -> QueryResult<()> {
+        for row in RunQueryDsl::load_iter::<U, diesel::connection::DefaultLoadingMode>(self, conn)?
+        {
+            each(row?);
+        }
+        Ok(())
     }
 }
 
@@ -390,10 +401,9 @@ where
 
 type Fk<A> = <A as HasOne>::ForeignKey;
 type AnyLinked<A> = dsl::Filter<Base<A>, <<A as HasOne>::Link as Link<A>>::Any>;
-type PreloadRows<A, C> = dsl::Select<
-    dsl::ThenOrderBy<AnyLinked<A>, dsl::Asc<Pk<A>>>,
-    (dsl::Nullable<Fk<A>>, Selection<A, C>),
->;
+type PreloadColumns<A, C> = (dsl::Nullable<Fk<A>>, Selection<A, C>);
+type PreloadRows<A, C> =
+    <Shape<A> as PreloadOrder<A>>::Ordered<dsl::Select<AnyLinked<A>, PreloadColumns<A, C>>>;
 
 impl<A, C> Preload<C> for A
 where
@@ -402,18 +412,21 @@ where
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
     Base<A>: FilterDsl<<A::Link as Link<A>>::Any>,
-    AnyLinked<A>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
     <Fk<A> as Expression>::SqlType: diesel::sql_types::SingleValue,
-    (dsl::Nullable<Fk<A>>, Selection<A, C>): Expression,
-    dsl::ThenOrderBy<AnyLinked<A>, dsl::Asc<Pk<A>>>:
-        SelectDsl<(dsl::Nullable<Fk<A>>, Selection<A, C>)>,
+    PreloadColumns<A, C>: Expression,
+    AnyLinked<A>: SelectDsl<PreloadColumns<A, C>>,
+    Shape<A>: PreloadOrder<A>,
+    dsl::Select<AnyLinked<A>, PreloadColumns<A, C>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
     PreloadRows<A, C>: Loads<C, KeyedRow<A>>,
 {
-    fn preload(keys: Vec<A::Key>, conn: &mut C) -> QueryResult<Vec<KeyedRow<A>>> {
+    fn preload(keys: Vec<A::Key>, conn: &mut C, each: impl FnMut(KeyedRow<A>)) -> QueryResult<()> {
         let any = A::static_base().filter(<A::Link as Link<A>>::any(keys));
-        let ordered = any.then_order_by(Pk::<A>::default().asc());
-        let columns = (Fk::<A>::default().nullable(), A::Target::as_select());
-        ordered.select(columns).load_all(conn)
+        let rows = any.select((Fk::<A>::default().nullable(), A::Target::as_select()));
+        Shape::<A>::order(rows).load_each(conn, each)
+    }
+
+    fn first_row_wins() -> bool {
+        Shape::<A>::first_row_wins()
     }
 }
 
