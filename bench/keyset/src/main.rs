@@ -43,33 +43,7 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Integer, Nullable, Text, Untyped};
 use diesel::sqlite::SqliteConnection;
 use diesel_has_one::key_set::KeyIn;
-use diesel_has_one::Model;
-
-diesel::table! { users (id) { id -> Integer, name -> Text } }
-diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
-
-/// An owner with `has_one :profile`.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Model)]
-#[diesel(table_name = users)]
-#[has_one(profile)]
-pub struct User {
-    /// Primary key.
-    pub id: i32,
-    /// Any text.
-    pub name: String,
-}
-
-/// The target.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Associations, Model)]
-#[diesel(table_name = profiles, belongs_to(User))]
-pub struct Profile {
-    /// Primary key.
-    pub id: i32,
-    /// The owner.
-    pub user_id: Option<i32>,
-    /// Any text.
-    pub bio: String,
-}
+use diesel_has_one_keyset_bench::{profiles, schema, seed_sql, Db, Profile, User};
 
 /// MySQL's placeholder limit per statement.
 const PLACEHOLDERS: usize = 65_535;
@@ -343,24 +317,6 @@ fn mysql_form(form: &str, keys: &[i32]) -> Option<Vec<Raw>> {
     })
 }
 
-/// The backends measured.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Db {
-    Mysql,
-    Postgres,
-    Sqlite,
-}
-
-impl Db {
-    fn label(self) -> &'static str {
-        match self {
-            Db::Mysql => "MariaDB 10.11",
-            Db::Postgres => "PostgreSQL 15",
-            Db::Sqlite => "SQLite 3.50 (bundled, file, WAL)",
-        }
-    }
-}
-
 /// One measured contender.
 #[derive(Debug)]
 struct Cell {
@@ -613,47 +569,6 @@ impl Bench {
     }
 }
 
-fn seed_sql(db: Db, size: i32) -> String {
-    let seq = |col: &str| {
-        format!("WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {size}) SELECT {col} FROM seq")
-    };
-    let analyze = match db {
-        Db::Mysql => "ANALYZE TABLE users, profiles",
-        Db::Postgres => "ANALYZE users; ANALYZE profiles",
-        Db::Sqlite => "ANALYZE",
-    };
-    format!(
-        "DELETE FROM users; DELETE FROM profiles;
-         INSERT INTO users (id, name) {};
-         INSERT INTO profiles (id, user_id, bio) {};
-         {analyze};",
-        seq("i, 'u'"),
-        seq("i, i, 'b'")
-    )
-}
-
-fn schema(db: Db) -> &'static str {
-    match db {
-        Db::Mysql => {
-            "DROP TABLE IF EXISTS users, profiles;
-             CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL);
-             CREATE TABLE profiles (id INTEGER PRIMARY KEY AUTO_INCREMENT, user_id INTEGER, bio VARCHAR(255) NOT NULL, INDEX profiles_user_id (user_id));"
-        }
-        Db::Postgres => {
-            "DROP TABLE IF EXISTS users, profiles;
-             CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-             CREATE TABLE profiles (id SERIAL PRIMARY KEY, user_id INTEGER, bio TEXT NOT NULL);
-             CREATE INDEX profiles_user_id ON profiles (user_id);"
-        }
-        Db::Sqlite => {
-            "DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS profiles;
-             CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-             CREATE TABLE profiles (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER, bio TEXT NOT NULL);
-             CREATE INDEX profiles_user_id ON profiles (user_id);"
-        }
-    }
-}
-
 /// The library's preload and Diesel's `belonging_to` + `grouped_by`, as contenders on
 /// the connection type `$conn`.
 macro_rules! library {
@@ -742,7 +657,6 @@ fn mysql(bench: &mut Bench, sizes: &[i32]) {
             let keys = KeyIn::new(profiles::user_id, set.keys.clone());
             let q = profiles::table
                 .filter(keys)
-                .order(profiles::id.asc())
                 .select((profiles::user_id.nullable(), Profile::as_select()));
             let plan = Prefixed("ANALYZE FORMAT=JSON ", q)
                 .load::<Analyze>(conn)
@@ -789,7 +703,6 @@ fn postgres(bench: &mut Bench, sizes: &[i32]) {
             );
             let q = profiles::table
                 .filter(KeyIn::new(profiles::user_id, set.keys.clone()))
-                .order(profiles::id.asc())
                 .select((profiles::user_id.nullable(), Profile::as_select()));
             let plan = Prefixed("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ", q)
                 .load::<PgPlan>(conn)
@@ -835,7 +748,6 @@ fn sqlite(bench: &mut Bench, sizes: &[i32]) {
             );
             let q = profiles::table
                 .filter(KeyIn::new(profiles::user_id, set.keys.clone()))
-                .order(profiles::id.asc())
                 .select((profiles::user_id.nullable(), Profile::as_select()));
             let plan = Prefixed("EXPLAIN QUERY PLAN ", q)
                 .load::<SqlitePlan>(conn)
