@@ -179,7 +179,10 @@ const UNIQUE_ACCOUNTS: &str =
     "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id)";
 
 /// The audit of the associations declared on `owner`.
-fn audit_owner<C: Runs<Audit>>(conn: &mut C, owner: &str) -> Report {
+fn audit_owner<C: for<'c> Runs<'c, Audit, Output = QueryResult<Report>>>(
+    conn: &mut C,
+    owner: &str,
+) -> Report {
     audit_where(|d| d.owner == owner, conn).unwrap()
 }
 

@@ -5,12 +5,15 @@
 //! (`replace`, `dependent`, `preload`), so the transaction logic exists once, not once per
 //! association.
 
+use std::future::Future;
+
 use diesel::associations::HasTable;
 use diesel::sql_types::SingleValue;
 use diesel::{Column, QueryResult};
 
 use crate::autosave::Validation;
 use crate::connection::Conn;
+use crate::exec::Exec;
 use crate::key::Key;
 use crate::link::Link;
 use crate::model::Model;
@@ -153,16 +156,16 @@ pub trait Touch<C: Conn>: HasOne {
 
 /// Loading the rows of many owners in one query (not available for a scope that takes
 /// the owner: Rails raises for those too).
-pub trait Preload<C: Conn>: HasOne {
+pub trait Preload<C: Exec>: HasOne {
     /// Every row linked to any of `keys`, with its foreign key, handed to `each` as it is
     /// read (no `Vec` of every row on the way). With a scope, or text primary keys, the
     /// rows come in the reader's order (the scope's order, then the primary key);
     /// otherwise in no order ([`PreloadOrder`](crate::preload_order::PreloadOrder)).
-    fn preload(
+    fn preload<F: FnMut(KeyedRow<Self>) + Send>(
         keys: Vec<Self::Key>,
         conn: &mut C,
-        each: impl FnMut(KeyedRow<Self>),
-    ) -> QueryResult<()>;
+        each: F,
+    ) -> impl Future<Output = QueryResult<()>> + Send;
 
     /// Whether an owner's first row is the reader's row; otherwise its row with the lowest
     /// primary key is.

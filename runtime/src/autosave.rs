@@ -224,7 +224,10 @@ impl<A: AutosaveOptions, O, R> Save<A, O, R> {
     /// Validates, then writes the owner and the associated row in one transaction.
     /// Returns the owner's row and the associated row linked afterwards. Nothing is
     /// written when a validation fails ([`Error::Invalid`]).
-    pub fn save<C: Runs<Self>>(self, conn: &mut C) -> Result<(A::Owner, Option<A::Target>), Error> {
+    pub fn save<'c, C>(self, conn: &'c mut C) -> Result<(A::Owner, Option<A::Target>), Error>
+    where
+        C: Runs<'c, Self, Output = Result<(A::Owner, Option<A::Target>), Error>>,
+    {
         conn.run(self)
     }
 }

@@ -32,9 +32,9 @@ impl<'o, A: crate::association::HasOne, V> Built<'o, A, V> {
 
     /// Validates (per the association's options), then runs the replace transaction (as
     /// `create_…`) and returns the saved row.
-    pub fn save<C>(self, conn: &mut C) -> Result<A::Target, Error>
+    pub fn save<'c, C>(self, conn: &'c mut C) -> Result<A::Target, Error>
     where
-        C: Runs<Create<'o, A, V>>,
+        C: Runs<'c, Create<'o, A, V>, Output = Result<A::Target, Error>>,
     {
         conn.run(Create(self.owner, self.values))
     }

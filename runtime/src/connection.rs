@@ -26,7 +26,7 @@ type Manager<C> = <C as Connection>::TransactionManager;
     message = "`{Self}` is not a connection diesel_has_one can run on",
     note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2` of diesel_has_one), with the matching backend feature of diesel_has_one enabled"
 )]
-pub trait Conn: Connection<Backend = Self::DB> {
+pub trait Conn: Connection<Backend = Self::DB> + Send {
     /// The connection's backend.
     type DB: Backend;
 

@@ -51,7 +51,7 @@ use serde::{Serialize, Serializer};
     message = "`{Self}` cannot be the key of a `has_one`",
     note = "keys are `i16`, `i32`, `i64`, `String`, `uuid::Uuid` (features `uuid` + `postgres` of diesel_has_one), or a newtype around one of them with `#[derive(diesel_has_one::Key)]`"
 )]
-pub trait Key: Clone + Eq + Hash + 'static {
+pub trait Key: Clone + Eq + Hash + Send + Sync + 'static {
     /// The key's (not nullable) SQL type.
     type SqlType: KeySql;
 

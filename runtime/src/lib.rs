@@ -79,6 +79,7 @@ pub mod dependent;
 pub mod dependents;
 pub mod eager;
 pub mod error;
+pub mod exec;
 pub mod jobs;
 pub mod key;
 pub mod key_set;
@@ -88,6 +89,8 @@ pub mod linked_locks;
 pub mod lock;
 pub mod model;
 pub mod moving;
+#[cfg(feature = "async")]
+pub mod nonblocking;
 mod null;
 mod omits;
 pub mod ops;

@@ -28,7 +28,7 @@ impl<ST> PrimaryKeyType for ST where
     message = "`{Self}` is not a diesel_has_one model",
     note = "add `#[derive(diesel_has_one::Model)]` to `{Self}`: association targets derive it too"
 )]
-pub trait Model: HasTable + Sized + 'static {
+pub trait Model: HasTable + Sized + Send + Sync + 'static {
     /// The primary key value.
     type Key: Key;
     /// The primary key column.
@@ -61,10 +61,10 @@ pub trait Model: HasTable + Sized + 'static {
     /// database error anywhere in the cascade — rolls all of it back.
     ///
     /// Rails: `record.destroy` / `destroy!`.
-    fn destroy<'s, C>(&'s self, conn: &mut C) -> Result<(), Error>
+    fn destroy<'s, 'c, C>(&'s self, conn: &'c mut C) -> Result<(), Error>
     where
         Self: Sized,
-        C: Runs<Destroy<'s, Self>>,
+        C: Runs<'c, Destroy<'s, Self>, Output = Result<(), Error>>,
     {
         conn.run(Destroy(self))
     }

@@ -19,9 +19,16 @@ use crate::association::{Insert, Preload, Statements};
 use crate::autosave::ValidatesValues;
 use crate::connection::Conn;
 use crate::error::Error;
+use crate::exec::block_now;
+#[cfg(feature = "async")]
+use crate::exec::{Exec, NonBlocking};
 use crate::model::{Model, Persist};
 use crate::replace::ValidatesTarget;
+#[cfg(feature = "async")]
+use crate::statements::Reader;
 use crate::HasOne;
+#[cfg(feature = "async")]
+use std::future::Future;
 
 /// What running an operation gives.
 pub trait Operation {
@@ -41,16 +48,31 @@ pub trait RunOn<C>: Operation {
     message = "`{Self}` is not a connection diesel_has_one can run on",
     note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them"
 )]
-pub trait Runs<Op: Operation> {
+pub trait Runs<'c, Op: Operation> {
+    /// What [`run`](Runs::run) returns: `Op::Output` on a blocking connection; on an
+    /// async one (feature `async`), a future of it that borrows the connection for `'c`.
+    type Output;
     /// Runs `op` on this connection.
-    fn run(&mut self, op: Op) -> Op::Output;
+    fn run(&'c mut self, op: Op) -> Self::Output;
 }
 
-impl<C: Conn, Op: RunOn<C>> Runs<Op> for C {
+impl<'c, C: Conn, Op: RunOn<C>> Runs<'c, Op> for C {
+    type Output = Op::Output;
     #[inline]
-    fn run(&mut self, op: Op) -> Op::Output {
+    fn run(&'c mut self, op: Op) -> Op::Output {
         op.run_on(self)
     }
+}
+
+/// Operation `Self` run on an async connection `C` (feature `async`): the body's future.
+#[cfg(feature = "async")]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not run on the async connection `{C}` yet",
+    note = "on async connections, the reader and `preload_…` run today; run the other methods on a blocking connection"
+)]
+pub trait AsyncRunOn<C>: Operation {
+    /// The operation's future.
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send;
 }
 
 /// The reader: the row of association `A` for `owner`.
@@ -64,6 +86,13 @@ impl<A: Statements<C>, C: Conn> RunOn<C> for Read<'_, A> {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
         A::first(self.0, conn)
+    }
+}
+
+#[cfg(feature = "async")]
+impl<A: Reader<C>, C: Exec<Kind = NonBlocking>> AsyncRunOn<C> for Read<'_, A> {
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
+        <A as Reader<C>>::first(self.0, conn)
     }
 }
 
@@ -117,6 +146,13 @@ impl<A: HasOne> Operation for PreloadAll<'_, A> {
 impl<A: Preload<C>, C: Conn> RunOn<C> for PreloadAll<'_, A> {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
+        block_now(crate::preload::preload::<A, C>(self.0, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<A: Preload<C>, C: Exec<Kind = NonBlocking>> AsyncRunOn<C> for PreloadAll<'_, A> {
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
         crate::preload::preload::<A, C>(self.0, conn)
     }
 }

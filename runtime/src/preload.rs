@@ -5,7 +5,7 @@ use std::collections::hash_map::{Entry, HashMap};
 use diesel::QueryResult;
 
 use crate::association::Preload;
-use crate::connection::Conn;
+use crate::exec::Exec;
 use crate::key::Key;
 use crate::model::Model;
 
@@ -18,9 +18,9 @@ use crate::model::Model;
 ///
 /// Memory: besides the result, one map from each distinct owner key to its first position
 /// and the distinct keys bound to the statement; rows are placed as they are read.
-pub fn preload<A, C>(owners: &[A::Owner], conn: &mut C) -> QueryResult<Vec<Option<A::Target>>>
+pub async fn preload<A, C>(owners: &[A::Owner], conn: &mut C) -> QueryResult<Vec<Option<A::Target>>>
 where
-    C: Conn,
+    C: Exec,
     A: Preload<C>,
 {
     let mut rows: Vec<Option<A::Target>> = Vec::with_capacity(owners.len());
@@ -50,6 +50,7 @@ where
         if wins {
             *slot = Some(row);
         }
-    })?;
+    })
+    .await?;
     Ok(rows)
 }

@@ -6,6 +6,8 @@
 //! bounds below are the ones Diesel's query builder needs, stated for any association.
 //! They are proven where an association's method is called, with concrete tables.
 
+use std::future::Future;
+
 use diesel::associations::HasTable;
 use diesel::dsl;
 use diesel::expression::array_comparison::AsInExpression;
@@ -23,6 +25,7 @@ use diesel::{
 
 use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
 use crate::connection::Conn;
+use crate::exec::{block_now, Exec, Fetch};
 use crate::jobs::AsyncDestroy;
 use crate::link::Link;
 use crate::linked_locks::LockLinked;
@@ -48,6 +51,8 @@ pub type LinkedRows<A> = dsl::Filter<Base<A>, Linked<A>>;
 pub type Ordered<A> = dsl::ThenOrderBy<LinkedRows<A>, dsl::Asc<Pk<A>>>;
 /// The target as selected on connection `C`.
 pub type Selection<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Conn>::DB>;
+/// The target as selected on a connection of either kind.
+type Picked<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Exec>::DB>;
 /// The rows with these primary keys.
 pub type ByKeys<A> = dsl::Filter<Table<A>, dsl::EqAny<Pk<A>, Vec<TargetKey<A>>>>;
 /// The rows with these primary keys still linked to the owner.
@@ -63,8 +68,9 @@ pub type StampedSet<A> = StampedUpdate<<A as HasOne>::Target, SetLink<A>>;
 /// The assignments that unlink a row, with `updated_at`.
 type StampedUnset<A> = StampedUpdate<<A as HasOne>::Target, Unset<A>>;
 type Rows<A, C> = dsl::Select<OrderedOf<A>, Selection<A, C>>;
+type Picks<A, C> = dsl::Select<OrderedOf<A>, Picked<A, C>>;
 type Keys<A> = dsl::Select<OrderedOf<A>, Pk<A>>;
-type First<A, C> = dsl::Limit<dsl::Select<OrderedOf<A>, Selection<A, C>>>;
+type First<A, C> = dsl::Limit<dsl::Select<OrderedOf<A>, Picked<A, C>>>;
 
 /// A query loading rows of `U` on `C` (Diesel's `load` and `get_result`, as one bound).
 pub trait Loads<C, U>: Sized {
@@ -102,19 +108,38 @@ fn linked<A: HasOne>(key: A::Key) -> Linked<A> {
     <A::Link as Link<A>>::linked(key)
 }
 
-/// The reader's row: the first of [`ordered`].
-fn first<A, C>(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>>
+/// The reader's row, on a connection of either kind ([`Exec`]): the first of
+/// [`Queries::ordered`], `… ORDER BY … LIMIT 1`.
+pub trait Reader<C: Exec>: HasOne {
+    /// The query's future; a blocking connection's is complete when returned.
+    fn first(
+        owner: &Self::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Self::Target>>> + Send;
+}
+
+impl<A, C> Reader<C> for A
 where
-    C: Conn,
+    C: Exec,
     A: Queries,
     A::Target: Selectable<C::DB>,
-    Selection<A, C>: Expression,
-    OrderedOf<A>: SelectDsl<Selection<A, C>>,
-    Rows<A, C>: LimitDsl,
-    First<A, C>: Loads<C, A::Target>,
+    Picked<A, C>: Expression,
+    OrderedOf<A>: SelectDsl<Picked<A, C>>,
+    Picks<A, C>: LimitDsl,
+    First<A, C>: Fetch<C, A::Target>,
 {
-    let query = A::ordered(owner).select(A::Target::as_select()).limit(1);
-    query.load_first(conn)
+    fn first(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send {
+        let query = A::ordered(owner).select(A::Target::as_select()).limit(1);
+        query.fetch_first(conn)
+    }
+}
+
+/// [`Reader::first`] on a blocking connection.
+fn first<A: Reader<C>, C: Conn>(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
+    block_now(<A as Reader<C>>::first(owner, conn))
 }
 
 /// The three queries every statement starts from, built from the facts.
@@ -195,9 +220,7 @@ where
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
     Shape<A>: ScopeStatements<A, C>,
-    OrderedOf<A>: SelectDsl<Selection<A, C>>,
-    Rows<A, C>: LimitDsl,
-    First<A, C>: Loads<C, A::Target>,
+    A: Reader<C>,
     KeysLinkedOf<A>: IntoUpdateTarget<Table = Table<A>>,
     dsl::delete<KeysLinkedOf<A>>: ExecuteDsl<C>,
     StampedUnset<A>: AsChangeset<Target = Table<A>>,
@@ -263,9 +286,8 @@ where
     A: Queries,
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
-    OrderedOf<A>: SelectDsl<Selection<A, C>> + SelectDsl<Pk<A>>,
-    Rows<A, C>: LimitDsl,
-    First<A, C>: Loads<C, A::Target>,
+    OrderedOf<A>: SelectDsl<Pk<A>>,
+    A: Reader<C>,
     Keys<A>: Loads<C, TargetKey<A>>,
     A: LockLinked<C>,
 {
@@ -401,28 +423,32 @@ where
 
 type Fk<A> = <A as HasOne>::ForeignKey;
 type AnyLinked<A> = dsl::Filter<Base<A>, <<A as HasOne>::Link as Link<A>>::Any>;
-type PreloadColumns<A, C> = (dsl::Nullable<Fk<A>>, Selection<A, C>);
+type PreloadColumns<A, C> = (dsl::Nullable<Fk<A>>, Picked<A, C>);
 type PreloadRows<A, C> =
     <Shape<A> as PreloadOrder<A>>::Ordered<dsl::Select<AnyLinked<A>, PreloadColumns<A, C>>>;
 
 impl<A, C> Preload<C> for A
 where
-    C: Conn,
+    C: Exec,
     A: StaticBase,
     A::Target: Selectable<C::DB>,
-    Selection<A, C>: Expression,
+    Picked<A, C>: Expression,
     Base<A>: FilterDsl<<A::Link as Link<A>>::Any>,
     <Fk<A> as Expression>::SqlType: diesel::sql_types::SingleValue,
     PreloadColumns<A, C>: Expression,
     AnyLinked<A>: SelectDsl<PreloadColumns<A, C>>,
     Shape<A>: PreloadOrder<A>,
     dsl::Select<AnyLinked<A>, PreloadColumns<A, C>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
-    PreloadRows<A, C>: Loads<C, KeyedRow<A>>,
+    PreloadRows<A, C>: Fetch<C, KeyedRow<A>>,
 {
-    fn preload(keys: Vec<A::Key>, conn: &mut C, each: impl FnMut(KeyedRow<A>)) -> QueryResult<()> {
+    fn preload<F: FnMut(KeyedRow<A>) + Send>(
+        keys: Vec<A::Key>,
+        conn: &mut C,
+        each: F,
+    ) -> impl Future<Output = QueryResult<()>> + Send {
         let any = A::static_base().filter(<A::Link as Link<A>>::any(keys));
         let rows = any.select((Fk::<A>::default().nullable(), A::Target::as_select()));
-        Shape::<A>::order(rows).load_each(conn, each)
+        Shape::<A>::order(rows).fetch_each(conn, each)
     }
 
     fn first_row_wins() -> bool {

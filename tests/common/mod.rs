@@ -3,6 +3,9 @@
 //! database), so tests run in parallel and leave nothing behind.
 #![allow(dead_code)]
 
+#[cfg(feature = "async")]
+pub mod executors;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 

@@ -52,19 +52,19 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
             #[doc = #create]
             #deprecated
-            pub fn #create_fn<'__s, __C, __V>(&'__s self, values: __V, conn: &mut __C) -> _rt::Result<#target>
+            pub fn #create_fn<'__s, '__c, __C, __V>(&'__s self, values: __V, conn: &'__c mut __C) -> _rt::Result<#target>
             where
                 __V: _rt::OmitsLinks<#marker>,
-                __C: _rt::Runs<_rt::Create<'__s, #marker, __V>>,
+                __C: _rt::Runs<'__c, _rt::Create<'__s, #marker, __V>, Output = _rt::Result<#target>>,
             {
                 conn.run(_rt::Create(self, values))
             }
 
             #[doc = #set]
             #deprecated
-            pub fn #set_fn<'__s, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &mut __C) -> _rt::Result<()>
+            pub fn #set_fn<'__s, '__c, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &'__c mut __C) -> _rt::Result<()>
             where
-                __C: _rt::Runs<_rt::Set<'__s, #marker>>,
+                __C: _rt::Runs<'__c, _rt::Set<'__s, #marker>, Output = _rt::Result<()>>,
             {
                 conn.run(_rt::Set(self, target))
             }
@@ -100,27 +100,29 @@ pub fn deprecated(a: &Association) -> TokenStream {
 /// to load instead.
 fn reader(a: &Association, docs: &Docs) -> TokenStream {
     let (name, target, marker) = (&a.name, &a.target, marker(a));
-    let (doc, bound, body) = match a.strict_loading {
-        None => (
-            &docs.reader,
-            quote!(__C: _rt::Runs<_rt::Read<'__s, #marker>>),
-            quote!(conn.run(_rt::Read(self))),
-        ),
-        Some(span) => (
-            &docs.strict,
-            quote_spanned!(span=> __C: _rt::StrictLoading<#marker>),
-            quote_spanned!(span=> <__C as _rt::StrictLoading<#marker>>::lazy_read(conn, self)),
-        ),
-    };
     let deprecated = deprecated(a);
+    if let Some(span) = a.strict_loading {
+        let doc = &docs.strict;
+        return quote_spanned! {span=>
+            #[doc = #doc]
+            #deprecated
+            pub fn #name<__C>(&self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
+            where
+                __C: _rt::StrictLoading<#marker>,
+            {
+                <__C as _rt::StrictLoading<#marker>>::lazy_read(conn, self)
+            }
+        };
+    }
+    let doc = &docs.reader;
     quote! {
         #[doc = #doc]
         #deprecated
-        pub fn #name<'__s, __C>(&'__s self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
+        pub fn #name<'__s, '__c, __C>(&'__s self, conn: &'__c mut __C) -> <__C as _rt::Runs<'__c, _rt::Read<'__s, #marker>>>::Output
         where
-            #bound
+            __C: _rt::Runs<'__c, _rt::Read<'__s, #marker>>,
         {
-            #body
+            conn.run(_rt::Read(self))
         }
     }
 }
@@ -154,9 +156,9 @@ fn many(a: &Association, docs: &Docs) -> TokenStream {
     quote! {
         #[doc = #preload]
         #deprecated
-        pub fn #preload_fn<'__s, __C>(owners: &'__s [Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
+        pub fn #preload_fn<'__s, '__c, __C>(owners: &'__s [Self], conn: &'__c mut __C) -> <__C as _rt::Runs<'__c, _rt::PreloadAll<'__s, #marker>>>::Output
         where
-            __C: _rt::Runs<_rt::PreloadAll<'__s, #marker>>,
+            __C: _rt::Runs<'__c, _rt::PreloadAll<'__s, #marker>>,
         {
             conn.run(_rt::PreloadAll(owners))
         }

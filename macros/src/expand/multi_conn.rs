@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::attr::multi_conn::MultiConn;
 
-/// `impl<Op> Runs<Op> for Enum where Op: RunOn<each variant's connection>`.
+/// `impl<'c, Op> Runs<'c, Op> for Enum where Op: RunOn<each variant's connection>`.
 pub fn expand(m: &MultiConn) -> TokenStream {
     let ident = &m.input.ident;
     let (_, ty_generics, where_clause) = m.input.generics.split_for_impl();
@@ -17,6 +17,7 @@ pub fn expand(m: &MultiConn) -> TokenStream {
     generics
         .params
         .push(syn::parse_quote!(__Op: _rt::Operation));
+    generics.params.insert(0, syn::parse_quote!('__c));
     let (op_generics, _, _) = generics.split_for_impl();
     let predicates = where_clause.map(|w| &w.predicates);
     quote! {
@@ -25,12 +26,14 @@ pub fn expand(m: &MultiConn) -> TokenStream {
             use ::diesel_has_one::__private as _rt;
 
             #[automatically_derived]
-            impl #op_generics _rt::Runs<__Op> for #ident #ty_generics
+            impl #op_generics _rt::Runs<'__c, __Op> for #ident #ty_generics
             where
                 #(__Op: _rt::RunOn<#conns>,)*
                 #predicates
             {
-                fn run(&mut self, op: __Op) -> <__Op as _rt::Operation>::Output {
+                type Output = <__Op as _rt::Operation>::Output;
+
+                fn run(&'__c mut self, op: __Op) -> <__Op as _rt::Operation>::Output {
                     match self {
                         #(#arms)*
                     }

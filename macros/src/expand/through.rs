@@ -152,18 +152,18 @@ fn methods(m: &Model, a: &Association) -> TokenStream {
     let preload_and_set = quote_spanned! {span=>
         #[doc = #preload_doc]
         #deprecated
-        pub fn #preload_fn<'__s, __C>(owners: &'__s [Self], conn: &mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
+        pub fn #preload_fn<'__s, '__c, __C>(owners: &'__s [Self], conn: &'__c mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
         where
-            __C: _rt::Runs<_rt::PreloadThrough<'__s, #marker>>,
+            __C: _rt::Runs<'__c, _rt::PreloadThrough<'__s, #marker>, Output = _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>>,
         {
             conn.run(_rt::PreloadThrough(owners))
         }
 
         #[doc = #set_doc]
         #deprecated
-        pub fn #set_fn<'__s, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &mut __C) -> _rt::Result<()>
+        pub fn #set_fn<'__s, '__c, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &'__c mut __C) -> _rt::Result<()>
         where
-            __C: _rt::Runs<_rt::SetThrough<'__s, #marker>>,
+            __C: _rt::Runs<'__c, _rt::SetThrough<'__s, #marker>, Output = _rt::Result<()>>,
         {
             conn.run(_rt::SetThrough(self, target))
         }
@@ -212,9 +212,9 @@ fn reader(a: &Association, docs: &Docs, target: &TokenStream, span: Span) -> Tok
     let doc = &docs.reader;
     quote_spanned! {span=>
         #[doc = #doc]
-        pub fn #name<'__s, __C>(&'__s self, conn: &mut __C) -> _rt::QueryResult<_rt::Option<#target>>
+        pub fn #name<'__s, '__c, __C>(&'__s self, conn: &'__c mut __C) -> _rt::QueryResult<_rt::Option<#target>>
         where
-            __C: _rt::Runs<_rt::ReadThrough<'__s, #marker>>,
+            __C: _rt::Runs<'__c, _rt::ReadThrough<'__s, #marker>, Output = _rt::QueryResult<_rt::Option<#target>>>,
         {
             conn.run(_rt::ReadThrough(self))
         }

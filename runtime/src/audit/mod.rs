@@ -150,15 +150,18 @@ pub(crate) mod sealed {
 /// Reads the schema only; an `Err` is a failed introspection query. `conn` is any
 /// connection diesel_has_one runs on, a `MultiConnection` enum deriving
 /// [`MultiConn`](macro@crate::MultiConn) included.
-pub fn audit<C: Runs<Audit>>(conn: &mut C) -> QueryResult<Report> {
+pub fn audit<'c, C>(conn: &'c mut C) -> QueryResult<Report>
+where
+    C: Runs<'c, Audit, Output = QueryResult<Report>>,
+{
     conn.run(Audit(declarations()))
 }
 
 /// Audits the `has_one` declarations selected by `keep` (for example those of one
 /// database: `audit_where(|d| d.owner_table.starts_with("billing_"), conn)`).
-pub fn audit_where<C, F>(keep: F, conn: &mut C) -> QueryResult<Report>
+pub fn audit_where<'c, C, F>(keep: F, conn: &'c mut C) -> QueryResult<Report>
 where
-    C: Runs<Audit>,
+    C: Runs<'c, Audit, Output = QueryResult<Report>>,
     F: FnMut(&Declaration) -> bool,
 {
     let mut selected = declarations();
@@ -167,10 +170,13 @@ where
 }
 
 /// Audits the given declarations, in the given order.
-pub fn audit_declarations<C: Runs<Audit>>(
+pub fn audit_declarations<'c, C>(
     declarations: &[Declaration],
-    conn: &mut C,
-) -> QueryResult<Report> {
+    conn: &'c mut C,
+) -> QueryResult<Report>
+where
+    C: Runs<'c, Audit, Output = QueryResult<Report>>,
+{
     conn.run(Audit(declarations.to_vec()))
 }
 
@@ -216,7 +222,10 @@ impl<C: Introspect> RunOn<C> for Audit {
 /// diesel_has_one::audit::assert_schema(conn);
 /// ```
 #[track_caller]
-pub fn assert_schema<C: Runs<Audit>>(conn: &mut C) {
+pub fn assert_schema<'c, C>(conn: &'c mut C)
+where
+    C: Runs<'c, Audit, Output = QueryResult<Report>>,
+{
     match audit(conn) {
         Ok(report) => report.assert_clean(),
         Err(e) => panic!("diesel_has_one schema audit: reading the schema failed: {e}"),

@@ -40,7 +40,10 @@ pub const MAX_ERROR_CHARS: usize = 1000;
 /// serialization failure that ends the claim's transaction (MySQL) counts as a failed run
 /// without a record; the job is simply claimed again. Errors outside the jobs (a lost
 /// connection) are returned.
-pub fn run_pending<C: Runs<RunPending>>(limit: usize, conn: &mut C) -> Result<Summary, Error> {
+pub fn run_pending<'c, C>(limit: usize, conn: &'c mut C) -> Result<Summary, Error>
+where
+    C: Runs<'c, RunPending, Output = Result<Summary, Error>>,
+{
     conn.run(RunPending(limit))
 }
 
@@ -178,11 +181,14 @@ impl Worker {
     /// Runs until `keep_going` returns false (checked between batches), returning the
     /// totals. A failing job never stops the worker (see [`run_pending`]); database errors
     /// outside a job (a lost connection) do.
-    pub fn run<C: Runs<RunPending>>(
+    pub fn run<C>(
         &self,
         mut keep_going: impl FnMut(&Summary) -> bool,
         conn: &mut C,
-    ) -> Result<Summary, Error> {
+    ) -> Result<Summary, Error>
+    where
+        C: for<'c> Runs<'c, RunPending, Output = Result<Summary, Error>>,
+    {
         let mut total = Summary::default();
         while keep_going(&total) {
             let batch = run_pending(self.batch, conn)?;
