@@ -1,5 +1,5 @@
 //! The methods that run on async connections (feature `async`): the reader, `preload_…`,
-//! `eager_load_…` and `…_query`, each test body run once per executor — the blocking
+//! `eager_load_…` and `…_query`, plain and `through` (joined, `disable_joins`, nested), each test body run once per executor — the blocking
 //! connection, diesel-async's connection, and deadpool's and bb8's pooled connections as
 //! the pools hand them out — on SQLite, PostgreSQL and MySQL (`common::executors`).
 #![cfg(feature = "async")]
@@ -127,6 +127,140 @@ executor_tests! {
     }
 }
 
+mod through {
+    use super::*;
+
+    diesel::table! { members (id) { id -> Integer, name -> Text } }
+    diesel::table! { memberships (id) { id -> Integer, member_id -> Nullable<Integer>, club_id -> Nullable<Integer> } }
+    diesel::table! { clubs (id) { id -> Integer, name -> Text, president_id -> Nullable<Integer> } }
+    diesel::table! { presidents (id) { id -> Integer, name -> Text } }
+    diesel::joinable!(memberships -> members (member_id));
+    diesel::joinable!(memberships -> clubs (club_id));
+    diesel::joinable!(clubs -> presidents (president_id));
+    diesel::allow_tables_to_appear_in_same_query!(members, memberships, clubs, presidents);
+
+    #[derive(
+        Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+    )]
+    #[diesel(table_name = members)]
+    #[has_one(membership)]
+    // the nested form (`name(options)`) keeps clippy's `duplicated_attributes` quiet
+    #[has_one(club(through = "membership"))]
+    #[has_one(club_without_joins(through = "membership", source = "club", disable_joins = true))]
+    #[has_one(president, through = "club")]
+    pub struct Member {
+        pub id: i32,
+        pub name: String,
+    }
+
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        diesel::Queryable,
+        diesel::Selectable,
+        diesel::Identifiable,
+        diesel::Associations,
+        Model,
+    )]
+    #[diesel(table_name = memberships, belongs_to(Member), belongs_to(Club))]
+    pub struct Membership {
+        pub id: i32,
+        pub member_id: Option<i32>,
+        pub club_id: Option<i32>,
+    }
+
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        diesel::Queryable,
+        diesel::Selectable,
+        diesel::Identifiable,
+        diesel::Associations,
+        Model,
+    )]
+    #[diesel(table_name = clubs, belongs_to(President))]
+    pub struct Club {
+        pub id: i32,
+        pub name: String,
+        pub president_id: Option<i32>,
+    }
+
+    #[derive(
+        Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+    )]
+    #[diesel(table_name = presidents)]
+    pub struct President {
+        pub id: i32,
+        pub name: String,
+    }
+
+    const SCHEMA: &[&str] = &[
+        "CREATE TABLE members (id INTEGER PRIMARY KEY, name {text} NOT NULL)",
+        "CREATE TABLE memberships (id INTEGER PRIMARY KEY, member_id INTEGER, club_id INTEGER)",
+        "CREATE TABLE clubs (id INTEGER PRIMARY KEY, name {text} NOT NULL, president_id INTEGER)",
+        "CREATE TABLE presidents (id INTEGER PRIMARY KEY, name {text} NOT NULL)",
+    ];
+
+    fn member(id: i32) -> Member {
+        Member {
+            id,
+            name: format!("m{id}"),
+        }
+    }
+
+    fn club(id: i32, president: Option<i32>) -> Club {
+        Club {
+            id,
+            name: format!("c{id}"),
+            president_id: president,
+        }
+    }
+
+    /// Members 1 (in club 10, president 100), 2 (in club 20, no president), 3 (a
+    /// membership without a club), 4 (none); club 10 has two memberships (1 and 5).
+    fn seed(setup: &mut impl SimpleConnection) {
+        setup
+            .batch_execute(
+                "INSERT INTO members (id, name) VALUES (1, 'm1'), (2, 'm2'), (3, 'm3'), (4, 'm4'), (5, 'm5');
+                 INSERT INTO presidents (id, name) VALUES (100, 'p100');
+                 INSERT INTO clubs (id, name, president_id) VALUES (10, 'c10', 100), (20, 'c20', NULL);
+                 INSERT INTO memberships (id, member_id, club_id) VALUES (1, 1, 10), (2, 2, 20), (3, 3, NULL), (4, 5, 10);",
+            )
+            .unwrap();
+    }
+
+    executor_tests! {
+        schema = SCHEMA;
+
+        fn readers_joined_and_without_joins(setup, conn, backend) {
+            seed(setup);
+            let (one, two, three, four) = (member(1), member(2), member(3), member(4));
+            assert_eq!(run!(one.club(conn)).unwrap(), Some(club(10, Some(100))));
+            assert_eq!(run!(one.club_without_joins(conn)).unwrap(), Some(club(10, Some(100))));
+            assert_eq!(run!(two.club_without_joins(conn)).unwrap(), Some(club(20, None)));
+            assert_eq!(run!(three.club(conn)).unwrap(), None);
+            assert_eq!(run!(three.club_without_joins(conn)).unwrap(), None);
+            assert_eq!(run!(four.club_without_joins(conn)).unwrap(), None);
+            let president = President { id: 100, name: "p100".into() };
+            assert_eq!(run!(one.president(conn)).unwrap(), Some(president));
+            assert_eq!(run!(two.president(conn)).unwrap(), None);
+        }
+
+        fn preload_through_every_hop(setup, conn, backend) {
+            seed(setup);
+            let owners: Vec<Member> = [4, 1, 3, 2, 5, 1].into_iter().map(member).collect();
+            let clubs = run!(Member::preload_club(&owners, conn)).unwrap();
+            let (ten, twenty) = (club(10, Some(100)), club(20, None));
+            assert_eq!(clubs, [None, Some(ten.clone()), None, Some(twenty), Some(ten.clone()), Some(ten)]);
+            let presidents = run!(Member::preload_president(&owners, conn)).unwrap();
+            let president = President { id: 100, name: "p100".into() };
+            assert_eq!(presidents, [None, Some(president.clone()), None, None, Some(president.clone()), Some(president)]);
+        }
+    }
+}
+
 /// The futures are `Send` (an axum handler's must be): checked by the compiler.
 #[cfg(feature = "postgres")]
 #[allow(dead_code)]
@@ -134,4 +268,18 @@ fn futures_are_send(owner: &User, owners: &[User], conn: &mut diesel_async::Asyn
     fn send<F: Send>(_: &F) {}
     send(&owner.profile(conn));
     send(&User::preload_profile(owners, conn));
+}
+
+/// The `through` futures too, joined and `disable_joins`.
+#[cfg(feature = "postgres")]
+#[allow(dead_code)]
+fn through_futures_are_send(
+    owner: &through::Member,
+    owners: &[through::Member],
+    conn: &mut diesel_async::AsyncPgConnection,
+) {
+    fn send<F: Send>(_: &F) {}
+    send(&owner.club(conn));
+    send(&owner.club_without_joins(conn));
+    send(&through::Member::preload_president(owners, conn));
 }

@@ -57,6 +57,9 @@ pub fn block_now<F: Future>(future: F) -> F::Output {
 
 /// A query loading rows of `U`, run on connection `C` as its kind `K` executes.
 pub trait Fetch<C: Exec, U, K = <C as Exec>::Kind>: Sized {
+    /// Every row.
+    fn fetch_all(self, conn: &mut C) -> impl Future<Output = QueryResult<Vec<U>>> + Send;
+
     /// The first row, if any.
     fn fetch_first(self, conn: &mut C) -> impl Future<Output = QueryResult<Option<U>>> + Send;
 
@@ -74,6 +77,10 @@ where
     Q: Loads<C, U>,
     U: Send,
 {
+    fn fetch_all(self, conn: &mut C) -> impl Future<Output = QueryResult<Vec<U>>> + Send {
+        std::future::ready(self.load_all(conn))
+    }
+
     fn fetch_first(self, conn: &mut C) -> impl Future<Output = QueryResult<Option<U>>> + Send {
         std::future::ready(self.load_first(conn))
     }

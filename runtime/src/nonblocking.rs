@@ -35,6 +35,10 @@ where
     Q: RunQueryDsl<C> + for<'q> LoadQuery<'q, C, U> + Send,
     U: Send + 'static,
 {
+    async fn fetch_all(self, conn: &mut C) -> QueryResult<Vec<U>> {
+        self.load(conn).await
+    }
+
     async fn fetch_first(self, conn: &mut C) -> QueryResult<Option<U>> {
         self.get_result(conn).await.optional()
     }

@@ -48,7 +48,7 @@ pub trait RunOn<C>: Operation {
     message = "`{Self}` is not a connection diesel_has_one can run on",
     note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them"
 )]
-pub trait Runs<'c, Op: Operation> {
+pub trait Runs<'c, Op> {
     /// What [`run`](Runs::run) returns: `Op::Output` on a blocking connection; on an
     /// async one (feature `async`), a future of it that borrows the connection for `'c`.
     type Output;

@@ -152,9 +152,9 @@ fn methods(m: &Model, a: &Association) -> TokenStream {
     let preload_and_set = quote_spanned! {span=>
         #[doc = #preload_doc]
         #deprecated
-        pub fn #preload_fn<'__s, '__c, __C>(owners: &'__s [Self], conn: &'__c mut __C) -> _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>
+        pub fn #preload_fn<'__s, '__c, __C>(owners: &'__s [Self], conn: &'__c mut __C) -> <__C as _rt::Runs<'__c, _rt::PreloadThrough<'__s, #marker>>>::Output
         where
-            __C: _rt::Runs<'__c, _rt::PreloadThrough<'__s, #marker>, Output = _rt::QueryResult<_rt::Vec<_rt::Option<#target>>>>,
+            __C: _rt::Runs<'__c, _rt::PreloadThrough<'__s, #marker>>,
         {
             conn.run(_rt::PreloadThrough(owners))
         }
@@ -212,9 +212,9 @@ fn reader(a: &Association, docs: &Docs, target: &TokenStream, span: Span) -> Tok
     let doc = &docs.reader;
     quote_spanned! {span=>
         #[doc = #doc]
-        pub fn #name<'__s, '__c, __C>(&'__s self, conn: &'__c mut __C) -> _rt::QueryResult<_rt::Option<#target>>
+        pub fn #name<'__s, '__c, __C>(&'__s self, conn: &'__c mut __C) -> <__C as _rt::Runs<'__c, _rt::ReadThrough<'__s, #marker>>>::Output
         where
-            __C: _rt::Runs<'__c, _rt::ReadThrough<'__s, #marker>, Output = _rt::QueryResult<_rt::Option<#target>>>,
+            __C: _rt::Runs<'__c, _rt::ReadThrough<'__s, #marker>>,
         {
             conn.run(_rt::ReadThrough(self))
         }

@@ -3,15 +3,16 @@
 //! `disable_joins` one query per hop, each feeding the next its values ([`Separate`]).
 //! Either way the target row with the lowest primary key.
 
+use std::future::Future;
+
 use diesel::associations::HasTable;
 use diesel::dsl;
 use diesel::expression::AsExpression;
 use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl, ThenOrderDsl};
-use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::SingleValue;
 use diesel::{
-    Expression, ExpressionMethods, NullableExpressionMethods, OptionalExtension, QueryResult,
-    RunQueryDsl, Selectable, SelectableHelper,
+    Expression, ExpressionMethods, NullableExpressionMethods, QueryResult, Selectable,
+    SelectableHelper,
 };
 
 use super::chain::{
@@ -19,9 +20,14 @@ use super::chain::{
 };
 use super::{Target, Through};
 use crate::connection::Conn;
+#[cfg(feature = "async")]
+use crate::exec::NonBlocking;
+use crate::exec::{block_now, Exec, Fetch};
 use crate::key::Key;
 use crate::key_set::KeyIn;
 use crate::model::Model;
+#[cfg(feature = "async")]
+use crate::ops::AsyncRunOn;
 use crate::ops::{Operation, RunOn};
 
 /// The first table's column matched against the owner's value.
@@ -69,14 +75,27 @@ where
 {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
+        block_now(A::Reads::read(self.0, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<A: Through<Chain: Chain>, C: Exec<Kind = NonBlocking>> AsyncRunOn<C> for ReadThrough<'_, A>
+where
+    A::Reads: Reader<A, C>,
+{
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
         A::Reads::read(self.0, conn)
     }
 }
 
-/// How association `A` reads on connection `C`.
+/// How association `A` reads on connection `C` (of either kind, [`Exec`]).
 pub trait Reader<A: Through<Chain: Chain>, C> {
     /// The target row, if any.
-    fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>>;
+    fn read(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Target<A>>>> + Send;
 }
 
 /// One query of nested subselects.
@@ -90,10 +109,13 @@ pub struct Separate;
 impl<A, C> Reader<A, C> for Joined
 where
     A: Through<Chain: Chain> + for<'o> ThroughQuery<'o>,
-    C: Conn,
+    C: Exec,
     for<'o> (): FirstRow<<A as ThroughQuery<'o>>::Ordered, Target<A>, C>,
 {
-    fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>> {
+    fn read(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Target<A>>>> + Send {
         <() as FirstRow<_, _, _>>::first(A::ordered(owner), conn)
     }
 }
@@ -102,40 +124,36 @@ where
 /// each reader states its bounds in one line.
 pub trait FirstRow<Q, T, C> {
     /// The first row of `query`.
-    fn first(query: Q, conn: &mut C) -> QueryResult<Option<T>>;
+    fn first(query: Q, conn: &mut C) -> impl Future<Output = QueryResult<Option<T>>> + Send;
 }
 
 impl<Q, T, C> FirstRow<Q, T, C> for ()
 where
-    C: Conn,
+    C: Exec,
     T: Selectable<C::DB>,
     dsl::AsSelect<T, C::DB>: Expression,
     Q: SelectDsl<dsl::AsSelect<T, C::DB>>,
     dsl::Select<Q, dsl::AsSelect<T, C::DB>>: LimitDsl,
-    for<'q> dsl::Limit<dsl::Select<Q, dsl::AsSelect<T, C::DB>>>: LoadQuery<'q, C, T>,
+    dsl::Limit<dsl::Select<Q, dsl::AsSelect<T, C::DB>>>: Fetch<C, T>,
 {
-    fn first(query: Q, conn: &mut C) -> QueryResult<Option<T>> {
-        query
-            .select(T::as_select())
-            .limit(1)
-            .get_result(conn)
-            .optional()
+    fn first(query: Q, conn: &mut C) -> impl Future<Output = QueryResult<Option<T>>> + Send {
+        query.select(T::as_select()).limit(1).fetch_first(conn)
     }
 }
 
 impl<A, C> Reader<A, C> for Separate
 where
     A: Through,
-    C: Conn,
+    C: Exec,
     A::Chain: Rows<C> + Chain<Start = A::Start>,
     <A::Chain as Rows<C>>::Query: ThenOrderDsl<ByPk<A>>,
     (): FirstRow<dsl::ThenOrderBy<<A::Chain as Rows<C>>::Query, ByPk<A>>, Target<A>, C>,
 {
-    fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>> {
-        match A::Chain::rows(A::start(owner), conn)? {
+    async fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>> {
+        match A::Chain::rows(A::start(owner), conn).await? {
             Some(rows) => {
                 let ordered = rows.then_order_by(PkOf::<Target<A>>::default().asc());
-                <() as FirstRow<_, _, _>>::first(ordered, conn)
+                <() as FirstRow<_, _, _>>::first(ordered, conn).await
             }
             None => Ok(None),
         }
@@ -146,23 +164,33 @@ where
 /// each hop one query; `None` as soon as a hop reaches nothing.
 pub trait Rows<C>: Chain {
     /// The last table's rows.
-    type Query;
+    type Query: Send;
     /// Runs the hops before the last table.
-    fn rows(start: Option<Self::Start>, conn: &mut C) -> QueryResult<Option<Self::Query>>;
+    fn rows(
+        start: Option<Self::Start>,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Self::Query>>> + Send;
 }
 
 impl<C, M, In, V> Rows<C> for First<M, In, V>
 where
+    C: Send,
     M: Model,
     In: Expression + Default,
     dsl::Nullable<In>: Expression<SqlType: SingleValue>,
     Option<V>: AsExpression<<dsl::Nullable<In> as Expression>::SqlType>,
     TableOf<M>: FilterDsl<dsl::Eq<dsl::Nullable<In>, Option<V>>>,
+    dsl::Filter<TableOf<M>, dsl::Eq<dsl::Nullable<In>, Option<V>>>: Send,
 {
     type Query = dsl::Filter<TableOf<M>, dsl::Eq<dsl::Nullable<In>, Option<V>>>;
 
-    fn rows(start: Option<V>, _: &mut C) -> QueryResult<Option<Self::Query>> {
-        Ok(Some(M::table().filter(In::default().nullable().eq(start))))
+    fn rows(
+        start: Option<V>,
+        _: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Self::Query>>> + Send {
+        std::future::ready(Ok(Some(
+            M::table().filter(In::default().nullable().eq(start)),
+        )))
     }
 }
 
@@ -174,8 +202,8 @@ type OutValues<P, H, Q> = dsl::Select<
 
 impl<C, P, H> Rows<C> for Then<P, H>
 where
-    C: Conn,
-    P: Rows<C>,
+    C: Exec,
+    P: Rows<C, Start: Send>,
     H: super::chain::Hop<P::Last>,
     ValueOf<P, H>: Key,
     FilterOf<P, H>: RowFilter<P::Query>,
@@ -184,22 +212,22 @@ where
     dsl::Nullable<OutOf<P, H>>: Expression,
     dsl::ThenOrderBy<<FilterOf<P, H> as RowFilter<P::Query>>::Output, dsl::Asc<PkOf<P::Last>>>:
         SelectDsl<dsl::Nullable<OutOf<P, H>>>,
-    for<'q> OutValues<P, H, P::Query>: LoadQuery<'q, C, Option<ValueOf<P, H>>>,
+    OutValues<P, H, P::Query>: Fetch<C, Option<ValueOf<P, H>>>,
     TableOf<ModelOf<P, H>>: FilterDsl<KeyIn<InOf<P, H>, ValueOf<P, H>>>,
+    dsl::Filter<TableOf<ModelOf<P, H>>, KeyIn<InOf<P, H>, ValueOf<P, H>>>: Send,
 {
     type Query = dsl::Filter<TableOf<ModelOf<P, H>>, KeyIn<InOf<P, H>, ValueOf<P, H>>>;
 
-    fn rows(start: Option<P::Start>, conn: &mut C) -> QueryResult<Option<Self::Query>> {
-        let Some(prev) = P::rows(start, conn)? else {
+    async fn rows(start: Option<P::Start>, conn: &mut C) -> QueryResult<Option<Self::Query>> {
+        let Some(prev) = P::rows(start, conn).await? else {
             return Ok(None);
         };
-        let values: Vec<ValueOf<P, H>> = FilterOf::<P, H>::apply(prev)
+        let mut values: Vec<ValueOf<P, H>> = Vec::new();
+        FilterOf::<P, H>::apply(prev)
             .then_order_by(PkOf::<P::Last>::default().asc())
             .select(OutOf::<P, H>::default().nullable())
-            .load::<Option<ValueOf<P, H>>>(conn)?
-            .into_iter()
-            .flatten()
-            .collect();
+            .fetch_each(conn, |value| values.extend(value))
+            .await?;
         if values.is_empty() {
             return Ok(None);
         }

@@ -207,8 +207,8 @@ where
         start: Option<P::Start>,
         conn: &mut C,
     ) -> diesel::QueryResult<Option<P::Last>> {
-        match P::rows(start, conn)? {
-            Some(rows) => <() as FirstRow<_, _, _>>::first(rows, conn),
+        match crate::exec::block_now(P::rows(start, conn))? {
+            Some(rows) => crate::exec::block_now(<() as FirstRow<_, _, _>>::first(rows, conn)),
             None => Ok(None),
         }
     }
