@@ -42,47 +42,31 @@ macro_rules! executor_tests {
         mod $module {
             #[allow(unused_imports)]
             use super::*;
-
-            mod blocking {
-                #[allow(unused_imports)]
-                use super::*;
-                #[allow(unused_macros)]
-                macro_rules! run { ($e:expr) => { $e }; }
-                #[allow(unused_macros)]
-                macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel::RunQueryDsl::load::<$t>($q, $c) }; }
-                $crate::executor_tests!(@tests blocking, $open, $async, $schema; $tests);
-            }
-
-            mod direct {
-                #[allow(unused_imports)]
-                use super::*;
-                #[allow(unused_macros)]
-                macro_rules! run { ($e:expr) => { $e.await }; }
-                #[allow(unused_macros)]
-                macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel_async::RunQueryDsl::load::<$t>($q, $c).await }; }
-                $crate::executor_tests!(@tests direct, $open, $async, $schema; $tests);
-            }
-
-            mod deadpool {
-                #[allow(unused_imports)]
-                use super::*;
-                #[allow(unused_macros)]
-                macro_rules! run { ($e:expr) => { $e.await }; }
-                #[allow(unused_macros)]
-                macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel_async::RunQueryDsl::load::<$t>($q, $c).await }; }
-                $crate::executor_tests!(@tests deadpool, $open, $async, $schema; $tests);
-            }
-
-            mod bb8 {
-                #[allow(unused_imports)]
-                use super::*;
-                #[allow(unused_macros)]
-                macro_rules! run { ($e:expr) => { $e.await }; }
-                #[allow(unused_macros)]
-                macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel_async::RunQueryDsl::load::<$t>($q, $c).await }; }
-                $crate::executor_tests!(@tests bb8, $open, $async, $schema; $tests);
-            }
+            $crate::executor_tests!(@module blocking, blocking, $open, $async, $schema; $tests);
+            $crate::executor_tests!(@module direct, awaited, $open, $async, $schema; $tests);
+            $crate::executor_tests!(@module deadpool, awaited, $open, $async, $schema; $tests);
+            $crate::executor_tests!(@module bb8, awaited, $open, $async, $schema; $tests);
         }
+    };
+    (@module $kind:ident, $style:ident, $open:path, $async:ty, $schema:expr; $tests:tt) => {
+        mod $kind {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::executor_tests!(@style $style);
+            $crate::executor_tests!(@tests $kind, $open, $async, $schema; $tests);
+        }
+    };
+    (@style blocking) => {
+        #[allow(unused_macros)]
+        macro_rules! run { ($e:expr) => { $e }; }
+        #[allow(unused_macros)]
+        macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel::RunQueryDsl::load::<$t>($q, $c) }; }
+    };
+    (@style awaited) => {
+        #[allow(unused_macros)]
+        macro_rules! run { ($e:expr) => { $e.await }; }
+        #[allow(unused_macros)]
+        macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel_async::RunQueryDsl::load::<$t>($q, $c).await }; }
     };
     (@tests $kind:ident, $open:path, $async:ty, $schema:expr; { $(fn $name:ident($setup:ident, $conn:ident, $backend:ident) $body:block)* }) => {
         $( $crate::executor_tests!(@test $kind, $open, $async, $schema, $name, $setup, $conn, $backend, $body); )*
@@ -100,12 +84,14 @@ macro_rules! executor_tests {
             $body
         }
     };
-    (@test direct, $open:path, $async:ty, $schema:expr, $name:ident, $setup:ident, $conn:ident, $backend:ident, $body:block) => {
+    (@test $kind:ident, $open:path, $async:ty, $schema:expr, $name:ident, $setup:ident, $conn:ident, $backend:ident, $body:block) => {
         #[tokio::test]
         async fn $name() {
             let mut db = $open(stringify!($name), $schema);
             let url = $crate::common::executors::async_url(db.db.backend, db.connector.target());
-            let mut connection = <$async as diesel_async::AsyncConnection>::establish(&url).await.unwrap();
+            // kept for the test: the pool owns the connection handed out
+            #[allow(unused_variables)]
+            let (pool, mut connection) = $crate::executor_tests!(@connect $kind, $async, url);
             #[allow(unused_variables)]
             let $backend = db.db.backend;
             #[allow(unused_variables)]
@@ -114,36 +100,20 @@ macro_rules! executor_tests {
             $body
         }
     };
-    (@test deadpool, $open:path, $async:ty, $schema:expr, $name:ident, $setup:ident, $conn:ident, $backend:ident, $body:block) => {
-        #[tokio::test]
-        async fn $name() {
-            use diesel_async::pooled_connection::{deadpool::Pool, AsyncDieselConnectionManager};
-            let mut db = $open(stringify!($name), $schema);
-            let url = $crate::common::executors::async_url(db.db.backend, db.connector.target());
-            let pool = Pool::builder(AsyncDieselConnectionManager::<$async>::new(url)).max_size(1).build().unwrap();
-            let mut connection = pool.get().await.unwrap();
-            #[allow(unused_variables)]
-            let $backend = db.db.backend;
-            #[allow(unused_variables)]
-            let $setup = db.conn();
-            let $conn = &mut connection;
-            $body
-        }
+    (@connect direct, $async:ty, $url:expr) => {
+        ((), <$async as diesel_async::AsyncConnection>::establish(&$url).await.unwrap())
     };
-    (@test bb8, $open:path, $async:ty, $schema:expr, $name:ident, $setup:ident, $conn:ident, $backend:ident, $body:block) => {
-        #[tokio::test]
-        async fn $name() {
-            use diesel_async::pooled_connection::{bb8::Pool, AsyncDieselConnectionManager};
-            let mut db = $open(stringify!($name), $schema);
-            let url = $crate::common::executors::async_url(db.db.backend, db.connector.target());
-            let pool = Pool::builder().max_size(1).build(AsyncDieselConnectionManager::<$async>::new(url)).await.unwrap();
-            let mut connection = pool.get().await.unwrap();
-            #[allow(unused_variables)]
-            let $backend = db.db.backend;
-            #[allow(unused_variables)]
-            let $setup = db.conn();
-            let $conn = &mut connection;
-            $body
-        }
-    };
+    (@connect deadpool, $async:ty, $url:expr) => {{
+        use diesel_async::pooled_connection::{deadpool::Pool, AsyncDieselConnectionManager};
+        let pool = Pool::builder(AsyncDieselConnectionManager::<$async>::new($url)).max_size(1).build().unwrap();
+        let connection = pool.get().await.unwrap();
+        (pool, connection)
+    }};
+    (@connect bb8, $async:ty, $url:expr) => {{
+        use diesel_async::pooled_connection::{bb8::Pool, AsyncDieselConnectionManager};
+        let pool = Pool::builder().max_size(1).build(AsyncDieselConnectionManager::<$async>::new($url)).await.unwrap();
+        // `get_owned`: a pooled connection that keeps the pool alive (`PooledConnection<'static, _>`)
+        let connection = pool.get_owned().await.unwrap();
+        (pool, connection)
+    }};
 }
