@@ -19,18 +19,21 @@ pub fn reader(user: &User, conn: &mut SqliteConnection) -> QueryResult<Option<Pr
 }
 
 /// Preload with Diesel's own associations API: `belonging_to` (one bind per owner, so it
-/// fails past SQLite's 32,766 binds) ordered by primary key, then `grouped_by`, keeping
-/// the first (lowest primary key) row of each owner like `preload_profile`.
+/// fails past SQLite's 32,766 binds), then `grouped_by`, keeping the lowest primary key
+/// row of each owner like `preload_profile` (which sends no `ORDER BY` either).
 pub fn preload(owners: &[User], conn: &mut SqliteConnection) -> QueryResult<Vec<Option<Profile>>> {
     let rows = Profile::belonging_to(owners)
-        .order(profiles::id)
         .select(Profile::as_select())
         .load(conn)?;
-    Ok(rows
-        .grouped_by(owners)
+    Ok(lowest_of_each(rows, owners))
+}
+
+/// `grouped_by`, then each owner's row with the lowest primary key.
+fn lowest_of_each(rows: Vec<Profile>, owners: &[User]) -> Vec<Option<Profile>> {
+    rows.grouped_by(owners)
         .into_iter()
-        .map(|group| group.into_iter().next())
-        .collect())
+        .map(|group| group.into_iter().min_by_key(|p| p.id))
+        .collect()
 }
 
 /// Preload with the same SQL as the generated code (the key set as one JSON parameter
@@ -40,29 +43,18 @@ pub fn preload_json_each(
     owners: &[User],
     conn: &mut SqliteConnection,
 ) -> QueryResult<Vec<Option<Profile>>> {
-    let mut json = String::with_capacity(owners.len() * 8 + 2);
-    json.push('[');
-    for (i, owner) in owners.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(&owner.id.to_string());
-    }
-    json.push(']');
+    // the keys written as the runtime writes them: serde_json
+    let ids: Vec<i32> = owners.iter().map(|o| o.id).collect();
+    let json = serde_json::to_string(&ids).expect("integers serialize");
     let rows = profiles::table
         .filter(
             sql::<Bool>("`profiles`.`user_id` IN (SELECT value FROM json_each(")
                 .bind::<Text, _>(json)
                 .sql("))"),
         )
-        .order(profiles::id)
         .select(Profile::as_select())
         .load(conn)?;
-    Ok(rows
-        .grouped_by(owners)
-        .into_iter()
-        .map(|group| group.into_iter().next())
-        .collect())
+    Ok(lowest_of_each(rows, owners))
 }
 
 /// Eager load by hand, the same work as `User::eager_load_profile`: `users LEFT JOIN
