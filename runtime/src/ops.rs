@@ -42,11 +42,12 @@ pub trait RunOn<C>: Operation {
     fn run_on(self, conn: &mut C) -> Self::Output;
 }
 
-/// A connection that runs operation `Op`: any [`Conn`], and a `MultiConnection` enum
-/// deriving [`MultiConn`](macro@crate::MultiConn).
+/// A connection that runs operation `Op`: any [`Conn`], a `MultiConnection` enum
+/// deriving [`MultiConn`](macro@crate::MultiConn), and (feature `async`) diesel-async's
+/// connections for the operations that have an async body (`AsyncRunOn`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a connection diesel_has_one can run on",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers and `preload_…` only, not yet the writing methods, `jobs` or `audit`"
 )]
 pub trait Runs<'c, Op> {
     /// What [`run`](Runs::run) returns: `Op::Output` on a blocking connection; on an
