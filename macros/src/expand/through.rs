@@ -207,7 +207,7 @@ fn methods(m: &Model, a: &Association) -> TokenStream {
             #deprecated
             pub fn #query_fn<'__q>(&'__q self) -> <#marker as _rt::ThroughQuery<'__q>>::Ordered
             where
-                #marker: _rt::ThroughQuery<'__q>,
+                for<'__x> #marker: _rt::ThroughQuery<'__x>,
             {
                 <#marker as _rt::ThroughQuery<'__q>>::ordered(self)
             }
