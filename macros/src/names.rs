@@ -47,7 +47,8 @@ pub fn table_of(model: &Ident) -> syn::Path {
 }
 
 /// The type-level name `(Ch<'u', 's', 'e', 'r', '_', 'i', 'd', ' '>,)` (eight characters
-/// per `Ch`, padded with spaces) the runtime's `Column` and `BelongsTo` traits are keyed by.
+/// per `Ch`, padded with spaces) the runtime's `Column`, `BelongsTo`, `Association` and
+/// `SpelledSource` traits are keyed by.
 pub fn type_name(name: &str, span: Span) -> TokenStream {
     type_name_in(name, span, &quote_spanned!(span=> _rt))
 }

@@ -50,7 +50,8 @@ pub use crate::through::read::{Joined, ReadThrough, Separate, ThroughQuery};
 pub use crate::through::write::{SetThrough, ViaBelongsTo, ViaHasOne};
 pub use crate::through::{
     Association, BelongsToSource, CloneTarget, FromBelongsTo, FromHasOne, HasOneSource, IntoStart,
-    PolymorphicSource, Source, SourceKind, Start, Target, Through, ThroughOf, WritableThrough,
+    SourceKind, SpelledPolymorphicSource, SpelledSource, Start, Target, Through, ThroughOf,
+    WritableThrough,
 };
 pub use crate::timestamps::{stamped, stamped_update, NoColumn, Stamp, Stamped, StampedUpdate};
 pub use crate::touch::{Instant, NoTouch, TouchNow, Touches};

@@ -195,7 +195,10 @@ type OrderedOf<A> = <A as Queries>::Ordered;
 
 /// [`Queries`] as the generated `…_query` method asks for it: with the lifetime of the
 /// owner borrowed, so that the bound is proven where the method is called (and a broken
-/// declaration is reported once, at the declaration, not again by the method).
+/// declaration is reported once, at the declaration, not again by the method). The method
+/// states it for every lifetime (`for<'x> A: QueriesFor<'x>`): rustc tries to prove a
+/// bound on concrete types at the definition (the whole statement machinery of `A`, per
+/// association, in every `cargo check`), but not a higher-ranked one.
 pub trait QueriesFor<'q>: HasOne {
     /// [`Queries::Ordered`].
     type Ordered;

@@ -18,9 +18,15 @@ pub fn marker_of(name: &Ident) -> TokenStream {
 }
 
 /// `mod has_one { pub struct profile; … }`: one marker type per association, named like
-/// it, so that compiler messages about an association read `has_one::profile`.
+/// it, so that compiler messages about an association read `has_one::profile`; and one per
+/// other name of a `through` chain's `source` (see [`super::through::spellings`]).
 pub fn markers(m: &Model) -> TokenStream {
-    let names = m.associations.iter().map(|a| &a.name);
+    let sources = super::through::source_names(m);
+    let names = m.associations.iter().map(|a| &a.name).chain(
+        sources
+            .into_iter()
+            .filter(|s| !m.associations.iter().any(|a| a.name == **s)),
+    );
     quote! {
         /// The `has_one` association markers.
         #[doc(hidden)]
@@ -228,18 +234,31 @@ fn options(m: &Model, a: &Association) -> TokenStream {
 }
 
 /// `impl Association<name> for Owner`: generic code names the marker with
-/// `diesel_has_one::association!(Owner::name)`, and a plain has_one is the `source` of
-/// another model's `through` chain.
-fn source(m: &Model, a: &Association) -> Option<TokenStream> {
-    if m.belongs_to.iter().any(|b| a.name == b.name()) {
-        return None;
-    }
+/// `diesel_has_one::association!(Owner::name)`; and for a plain has_one (no scope, not
+/// polymorphic) not named like a `belongs_to` of the model, `impl SpelledSource<name>`:
+/// it is a `source` of other models' `through` chains.
+fn source(m: &Model, a: &Association) -> TokenStream {
     let (owner, marker) = (&m.ident, marker(a));
     let n = names::type_name(&a.name.to_string(), a.name.span());
-    Some(quote! {
+    let plain = a.scope.is_none() && a.polymorphic.is_none();
+    let source = (plain && !m.belongs_to.iter().any(|b| a.name == b.name())).then(|| {
+        let (table, target) = (&m.table, &a.target);
+        let key_column = a.primary_key.as_ref().unwrap_or(&m.primary_key[0]);
+        quote! {
+            #[automatically_derived]
+            impl<__L> _rt::SpelledSource<#n, __L> for #owner {
+                type Target = #target;
+                type Out = #table::#key_column;
+                type Kind = _rt::HasOneSource<#marker>;
+            }
+        }
+    });
+    quote! {
         #[automatically_derived]
         impl _rt::Association<#n> for #owner {
             type Marker = #marker;
         }
-    })
+
+        #source
+    }
 }

@@ -305,10 +305,10 @@ fn model_impls(input: &DeriveInput) -> Option<TokenStream> {
             .strip_suffix("_id")
             .map(|stem| names::ident(&format!("{stem}_type"), fk.span()))
             .filter(|ty| fields.iter().any(|f| f.column == *ty))
-            .map(|ty| quote!(#[automatically_derived] impl _rt::PolymorphicSource<#n> for #ident { type TypeColumn = #table::#ty; }));
+            .map(|ty| quote!(#[automatically_derived] impl<__L> _rt::SpelledPolymorphicSource<#n, __L> for #ident { type TypeColumn = #table::#ty; }));
         quote! {
             #[automatically_derived] impl<__L> _rt::BelongsTo<#n, __L> for #ident { type Parent = #parent; type Column = #table::#fk; }
-            #[automatically_derived] impl _rt::Source<#n> for #ident { type Target = #parent; type Out = #table::#fk; type Kind = _rt::BelongsToSource; }
+            #[automatically_derived] impl<__L> _rt::SpelledSource<#n, __L> for #ident { type Target = #parent; type Out = #table::#fk; type Kind = _rt::BelongsToSource; }
             #polymorphic
         }
     });

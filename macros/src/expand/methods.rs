@@ -39,7 +39,7 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
             #deprecated
             pub fn #query_fn<'q>(&'q self) -> <#marker as _rt::QueriesFor<'q>>::Ordered
             where
-                #marker: _rt::QueriesFor<'q>,
+                for<'__x> #marker: _rt::QueriesFor<'__x>,
             {
                 <#marker as _rt::QueriesFor<'q>>::ordered_for(self)
             }

@@ -23,6 +23,7 @@ pub use fallback::fallback;
 pub fn model(m: &Model) -> TokenStream {
     let model = model::expand(m);
     let markers = association::markers(m);
+    let spellings = through::spellings(m);
     let associations = m.associations.iter().map(|a| match &a.through {
         None => association::expand(m, a),
         Some(_) => through::expand(m, a),
@@ -39,6 +40,7 @@ pub fn model(m: &Model) -> TokenStream {
                 QueryDsl as _, RunQueryDsl as _, SelectableHelper as _,
             };
             #markers
+            #spellings
             #model
             #(#associations)*
         };

@@ -112,9 +112,9 @@ fn column(m: &Model, f: &Field) -> TokenStream {
     }
 }
 
-/// `impl BelongsTo<name>` and `impl Source<name>` for one `#[diesel(belongs_to(…))]` (what
-/// `inverse_of` and `through` look up), and `impl PolymorphicSource<name>` when it is
-/// polymorphic.
+/// `impl BelongsTo<name>` and `impl SpelledSource<name>` for one `#[diesel(belongs_to(…))]`
+/// (what `inverse_of` and `through` look up), and `impl SpelledPolymorphicSource<name>`
+/// when it is polymorphic; each for any label (which names it in messages).
 fn belongs_to(m: &Model, b: &BelongsTo) -> TokenStream {
     let (ident, table) = (&m.ident, &m.table);
     let last = b.parent_ident();
@@ -131,7 +131,7 @@ fn belongs_to(m: &Model, b: &BelongsTo) -> TokenStream {
         .map(|ty| {
             quote! {
                 #[automatically_derived]
-                impl _rt::PolymorphicSource<#n> for #ident {
+                impl<__L> _rt::SpelledPolymorphicSource<#n, __L> for #ident {
                     type TypeColumn = #table::#ty;
                 }
             }
@@ -144,7 +144,7 @@ fn belongs_to(m: &Model, b: &BelongsTo) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl _rt::Source<#n> for #ident {
+        impl<__L> _rt::SpelledSource<#n, __L> for #ident {
             type Target = #parent;
             type Out = #table::#fk;
             type Kind = _rt::BelongsToSource;

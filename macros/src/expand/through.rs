@@ -6,7 +6,7 @@
 //! chain of the `through` association it goes through), then one hop to the model the
 //! join model's `source` association reaches.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
 use crate::ast::{Association, Model, Through};
@@ -69,6 +69,35 @@ fn leave(m: &Model, t: &Through) -> Leave {
     }
 }
 
+/// The names of the join models' associations this model's chains continue with
+/// (`source`), each once.
+pub fn source_names(m: &Model) -> Vec<&Ident> {
+    let mut names: Vec<&Ident> = Vec::new();
+    for t in m.associations.iter().filter_map(|a| a.through.as_ref()) {
+        if !names.contains(&&t.source) {
+            names.push(&t.source);
+        }
+    }
+    names
+}
+
+/// `impl Spelling for has_one::club`: a hop names its `source` by the marker named like it
+/// (the association's own marker, or one declared for the name), which spells the name the
+/// join model's `SpelledSource` impls are keyed by; so a missing source is reported as
+/// "`Membership` has no … named `club`".
+pub fn spellings(m: &Model) -> TokenStream {
+    let impls = source_names(m).into_iter().map(|s| {
+        let (marker, n) = (marker_of(s), names::type_name(&s.to_string(), s.span()));
+        quote! {
+            #[automatically_derived]
+            impl _rt::Spelling for #marker {
+                type Chars = #n;
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
+
 /// Everything generated for one `through` association.
 pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let facts = facts(m, a);
@@ -90,7 +119,7 @@ fn facts(m: &Model, a: &Association) -> TokenStream {
         start_column,
         leaves,
     } = leave(m, t);
-    let n = names::type_name(&t.source.to_string(), t.source.span());
+    let n = marker_of(&t.source);
     let (filter, typed) = match &t.source_type {
         None => (quote!(_rt::AnyType), None),
         Some(lit) => (
@@ -178,7 +207,7 @@ fn methods(m: &Model, a: &Association) -> TokenStream {
             #deprecated
             pub fn #query_fn<'__q>(&'__q self) -> <#marker as _rt::ThroughQuery<'__q>>::Ordered
             where
-                #marker: _rt::ThroughQuery<'__q>,
+                for<'__x> #marker: _rt::ThroughQuery<'__x>,
             {
                 <#marker as _rt::ThroughQuery<'__q>>::ordered(self)
             }

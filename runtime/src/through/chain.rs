@@ -28,9 +28,11 @@ pub struct First<M, In, V>(Marks<(M, In, V)>);
 /// Chain `P` followed by hop `H`.
 pub struct Then<P, H>(Marks<(P, H)>);
 
-/// The hop to the model reached by association `N` (a type-level name) of the previous
-/// table's model (the join model), keeping only the join rows `F` accepts: [`AnyType`],
-/// or [`OfType`] for `source_type`.
+/// The hop to the model reached by association `N` of the previous table's model (the
+/// join model), keeping only the join rows `F` accepts: [`AnyType`], or [`OfType`] for
+/// `source_type`. `N` is a marker of the owner's derive named like the `source`
+/// (`has_one::club`), which spells the name ([`Spelling`](crate::checks::Spelling)), so
+/// messages about the hop name the source as the user wrote it.
 pub struct Via<N, F = AnyType>(Marks<(N, F)>);
 
 /// One hop after the first, from the join model `J`.
