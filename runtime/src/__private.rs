@@ -34,7 +34,7 @@ pub use crate::lock::{Locked, RowLock};
 pub use crate::model::{Model, Persist};
 pub use crate::null::{is_nullable, Null, NullFlag};
 pub use crate::omits::{OmitsLinks, OmitsStamps};
-pub use crate::ops::{Create, Operation, PreloadAll, Read, RunOn, Runs, Set};
+pub use crate::ops::{Create, Operation, PreloadAll, Read, RunOn, Runs, RunsNow, Set};
 pub use crate::persist::DestroyHooks;
 pub use crate::preload::preload;
 pub use crate::replace::{create, set, ValidatesTarget};

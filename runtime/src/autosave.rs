@@ -32,7 +32,7 @@ use crate::connection::{write_transaction, Conn};
 use crate::dependent;
 use crate::error::{Error, Errors};
 use crate::model::{Model, Persist};
-use crate::ops::{Operation, RunOn, Runs};
+use crate::ops::{Operation, RunOn, RunsNow};
 use crate::timestamps::{stamped, Stamped};
 use crate::touch::Instant;
 use crate::validate::Validate;
@@ -224,9 +224,9 @@ impl<A: AutosaveOptions, O, R> Save<A, O, R> {
     /// Validates, then writes the owner and the associated row in one transaction.
     /// Returns the owner's row and the associated row linked afterwards. Nothing is
     /// written when a validation fails ([`Error::Invalid`]).
-    pub fn save<'c, C>(self, conn: &'c mut C) -> Result<(A::Owner, Option<A::Target>), Error>
+    pub fn save<C>(self, conn: &mut C) -> Result<(A::Owner, Option<A::Target>), Error>
     where
-        C: Runs<'c, Self, Output = Result<(A::Owner, Option<A::Target>), Error>>,
+        C: RunsNow<Self, Result<(A::Owner, Option<A::Target>), Error>>,
     {
         conn.run(self)
     }

@@ -1,7 +1,7 @@
 //! `build_…`: a new associated row that is not written until `save`.
 
 use crate::error::Error;
-use crate::ops::{Create, Runs};
+use crate::ops::{Create, RunsNow};
 
 /// An unsaved associated row: the values and the owner they will be linked to.
 ///
@@ -32,9 +32,9 @@ impl<'o, A: crate::association::HasOne, V> Built<'o, A, V> {
 
     /// Validates (per the association's options), then runs the replace transaction (as
     /// `create_…`) and returns the saved row.
-    pub fn save<'c, C>(self, conn: &'c mut C) -> Result<A::Target, Error>
+    pub fn save<C>(self, conn: &mut C) -> Result<A::Target, Error>
     where
-        C: Runs<'c, Create<'o, A, V>, Output = Result<A::Target, Error>>,
+        C: RunsNow<Create<'o, A, V>, Result<A::Target, Error>>,
     {
         conn.run(Create(self.owner, self.values))
     }

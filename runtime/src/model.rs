@@ -5,7 +5,7 @@ use diesel::associations::HasTable;
 use crate::connection::{write_transaction, Conn};
 use crate::error::Error;
 use crate::key::Key;
-use crate::ops::{Destroy, Runs};
+use crate::ops::{Destroy, RunsNow};
 
 /// The SQL type of a primary key column: one value, never NULL.
 pub trait PrimaryKeyType:
@@ -61,10 +61,10 @@ pub trait Model: HasTable + Sized + Send + Sync + 'static {
     /// database error anywhere in the cascade — rolls all of it back.
     ///
     /// Rails: `record.destroy` / `destroy!`.
-    fn destroy<'s, 'c, C>(&'s self, conn: &'c mut C) -> Result<(), Error>
+    fn destroy<'s, C>(&'s self, conn: &mut C) -> Result<(), Error>
     where
         Self: Sized,
-        C: Runs<'c, Destroy<'s, Self>, Output = Result<(), Error>>,
+        C: RunsNow<Destroy<'s, Self>, Result<(), Error>>,
     {
         conn.run(Destroy(self))
     }

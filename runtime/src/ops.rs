@@ -57,6 +57,19 @@ pub trait Runs<'c, Op> {
     fn run(&'c mut self, op: Op) -> Self::Output;
 }
 
+/// A connection that runs operation `Op` and returns its output directly: Diesel's
+/// blocking connections and `MultiConnection` enums. The methods that do not run on
+/// diesel-async connections yet take this bound.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a connection diesel_has_one can run this method on",
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers and `preload_…` only, not yet the writing methods, `jobs` or `audit`"
+)]
+/// `Out` is `Op`'s output, named here so that a method's bound does not need `Op` to be
+/// a valid operation (a broken declaration is reported once, where it is written).
+pub trait RunsNow<Op, Out>: for<'c> Runs<'c, Op, Output = Out> {}
+
+impl<C, Op, Out> RunsNow<Op, Out> for C where C: for<'c> Runs<'c, Op, Output = Out> {}
+
 impl<'c, C: Conn, Op: RunOn<C>> Runs<'c, Op> for C {
     type Output = Op::Output;
     #[inline]

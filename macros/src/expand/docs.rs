@@ -154,7 +154,7 @@ fn direct_reads(sql: &Sql, a: &Association) -> (String, String, String, String) 
     (
         format!("Reads the linked `{target}` row: `SELECT … WHERE {filter} {order} LIMIT 1` (`$1` = `{bound}`)."),
         format!("The reader's query: `SELECT … WHERE {filter} {order}` (`$1` = `{bound}`)."),
-        format!("Reads the `{target}` rows of all `owners` in one query whatever their number: `SELECT … WHERE {keys} {order}`, the owners' keys bound (one PostgreSQL array, one JSON array on SQLite; on MySQL a key range, a list of up to 65,000 placeholders, or one JSON array)."),
+        format!("Reads the `{target}` rows of all `owners` in one query whatever their number: `SELECT … WHERE {keys}`, the owners' keys bound (one PostgreSQL array, one JSON array on SQLite; on MySQL a key range, a list of up to 65,000 placeholders, or one JSON array), each owner keeping the row the reader returns (`{order}`: with a scope or text keys the query is so ordered, otherwise the lowest key is kept as rows arrive)."),
         format!("`query LEFT JOIN` `{target}` `ON {target_key} = (SELECT {target_key} … WHERE {outer} {order} LIMIT 1)`: one query."),
     )
 }

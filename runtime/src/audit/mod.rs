@@ -121,7 +121,7 @@ pub use report::{Finding, FindingKind, Report};
 pub use schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
 
 use crate::association::{declarations, Declaration};
-use crate::ops::{Operation, RunOn, Runs};
+use crate::ops::{Operation, RunOn, RunsNow};
 
 /// A connection whose database schema the audit can read: `SqliteConnection`,
 /// `PgConnection` or `MysqlConnection` (each behind the cargo feature of its backend), or
@@ -150,18 +150,18 @@ pub(crate) mod sealed {
 /// Reads the schema only; an `Err` is a failed introspection query. `conn` is any
 /// connection diesel_has_one runs on, a `MultiConnection` enum deriving
 /// [`MultiConn`](macro@crate::MultiConn) included.
-pub fn audit<'c, C>(conn: &'c mut C) -> QueryResult<Report>
+pub fn audit<C>(conn: &mut C) -> QueryResult<Report>
 where
-    C: Runs<'c, Audit, Output = QueryResult<Report>>,
+    C: RunsNow<Audit, QueryResult<Report>>,
 {
     conn.run(Audit(declarations()))
 }
 
 /// Audits the `has_one` declarations selected by `keep` (for example those of one
 /// database: `audit_where(|d| d.owner_table.starts_with("billing_"), conn)`).
-pub fn audit_where<'c, C, F>(keep: F, conn: &'c mut C) -> QueryResult<Report>
+pub fn audit_where<C, F>(keep: F, conn: &mut C) -> QueryResult<Report>
 where
-    C: Runs<'c, Audit, Output = QueryResult<Report>>,
+    C: RunsNow<Audit, QueryResult<Report>>,
     F: FnMut(&Declaration) -> bool,
 {
     let mut selected = declarations();
@@ -170,12 +170,9 @@ where
 }
 
 /// Audits the given declarations, in the given order.
-pub fn audit_declarations<'c, C>(
-    declarations: &[Declaration],
-    conn: &'c mut C,
-) -> QueryResult<Report>
+pub fn audit_declarations<C>(declarations: &[Declaration], conn: &mut C) -> QueryResult<Report>
 where
-    C: Runs<'c, Audit, Output = QueryResult<Report>>,
+    C: RunsNow<Audit, QueryResult<Report>>,
 {
     conn.run(Audit(declarations.to_vec()))
 }
@@ -222,9 +219,9 @@ impl<C: Introspect> RunOn<C> for Audit {
 /// diesel_has_one::audit::assert_schema(conn);
 /// ```
 #[track_caller]
-pub fn assert_schema<'c, C>(conn: &'c mut C)
+pub fn assert_schema<C>(conn: &mut C)
 where
-    C: Runs<'c, Audit, Output = QueryResult<Report>>,
+    C: RunsNow<Audit, QueryResult<Report>>,
 {
     match audit(conn) {
         Ok(report) => report.assert_clean(),

@@ -46,30 +46,30 @@ pub use handlers::SqliteHandler;
 
 use diesel::QueryResult;
 
-use crate::ops::{Operation, RunOn, Runs};
+use crate::ops::{Operation, RunOn, RunsNow};
 
 /// Creates the jobs table if it does not exist (`CREATE TABLE IF NOT EXISTS
 /// diesel_has_one_jobs …` for the connection's backend; see [`JobStore::DDL`] to put it in
 /// a migration instead).
-pub fn create_table<'c, C>(conn: &'c mut C) -> QueryResult<()>
+pub fn create_table<C>(conn: &mut C) -> QueryResult<()>
 where
-    C: Runs<'c, CreateTable, Output = QueryResult<()>>,
+    C: RunsNow<CreateTable, QueryResult<()>>,
 {
     conn.run(CreateTable)
 }
 
 /// The jobs not done yet, oldest first: what an operator inspects after failures.
-pub fn pending<'c, C>(conn: &'c mut C) -> QueryResult<Vec<Job>>
+pub fn pending<C>(conn: &mut C) -> QueryResult<Vec<Job>>
 where
-    C: Runs<'c, Pending, Output = QueryResult<Vec<Job>>>,
+    C: RunsNow<Pending, QueryResult<Vec<Job>>>,
 {
     conn.run(Pending)
 }
 
 /// Makes every pending job due now (after fixing what made them fail).
-pub fn retry_now<'c, C>(conn: &'c mut C) -> QueryResult<usize>
+pub fn retry_now<C>(conn: &mut C) -> QueryResult<usize>
 where
-    C: Runs<'c, RetryNow, Output = QueryResult<usize>>,
+    C: RunsNow<RetryNow, QueryResult<usize>>,
 {
     conn.run(RetryNow)
 }

@@ -7,7 +7,7 @@ use super::schema::Job;
 use super::store::JobStore;
 use crate::connection::write_transaction;
 use crate::error::Error;
-use crate::ops::{Operation, RunOn, Runs};
+use crate::ops::{Operation, RunOn, RunsNow};
 
 /// What one [`run_pending`] call did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,9 +40,9 @@ pub const MAX_ERROR_CHARS: usize = 1000;
 /// serialization failure that ends the claim's transaction (MySQL) counts as a failed run
 /// without a record; the job is simply claimed again. Errors outside the jobs (a lost
 /// connection) are returned.
-pub fn run_pending<'c, C>(limit: usize, conn: &'c mut C) -> Result<Summary, Error>
+pub fn run_pending<C>(limit: usize, conn: &mut C) -> Result<Summary, Error>
 where
-    C: Runs<'c, RunPending, Output = Result<Summary, Error>>,
+    C: RunsNow<RunPending, Result<Summary, Error>>,
 {
     conn.run(RunPending(limit))
 }
@@ -187,7 +187,7 @@ impl Worker {
         conn: &mut C,
     ) -> Result<Summary, Error>
     where
-        C: for<'c> Runs<'c, RunPending, Output = Result<Summary, Error>>,
+        C: RunsNow<RunPending, Result<Summary, Error>>,
     {
         let mut total = Summary::default();
         while keep_going(&total) {
