@@ -79,7 +79,7 @@ macro_rules! missing_source {
 missing_source! {
     /// An association of the join model usable as the `source` of a `through` chain, named
     /// by `Label`: the owner's marker named like the source (`has_one::club`), which
-    /// [`Spelling`](crate::checks::Spelling) spells. Implemented for every join model with a
+    /// [`Spelling`] spells. Implemented for every join model with a
     /// [`SpelledSource`] of that spelling, so a missing one is reported by its name.
     pub trait Source<Label> {
         /// The model the chain reaches.
