@@ -17,7 +17,7 @@ use diesel_has_one::audit::{
     assert_schema, audit, audit_declarations, audit_where, Audit, Dialect, FindingKind, Introspect,
     Report,
 };
-use diesel_has_one::ops::Runs;
+use diesel_has_one::ops::RunsNow;
 use diesel_has_one::{declarations, Model};
 
 diesel::table! { suppliers (id) { id -> Integer, name -> Text } }
@@ -179,10 +179,7 @@ const UNIQUE_ACCOUNTS: &str =
     "CREATE UNIQUE INDEX index_accounts_on_supplier_id ON accounts (supplier_id)";
 
 /// The audit of the associations declared on `owner`.
-fn audit_owner<C: for<'c> Runs<'c, Audit, Output = QueryResult<Report>>>(
-    conn: &mut C,
-    owner: &str,
-) -> Report {
+fn audit_owner<C: RunsNow<Audit, QueryResult<Report>>>(conn: &mut C, owner: &str) -> Report {
     audit_where(|d| d.owner == owner, conn).unwrap()
 }
 

@@ -569,6 +569,16 @@ impl Bench {
     }
 }
 
+/// The library's preload statement for `keys` (unscoped, integer keys: no `ORDER BY`),
+/// for its plan.
+macro_rules! preload_statement {
+    ($keys:expr) => {
+        profiles::table
+            .filter(KeyIn::new(profiles::user_id, $keys.clone()))
+            .select((profiles::user_id.nullable(), Profile::as_select()))
+    };
+}
+
 /// The library's preload and Diesel's `belonging_to` + `grouped_by`, as contenders on
 /// the connection type `$conn`.
 macro_rules! library {
@@ -654,10 +664,7 @@ fn mysql(bench: &mut Bench, sizes: &[i32]) {
                     plan.unwrap_or_else(|e| e.to_string()),
                 );
             }
-            let keys = KeyIn::new(profiles::user_id, set.keys.clone());
-            let q = profiles::table
-                .filter(keys)
-                .select((profiles::user_id.nullable(), Profile::as_select()));
+            let q = preload_statement!(set.keys);
             let plan = Prefixed("ANALYZE FORMAT=JSON ", q)
                 .load::<Analyze>(conn)
                 .map(|r| mariadb_summary(&r[0].json));
@@ -701,9 +708,7 @@ fn postgres(bench: &mut Bench, sizes: &[i32]) {
                 &set,
                 library!(PgConnection, &list),
             );
-            let q = profiles::table
-                .filter(KeyIn::new(profiles::user_id, set.keys.clone()))
-                .select((profiles::user_id.nullable(), Profile::as_select()));
+            let q = preload_statement!(set.keys);
             let plan = Prefixed("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ", q)
                 .load::<PgPlan>(conn)
                 .map(|lines| {
@@ -746,9 +751,7 @@ fn sqlite(bench: &mut Bench, sizes: &[i32]) {
                 &set,
                 library!(SqliteConnection, &list),
             );
-            let q = profiles::table
-                .filter(KeyIn::new(profiles::user_id, set.keys.clone()))
-                .select((profiles::user_id.nullable(), Profile::as_select()));
+            let q = preload_statement!(set.keys);
             let plan = Prefixed("EXPLAIN QUERY PLAN ", q)
                 .load::<SqlitePlan>(conn)
                 .map(|lines| {
