@@ -14,8 +14,7 @@ use common::{ddl, Backend};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_has_one::audit::{
-    assert_schema, audit, audit_declarations, audit_where, Audit, Dialect, FindingKind, Introspect,
-    Report,
+    assert_schema, audit, audit_declarations, audit_where, Audit, Dialect, FindingKind, Report,
 };
 use diesel_has_one::ops::RunsNow;
 use diesel_has_one::{declarations, Model};
@@ -782,8 +781,8 @@ backend_tests! {
         assert!(report.is_clean(), "{report}");
 
         // what the audit reads of the two key columns
-        let passports = conn.read_table("passports").unwrap().unwrap();
-        let people = conn.read_table("people").unwrap().unwrap();
+        let passports = diesel_has_one::audit::read_table("passports", conn).unwrap().unwrap();
+        let people = diesel_has_one::audit::read_table("people", conn).unwrap().unwrap();
         let fk = passports.column("owner_handle").unwrap();
         let key = people.column("handle").unwrap();
         let id = people.column("id").unwrap();

@@ -47,7 +47,7 @@ pub trait RunOn<C>: Operation {
 /// connections for the operations that have an async body (`AsyncRunOn`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a connection diesel_has_one can run on",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers and `preload_…` only, not yet the writing methods, `jobs` or `audit`"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers, `preload_…` and the audit only, not yet the writing methods or `jobs`"
 )]
 pub trait Runs<'c, Op> {
     /// What [`run`](Runs::run) returns: `Op::Output` on a blocking connection; on an
@@ -62,7 +62,7 @@ pub trait Runs<'c, Op> {
 /// diesel-async connections yet take this bound.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a connection diesel_has_one can run this method on",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers and `preload_…` only, not yet the writing methods, `jobs` or `audit`"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers, `preload_…` and the audit only, not yet the writing methods or `jobs`"
 )]
 /// `Out` is `Op`'s output, named here so that a method's bound does not need `Op` to be
 /// a valid operation (a broken declaration is reported once, where it is written).
@@ -82,7 +82,7 @@ impl<'c, C: Conn, Op: RunOn<C>> Runs<'c, Op> for C {
 #[cfg(feature = "async")]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not run on the async connection `{C}` yet",
-    note = "on async connections, the reader and `preload_…` run today; run the other methods on a blocking connection"
+    note = "on async connections, the reader, `preload_…` and the audit run today; run the other methods on a blocking connection"
 )]
 pub trait AsyncRunOn<C>: Operation {
     /// The operation's future.

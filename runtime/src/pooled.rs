@@ -6,7 +6,6 @@
 use diesel::r2d2::{ManageConnection, PooledConnection, R2D2Connection};
 use diesel::{Connection, QueryResult};
 
-use crate::audit::{sealed::Sealed, Dialect, Introspect, Table};
 use crate::connection::Conn;
 use crate::error::Error;
 use crate::jobs::{Handlers, Job, JobStore, RunJob};
@@ -33,19 +32,6 @@ where
 
     fn begin_write(&mut self, sql: &str) -> Result<(), diesel::result::Error> {
         (**self).begin_write(sql)
-    }
-}
-
-impl<M: Pooled> Sealed for PooledConnection<M> where M::Raw: Introspect {}
-
-impl<M: Pooled> Introspect for PooledConnection<M>
-where
-    M::Raw: Introspect,
-{
-    const DIALECT: Dialect = <M::Raw as Introspect>::DIALECT;
-
-    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>> {
-        (**self).read_table(name)
     }
 }
 

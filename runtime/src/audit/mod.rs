@@ -113,7 +113,10 @@ mod postgres;
 mod sqlite;
 
 use std::collections::HashMap;
+use std::future::Future;
 
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::Text;
 use diesel::QueryResult;
 
 pub use fix::{Dialect, Fix};
@@ -121,24 +124,59 @@ pub use report::{Finding, FindingKind, Report};
 pub use schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
 
 use crate::association::{declarations, Declaration};
-use crate::ops::{Operation, RunOn, RunsNow};
+use crate::connection::Conn;
+use crate::exec::{block_now, Exec, Fetch};
+use crate::ops::{Operation, RunOn, Runs, RunsNow};
 
-/// A connection whose database schema the audit can read: `SqliteConnection`,
-/// `PgConnection` or `MysqlConnection` (each behind the cargo feature of its backend), or
-/// an r2d2 `PooledConnection` of one (feature `r2d2`).
+/// An introspection query of backend `DB`: its text with the table name bound.
+pub(crate) type Catalog<DB> = BoxedSqlQuery<'static, DB, SqlQuery>;
+
+/// `sql` with the table name `name` bound to its one placeholder.
+fn catalog<DB>(sql: &'static str, name: &str) -> Catalog<DB>
+where
+    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<Text>,
+    String: diesel::serialize::ToSql<Text, DB>,
+{
+    let query = diesel::sql_query(sql).into_boxed();
+    query.bind::<Text, _>(name.to_owned())
+}
+
+/// The rows of introspection query `sql` about table `name`.
+pub(crate) async fn rows<C: Exec, U>(
+    sql: &'static str,
+    name: &str,
+    conn: &mut C,
+) -> QueryResult<Vec<U>>
+where
+    C::DB: diesel::sql_types::HasSqlType<Text>,
+    String: diesel::serialize::ToSql<Text, C::DB>,
+    Catalog<C::DB>: Fetch<C, U>,
+{
+    catalog(sql, name).fetch_all(conn).await
+}
+
+/// A backend whose schema the audit reads through connection `C`: SQLite, PostgreSQL and
+/// MySQL (each behind the cargo feature of its backend), for every connection of that
+/// backend the library runs on — Diesel's own, an r2d2 `PooledConnection` (feature
+/// `r2d2`), a `MultiConnection` variant, and (feature `async`) diesel-async's and its
+/// pools'.
 ///
-/// Sealed: each implementation holds its backend's introspection queries.
+/// Sealed: each implementation holds its backend's introspection queries, written once
+/// and run by the connection's kind of execution.
 #[diagnostic::on_unimplemented(
-    message = "the schema audit cannot read the schema through `{Self}`",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2` of diesel_has_one), with the matching backend feature of diesel_has_one enabled"
+    message = "the schema audit cannot read the schema of `{Self}` through `{C}`",
+    note = "pass a connection of SQLite, PostgreSQL or MySQL with the matching backend feature of diesel_has_one enabled"
 )]
-pub trait Introspect: sealed::Sealed {
+pub trait Introspect<C>: sealed::Sealed {
     /// The dialect of the fix statements.
     const DIALECT: Dialect;
 
     /// Reads table `name` of the connected database (SQLite: the main database;
     /// PostgreSQL: `current_schema()`; MySQL: `DATABASE()`), `None` if it does not exist.
-    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>>;
+    fn read_table(
+        name: &str,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Table>>> + Send;
 }
 
 pub(crate) mod sealed {
@@ -149,19 +187,20 @@ pub(crate) mod sealed {
 ///
 /// Reads the schema only; an `Err` is a failed introspection query. `conn` is any
 /// connection diesel_has_one runs on, a `MultiConnection` enum deriving
-/// [`MultiConn`](macro@crate::MultiConn) included.
-pub fn audit<C>(conn: &mut C) -> QueryResult<Report>
+/// [`MultiConn`](macro@crate::MultiConn) included; on a diesel-async connection (feature
+/// `async`) the result is a future: `audit(conn).await?`.
+pub fn audit<'c, C>(conn: &'c mut C) -> <C as Runs<'c, Audit>>::Output
 where
-    C: RunsNow<Audit, QueryResult<Report>>,
+    C: Runs<'c, Audit>,
 {
     conn.run(Audit(declarations()))
 }
 
 /// Audits the `has_one` declarations selected by `keep` (for example those of one
 /// database: `audit_where(|d| d.owner_table.starts_with("billing_"), conn)`).
-pub fn audit_where<C, F>(keep: F, conn: &mut C) -> QueryResult<Report>
+pub fn audit_where<'c, C, F>(keep: F, conn: &'c mut C) -> <C as Runs<'c, Audit>>::Output
 where
-    C: RunsNow<Audit, QueryResult<Report>>,
+    C: Runs<'c, Audit>,
     F: FnMut(&Declaration) -> bool,
 {
     let mut selected = declarations();
@@ -170,9 +209,12 @@ where
 }
 
 /// Audits the given declarations, in the given order.
-pub fn audit_declarations<C>(declarations: &[Declaration], conn: &mut C) -> QueryResult<Report>
+pub fn audit_declarations<'c, C>(
+    declarations: &[Declaration],
+    conn: &'c mut C,
+) -> <C as Runs<'c, Audit>>::Output
 where
-    C: RunsNow<Audit, QueryResult<Report>>,
+    C: Runs<'c, Audit>,
 {
     conn.run(Audit(declarations.to_vec()))
 }
@@ -185,28 +227,60 @@ impl Operation for Audit {
     type Output = QueryResult<Report>;
 }
 
-impl<C: Introspect> RunOn<C> for Audit {
+impl<C: Conn> RunOn<C> for Audit
+where
+    C::DB: Introspect<C>,
+{
     fn run_on(self, conn: &mut C) -> QueryResult<Report> {
-        let declarations = self.0;
-        let mut tables: HashMap<&'static str, Option<Table>> = HashMap::new();
-        let mut findings = Vec::new();
-        for decl in &declarations {
-            for name in [decl.owner_table, decl.target_table] {
-                if !tables.contains_key(name) {
-                    let table = conn.read_table(name)?;
-                    tables.insert(name, table);
-                }
-            }
-            let owner = tables[decl.owner_table].as_ref();
-            let target = tables[decl.target_table].as_ref();
-            findings.extend(check::declaration(C::DIALECT, decl, owner, target));
-        }
-        Ok(Report {
-            dialect: C::DIALECT,
-            checked: declarations,
-            findings,
-        })
+        block_now(run(self.0, conn))
     }
+}
+
+#[cfg(feature = "async")]
+impl<C> crate::ops::AsyncRunOn<C> for Audit
+where
+    C: Exec<Kind = crate::exec::NonBlocking>,
+    C::DB: Introspect<C>,
+{
+    fn run_async(self, conn: &mut C) -> impl Future<Output = QueryResult<Report>> + Send {
+        run(self.0, conn)
+    }
+}
+
+/// Reads table `name` of the connected database as the audit sees it (`None` if it does
+/// not exist), on a blocking connection. On an async one (feature `async`), await
+/// [`Introspect::read_table`] of its backend: `Pg::read_table(name, conn).await`.
+pub fn read_table<C: Conn>(name: &str, conn: &mut C) -> QueryResult<Option<Table>>
+where
+    C::DB: Introspect<C>,
+{
+    block_now(<C::DB as Introspect<C>>::read_table(name, conn))
+}
+
+/// The audit's body, for either kind of execution: each table read once.
+async fn run<C: Exec>(declarations: Vec<Declaration>, conn: &mut C) -> QueryResult<Report>
+where
+    C::DB: Introspect<C>,
+{
+    let mut tables: HashMap<&'static str, Option<Table>> = HashMap::new();
+    let mut findings = Vec::new();
+    let dialect = <C::DB as Introspect<C>>::DIALECT;
+    for decl in &declarations {
+        for name in [decl.owner_table, decl.target_table] {
+            if !tables.contains_key(name) {
+                let table = <C::DB as Introspect<C>>::read_table(name, conn).await?;
+                tables.insert(name, table);
+            }
+        }
+        let owner = tables[decl.owner_table].as_ref();
+        let target = tables[decl.target_table].as_ref();
+        findings.extend(check::declaration(dialect, decl, owner, target));
+    }
+    Ok(Report {
+        dialect,
+        checked: declarations,
+        findings,
+    })
 }
 
 /// Audits every declared `has_one` and panics with the readable report when anything is

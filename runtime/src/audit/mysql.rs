@@ -1,15 +1,18 @@
 //! Reading a table's schema on MySQL and MariaDB, from `information_schema`, restricted to
 //! `DATABASE()` (the connection's current database).
 
+use diesel::mysql::Mysql;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::{sql_query, MysqlConnection, QueryResult, QueryableByName, RunQueryDsl};
+use diesel::{QueryResult, QueryableByName};
+
+use crate::exec::{Exec, Fetch};
 
 use super::fix::Dialect;
 use super::schema::{Column, ForeignKeyRow, Index, OnDelete, Table, EXPRESSION};
-use super::{sealed, Introspect};
+use super::{rows, sealed, Catalog, Introspect};
 
 #[derive(QueryableByName)]
-struct ColumnRow {
+pub(crate) struct ColumnRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Text)]
@@ -25,7 +28,7 @@ struct ColumnRow {
 }
 
 #[derive(QueryableByName)]
-struct IndexRow {
+pub(crate) struct IndexRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = BigInt)]
@@ -69,13 +72,17 @@ JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
 WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
 ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
 
-impl sealed::Sealed for MysqlConnection {}
+impl sealed::Sealed for Mysql {}
 
-impl Introspect for MysqlConnection {
+impl<C> Introspect<C> for Mysql
+where
+    C: Exec<DB = Mysql>,
+    Catalog<Mysql>: Fetch<C, ColumnRow> + Fetch<C, IndexRow> + Fetch<C, ForeignKeyRow>,
+{
     const DIALECT: Dialect = Dialect::Mysql;
 
-    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>> {
-        let column_rows: Vec<ColumnRow> = sql_query(COLUMNS).bind::<Text, _>(name).load(self)?;
+    async fn read_table(name: &str, conn: &mut C) -> QueryResult<Option<Table>> {
+        let column_rows: Vec<ColumnRow> = rows(COLUMNS, name, conn).await?;
         if column_rows.is_empty() {
             return Ok(None);
         }
@@ -98,7 +105,7 @@ impl Introspect for MysqlConnection {
             })
             .collect();
 
-        let index_rows: Vec<IndexRow> = sql_query(INDEXES).bind::<Text, _>(name).load(self)?;
+        let index_rows: Vec<IndexRow> = rows(INDEXES, name, conn).await?;
         let mut indexes: Vec<Index> = Vec::new();
         for row in index_rows {
             let column = row.column_name.unwrap_or_else(|| EXPRESSION.to_owned());
@@ -122,8 +129,7 @@ impl Introspect for MysqlConnection {
             .map(|i| i.columns.clone())
             .unwrap_or_default();
 
-        let fk_rows: Vec<ForeignKeyRow> =
-            sql_query(FOREIGN_KEYS).bind::<Text, _>(name).load(self)?;
+        let fk_rows: Vec<ForeignKeyRow> = rows(FOREIGN_KEYS, name, conn).await?;
         let foreign_keys = ForeignKeyRow::group(fk_rows, |action| {
             OnDelete::parse(action).unwrap_or(OnDelete::NoAction)
         });

@@ -2,15 +2,18 @@
 //! `current_schema()` (the first schema of the `search_path`, where unqualified names
 //! resolve).
 
+use diesel::pg::Pg;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
-use diesel::{sql_query, PgConnection, QueryResult, QueryableByName, RunQueryDsl};
+use diesel::{QueryResult, QueryableByName};
+
+use crate::exec::{Exec, Fetch};
 
 use super::fix::Dialect;
 use super::schema::{Column, ForeignKeyRow, Index, OnDelete, Table, EXPRESSION};
-use super::{sealed, Introspect};
+use super::{rows, sealed, Catalog, Introspect};
 
 #[derive(QueryableByName)]
-struct ColumnRow {
+pub(crate) struct ColumnRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Text)]
@@ -26,7 +29,7 @@ struct ColumnRow {
 }
 
 #[derive(QueryableByName)]
-struct IndexRow {
+pub(crate) struct IndexRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Bool)]
@@ -104,13 +107,17 @@ fn on_delete(code: &str) -> OnDelete {
     }
 }
 
-impl sealed::Sealed for PgConnection {}
+impl sealed::Sealed for Pg {}
 
-impl Introspect for PgConnection {
+impl<C> Introspect<C> for Pg
+where
+    C: Exec<DB = Pg>,
+    Catalog<Pg>: Fetch<C, ColumnRow> + Fetch<C, IndexRow> + Fetch<C, ForeignKeyRow>,
+{
     const DIALECT: Dialect = Dialect::Postgres;
 
-    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>> {
-        let column_rows: Vec<ColumnRow> = sql_query(COLUMNS).bind::<Text, _>(name).load(self)?;
+    async fn read_table(name: &str, conn: &mut C) -> QueryResult<Option<Table>> {
+        let column_rows: Vec<ColumnRow> = rows(COLUMNS, name, conn).await?;
         if column_rows.is_empty() {
             return Ok(None);
         }
@@ -126,7 +133,7 @@ impl Introspect for PgConnection {
             })
             .collect();
 
-        let index_rows: Vec<IndexRow> = sql_query(INDEXES).bind::<Text, _>(name).load(self)?;
+        let index_rows: Vec<IndexRow> = rows(INDEXES, name, conn).await?;
         let mut indexes: Vec<Index> = Vec::new();
         let mut primary_key = Vec::new();
         for row in index_rows {
@@ -145,8 +152,7 @@ impl Introspect for PgConnection {
             }
         }
 
-        let fk_rows: Vec<ForeignKeyRow> =
-            sql_query(FOREIGN_KEYS).bind::<Text, _>(name).load(self)?;
+        let fk_rows: Vec<ForeignKeyRow> = rows(FOREIGN_KEYS, name, conn).await?;
         let foreign_keys = ForeignKeyRow::group(fk_rows, on_delete);
 
         Ok(Some(Table {

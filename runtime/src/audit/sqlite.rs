@@ -4,15 +4,18 @@
 //! from the table's `CREATE TABLE` statement in `sqlite_master` (no pragma reports them).
 
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::{sql_query, QueryResult, QueryableByName, RunQueryDsl, SqliteConnection};
+use diesel::sqlite::Sqlite;
+use diesel::{QueryResult, QueryableByName};
+
+use crate::exec::{Exec, Fetch};
 
 use super::fix::Dialect;
 use super::keys::Affinity;
 use super::schema::{Column, ForeignKey, Index, OnDelete, Table, EXPRESSION};
-use super::{sealed, Introspect};
+use super::{rows, sealed, Catalog, Introspect};
 
 #[derive(QueryableByName)]
-struct ColumnRow {
+pub(crate) struct ColumnRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Text)]
@@ -24,7 +27,7 @@ struct ColumnRow {
 }
 
 #[derive(QueryableByName)]
-struct IndexRow {
+pub(crate) struct IndexRow {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = BigInt)]
@@ -36,7 +39,7 @@ struct IndexRow {
 }
 
 #[derive(QueryableByName)]
-struct ForeignKeyRow {
+pub(crate) struct ForeignKeyRow {
     #[diesel(sql_type = BigInt)]
     id: i64,
     #[diesel(sql_type = Text)]
@@ -50,19 +53,27 @@ struct ForeignKeyRow {
 }
 
 #[derive(QueryableByName)]
-struct SqlRow {
+pub(crate) struct SqlRow {
     #[diesel(sql_type = Nullable<Text>)]
     sql: Option<String>,
 }
 
-/// The `CREATE TABLE` statement of `table` in the main database.
-fn create_sql(conn: &mut SqliteConnection, table: &str) -> QueryResult<Option<String>> {
-    let rows: Vec<SqlRow> =
-        sql_query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")
-            .bind::<Text, _>(table)
-            .load(conn)?;
-    Ok(rows.into_iter().next().and_then(|r| r.sql))
-}
+const CREATE_SQL: &str =
+    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE";
+
+const TABLE_INFO: &str = "SELECT name, type AS sql_type, \"notnull\" AS not_null, pk \
+                          FROM pragma_table_info(?) ORDER BY cid";
+
+const INDEXES: &str = "\
+SELECT il.name AS name, il.\"unique\" AS is_unique, il.partial AS is_partial, \
+       ii.name AS column_name \
+FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
+ORDER BY il.seq, il.name, ii.seqno";
+
+const FOREIGN_KEYS: &str = "\
+SELECT id, \"table\" AS referenced_table, \"from\" AS column_name, \
+       \"to\" AS referenced_column, on_delete \
+FROM pragma_foreign_key_list(?) ORDER BY id, seq";
 
 /// `varchar` for `VARCHAR(50)`, and 50 as the length of a declared type with TEXT
 /// affinity.
@@ -228,15 +239,6 @@ fn column_collations(sql: &str) -> Vec<(String, String)> {
     out
 }
 
-fn table_info(conn: &mut SqliteConnection, table: &str) -> QueryResult<Vec<ColumnRow>> {
-    sql_query(
-        "SELECT name, type AS sql_type, \"notnull\" AS not_null, pk \
-         FROM pragma_table_info(?) ORDER BY cid",
-    )
-    .bind::<Text, _>(table)
-    .load(conn)
-}
-
 /// The primary key columns, in key order.
 fn primary_key_of(columns: &[ColumnRow]) -> Vec<String> {
     let mut pk: Vec<&ColumnRow> = columns.iter().filter(|c| c.pk > 0).collect();
@@ -244,123 +246,127 @@ fn primary_key_of(columns: &[ColumnRow]) -> Vec<String> {
     pk.into_iter().map(|c| c.name.clone()).collect()
 }
 
-impl sealed::Sealed for SqliteConnection {}
+/// The columns, with the collations of the `CREATE TABLE` statement (`BINARY` without one).
+fn columns_of(rows: &[ColumnRow], collations: &[(String, String)], single_pk: bool) -> Vec<Column> {
+    rows.iter()
+        .map(|c| {
+            let (type_name, max_length) = type_name_and_length(&c.sql_type);
+            let collation = collations
+                .iter()
+                .find(|(column, _)| column.eq_ignore_ascii_case(&c.name))
+                .map_or_else(|| "BINARY".to_owned(), |(_, collation)| collation.clone());
+            Column {
+                name: c.name.clone(),
+                sql_type: c.sql_type.clone(),
+                type_name,
+                max_length,
+                collation: Some(collation),
+                // an INTEGER PRIMARY KEY is the rowid: never NULL, whatever `notnull` says
+                nullable: c.not_null == 0 && !(c.pk > 0 && single_pk),
+            }
+        })
+        .collect()
+}
 
-impl Introspect for SqliteConnection {
+/// The indexes of these rows (one per index column, ordered by index).
+fn indexes_of(rows: Vec<IndexRow>) -> Vec<Index> {
+    let mut indexes: Vec<Index> = Vec::new();
+    for row in rows {
+        let column = row.column_name.unwrap_or_else(|| EXPRESSION.to_owned());
+        match indexes.last_mut() {
+            Some(index) if index.name == row.name => index.columns.push(column),
+            _ => indexes.push(Index {
+                name: row.name,
+                columns: vec![column],
+                unique: row.is_unique != 0,
+                partial: row.is_partial != 0,
+            }),
+        }
+    }
+    indexes
+}
+
+/// The constraints of these rows (one per column, ordered by constraint); `referenced_pk`
+/// gives the primary key of a table referenced without a column list (`REFERENCES
+/// suppliers` means its primary key).
+fn foreign_keys_of(
+    rows: Vec<ForeignKeyRow>,
+    referenced_pk: impl Fn(&str) -> Vec<String>,
+) -> Vec<ForeignKey> {
+    let mut foreign_keys: Vec<(i64, ForeignKey)> = Vec::new();
+    for row in rows {
+        let fk = match foreign_keys.last_mut() {
+            Some((id, fk)) if *id == row.id => fk,
+            _ => {
+                let on_delete = OnDelete::parse(&row.on_delete).unwrap_or(OnDelete::NoAction);
+                foreign_keys.push((
+                    row.id,
+                    ForeignKey {
+                        name: None,
+                        columns: Vec::new(),
+                        referenced_table: row.referenced_table.clone(),
+                        referenced_columns: Vec::new(),
+                        on_delete,
+                    },
+                ));
+                &mut foreign_keys.last_mut().expect("just pushed").1
+            }
+        };
+        let position = fk.columns.len();
+        fk.columns.push(row.column_name);
+        let referenced = row.referenced_column.unwrap_or_else(|| {
+            let pk = referenced_pk(&row.referenced_table);
+            pk.get(position).cloned().unwrap_or_default()
+        });
+        fk.referenced_columns.push(referenced);
+    }
+    foreign_keys.into_iter().map(|(_, fk)| fk).collect()
+}
+
+impl sealed::Sealed for Sqlite {}
+
+impl<C> Introspect<C> for Sqlite
+where
+    C: Exec<DB = Sqlite>,
+    Catalog<Sqlite>:
+        Fetch<C, ColumnRow> + Fetch<C, IndexRow> + Fetch<C, ForeignKeyRow> + Fetch<C, SqlRow>,
+{
     const DIALECT: Dialect = Dialect::Sqlite;
 
-    fn read_table(&mut self, name: &str) -> QueryResult<Option<Table>> {
-        let column_rows = table_info(self, name)?;
+    async fn read_table(name: &str, conn: &mut C) -> QueryResult<Option<Table>> {
+        let column_rows: Vec<ColumnRow> = rows(TABLE_INFO, name, conn).await?;
         if column_rows.is_empty() {
             return Ok(None);
         }
         let primary_key = primary_key_of(&column_rows);
-        let collations = create_sql(self, name)?
+        let create: Vec<SqlRow> = rows(CREATE_SQL, name, conn).await?;
+        let collations = (create.into_iter().next())
+            .and_then(|row| row.sql)
             .map(|sql| column_collations(&sql))
             .unwrap_or_default();
-        let columns = column_rows
-            .iter()
-            .map(|c| {
-                let (type_name, max_length) = type_name_and_length(&c.sql_type);
-                let collation = collations
-                    .iter()
-                    .find(|(column, _)| column.eq_ignore_ascii_case(&c.name))
-                    .map_or_else(|| "BINARY".to_owned(), |(_, collation)| collation.clone());
-                Column {
-                    name: c.name.clone(),
-                    sql_type: c.sql_type.clone(),
-                    type_name,
-                    max_length,
-                    collation: Some(collation),
-                    // an INTEGER PRIMARY KEY is the rowid: never NULL, whatever `notnull` says
-                    nullable: c.not_null == 0 && !(c.pk > 0 && primary_key.len() == 1),
-                }
-            })
-            .collect();
-
-        let index_rows: Vec<IndexRow> = sql_query(
-            "SELECT il.name AS name, il.\"unique\" AS is_unique, il.partial AS is_partial, \
-                    ii.name AS column_name \
-             FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
-             ORDER BY il.seq, il.name, ii.seqno",
-        )
-        .bind::<Text, _>(name)
-        .load(self)?;
-        let mut indexes: Vec<Index> = Vec::new();
-        for row in index_rows {
-            let column = row.column_name.unwrap_or_else(|| EXPRESSION.to_owned());
-            match indexes.last_mut() {
-                Some(index) if index.name == row.name => index.columns.push(column),
-                _ => indexes.push(Index {
-                    name: row.name,
-                    columns: vec![column],
-                    unique: row.is_unique != 0,
-                    partial: row.is_partial != 0,
-                }),
+        let columns = columns_of(&column_rows, &collations, primary_key.len() == 1);
+        let index_rows: Vec<IndexRow> = rows(INDEXES, name, conn).await?;
+        let fk_rows: Vec<ForeignKeyRow> = rows(FOREIGN_KEYS, name, conn).await?;
+        let mut referenced_pks: Vec<(String, Vec<String>)> = Vec::new();
+        for row in fk_rows.iter().filter(|r| r.referenced_column.is_none()) {
+            if !referenced_pks
+                .iter()
+                .any(|(t, _)| *t == row.referenced_table)
+            {
+                let info: Vec<ColumnRow> = rows(TABLE_INFO, &row.referenced_table, conn).await?;
+                referenced_pks.push((row.referenced_table.clone(), primary_key_of(&info)));
             }
         }
-
-        let fk_rows: Vec<ForeignKeyRow> = sql_query(
-            "SELECT id, \"table\" AS referenced_table, \"from\" AS column_name, \
-                    \"to\" AS referenced_column, on_delete \
-             FROM pragma_foreign_key_list(?) ORDER BY id, seq",
-        )
-        .bind::<Text, _>(name)
-        .load(self)?;
-        let mut foreign_keys: Vec<(i64, ForeignKey)> = Vec::new();
-        let mut referenced_pks: Vec<(String, Vec<String>)> = Vec::new();
-        for row in fk_rows {
-            let (columns, referenced_columns) = match foreign_keys.last_mut() {
-                Some((id, fk)) if *id == row.id => (&mut fk.columns, &mut fk.referenced_columns),
-                _ => {
-                    foreign_keys.push((
-                        row.id,
-                        ForeignKey {
-                            name: None,
-                            columns: Vec::new(),
-                            referenced_table: row.referenced_table.clone(),
-                            referenced_columns: Vec::new(),
-                            on_delete: OnDelete::parse(&row.on_delete)
-                                .unwrap_or(OnDelete::NoAction),
-                        },
-                    ));
-                    let fk = &mut foreign_keys.last_mut().expect("just pushed").1;
-                    (&mut fk.columns, &mut fk.referenced_columns)
-                }
-            };
-            let position = columns.len();
-            columns.push(row.column_name);
-            // `REFERENCES suppliers` without a column list means its primary key
-            let referenced = match row.referenced_column {
-                Some(column) => column,
-                None => {
-                    let known = referenced_pks
-                        .iter()
-                        .position(|(t, _)| *t == row.referenced_table);
-                    let index = match known {
-                        Some(i) => i,
-                        None => {
-                            let pk = primary_key_of(&table_info(self, &row.referenced_table)?);
-                            referenced_pks.push((row.referenced_table.clone(), pk));
-                            referenced_pks.len() - 1
-                        }
-                    };
-                    referenced_pks[index]
-                        .1
-                        .get(position)
-                        .cloned()
-                        .unwrap_or_default()
-                }
-            };
-            referenced_columns.push(referenced);
-        }
-
+        let referenced_pk = |table: &str| {
+            let found = referenced_pks.iter().find(|(t, _)| t == table);
+            found.map(|(_, pk)| pk.clone()).unwrap_or_default()
+        };
         Ok(Some(Table {
             name: name.to_owned(),
             columns,
             primary_key,
-            indexes,
-            foreign_keys: foreign_keys.into_iter().map(|(_, fk)| fk).collect(),
+            indexes: indexes_of(index_rows),
+            foreign_keys: foreign_keys_of(fk_rows, referenced_pk),
         }))
     }
 }
