@@ -1,0 +1,176 @@
+//! The contenders of the async bench (issue 11), on diesel-async connections: each
+//! operation as the library runs it and as a diesel-async user writes it by hand, giving
+//! the same result from the same data (bench/keyset's `users`/`profiles`, one profile per
+//! user, `profiles.id = user_id`).
+//!
+//! - `reader`: `user.profile(conn).await` against
+//!   `profiles.filter(user_id.eq(id)).order(id).select(..).first(conn).await.optional()`
+//!   (the same statement: `… WHERE user_id = $1 ORDER BY id LIMIT $2`);
+//! - `preload`: `User::preload_profile(&owners, conn).await` against `belonging_to` per
+//!   chunk of the backend's bind limit (SQLite 32,766, MySQL 65,535; PostgreSQL one `=
+//!   ANY($1)` statement), `grouped_by(&owners)`, then each owner's lowest key — what
+//!   bench/client.sh measures on blocking connections.
+//!
+//! Each is a macro over the connection expression, so that one text serves the three
+//! connection types (their bounds differ per backend).
+
+pub use diesel_has_one_keyset_bench::{profiles, schema, seed_sql, users, Db, Profile, User};
+
+/// The most owners one `belonging_to` statement takes on `db`.
+pub fn chunk(db: Db) -> usize {
+    match db {
+        Db::Sqlite => 32_766,
+        Db::Mysql => 65_535,
+        Db::Postgres => usize::MAX,
+    }
+}
+
+/// The owners `1..=n` (only their keys matter).
+pub fn owners(n: i32) -> Vec<User> {
+    (1..=n)
+        .map(|id| User {
+            id,
+            name: String::new(),
+        })
+        .collect()
+}
+
+/// One run of `$op` (`"reader"` or `"preload"`) by `$contender` (`"generated"` or
+/// `"hand_written"`) on async connection `$conn` of backend `$db`, for the owners
+/// `$owners` (the reader reads the first one's row); the number of rows found.
+#[macro_export]
+macro_rules! once {
+    ($db:expr, $conn:expr, $op:expr, $contender:expr, $owners:expr) => {{
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use $crate::{profiles, Profile, User};
+        let (db, conn, owners): (_, _, &[User]) = ($db, $conn, $owners);
+        match ($op, $contender) {
+            ("reader", "generated") => owners[0].profile(&mut *conn).await.unwrap().is_some() as usize,
+            ("reader", "hand_written") => profiles::table
+                .filter(profiles::user_id.eq(owners[0].id))
+                .order(profiles::id)
+                .select(Profile::as_select())
+                .first::<Profile>(&mut *conn)
+                .await
+                .optional()
+                .unwrap()
+                .is_some() as usize,
+            ("preload", "generated") => {
+                let loaded = User::preload_profile(owners, &mut *conn).await.unwrap();
+                loaded.iter().flatten().count()
+            }
+            ("preload", "hand_written") => {
+                let mut rows = Vec::new();
+                for part in owners.chunks($crate::chunk(db)) {
+                    let query = Profile::belonging_to(part).select(Profile::as_select());
+                    rows.extend(query.load::<Profile>(&mut *conn).await.unwrap());
+                }
+                let grouped = rows.grouped_by(owners);
+                let loaded: Vec<Option<Profile>> = grouped
+                    .into_iter()
+                    .map(|group| group.into_iter().min_by_key(|p| p.id))
+                    .collect();
+                loaded.iter().flatten().count()
+            }
+            other => panic!("unknown operation and contender {other:?}"),
+        }
+    }};
+}
+
+/// Runs `$body` (blocking code) with `$conn` bound to an async connection of `$db` on the
+/// bench's own database, established on tokio runtime `$runtime`; `$body` drives the
+/// connection's futures with `$runtime.block_on`.
+#[macro_export]
+macro_rules! with_async_connection {
+    ($runtime:expr, $db:expr, |$conn:ident| $body:expr) => {{
+        use diesel_async::AsyncConnection;
+        let runtime: &tokio::runtime::Runtime = $runtime;
+        match $db {
+            $crate::Db::Mysql => {
+                let url = $crate::mysql_url();
+                let connecting = diesel_async::AsyncMysqlConnection::establish(&url);
+                let $conn = &mut runtime.block_on(connecting).unwrap();
+                $body
+            }
+            $crate::Db::Postgres => {
+                let url = format!("{}?options=-csearch_path%3Ddho_async_bench", $crate::pg_url());
+                let connecting = diesel_async::AsyncPgConnection::establish(&url);
+                let $conn = &mut runtime.block_on(connecting).unwrap();
+                $body
+            }
+            $crate::Db::Sqlite => {
+                type Wrapped = diesel_async::sync_connection_wrapper::SyncConnectionWrapper<
+                    diesel::SqliteConnection,
+                >;
+                let path = $crate::sqlite_path();
+                let $conn = &mut runtime.block_on(Wrapped::establish(&path)).unwrap();
+                $body
+            }
+        }
+    }};
+}
+
+/// A current-thread tokio runtime (diesel-async's SQLite wrapper uses its blocking pool).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// MariaDB's database of this bench.
+pub fn mysql_url() -> String {
+    let server = std::env::var("MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+    format!("{server}/dho_async_bench")
+}
+
+/// The PostgreSQL database (the bench's tables live in schema `dho_async_bench`).
+pub fn pg_url() -> String {
+    std::env::var("PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// The SQLite file of this bench.
+pub fn sqlite_path() -> String {
+    std::env::temp_dir().join("dho_async_bench.db").to_string_lossy().into_owned()
+}
+
+/// Creates the tables on `db` and seeds `owners` users with one profile each, through a
+/// blocking connection.
+pub fn seed(db: Db, owners: i32) {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let sql = format!("{}\n{}", schema(db), seed_sql(db, owners));
+    match db {
+        Db::Mysql => {
+            let server = std::env::var("MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+            let admin = &mut diesel::MysqlConnection::establish(&server).expect("MariaDB (scripts/services.sh)");
+            admin.batch_execute("CREATE DATABASE IF NOT EXISTS dho_async_bench").unwrap();
+            let conn = &mut diesel::MysqlConnection::establish(&mysql_url()).unwrap();
+            conn.batch_execute("SET SESSION max_recursive_iterations = 100000000").unwrap();
+            conn.batch_execute(&sql).unwrap();
+        }
+        Db::Postgres => {
+            let conn = &mut diesel::PgConnection::establish(&pg_url()).expect("PostgreSQL (scripts/services.sh)");
+            conn.batch_execute("SET client_min_messages = warning; CREATE SCHEMA IF NOT EXISTS dho_async_bench; SET search_path TO dho_async_bench").unwrap();
+            for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
+                conn.batch_execute(statement).unwrap();
+            }
+        }
+        Db::Sqlite => {
+            let conn = &mut diesel::SqliteConnection::establish(&sqlite_path()).unwrap();
+            conn.batch_execute("PRAGMA journal_mode = WAL").unwrap();
+            conn.batch_execute(&sql).unwrap();
+        }
+    }
+}
+
+/// The backend named `name`.
+pub fn db(name: &str) -> Db {
+    match name {
+        "mysql" => Db::Mysql,
+        "postgres" => Db::Postgres,
+        "sqlite" => Db::Sqlite,
+        other => panic!("unknown backend {other}"),
+    }
+}
