@@ -1,15 +1,16 @@
 //! The connections association methods accept, and the write transaction they run in.
 
+use std::future::{ready, Future};
 use std::num::NonZeroU32;
-use std::panic::{self, AssertUnwindSafe};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::Error as DieselError;
-use diesel::Connection;
+use diesel::{Connection, QueryResult};
 
 use crate::backend::Backend;
-use crate::error::{is_connection_lost, is_deadlock, Error};
-use crate::retry::while_busy;
+use crate::error::Error;
+use crate::exec::{block_now, Blocking};
+use crate::transaction::Transact;
 
 /// The transaction manager of connection `C`.
 type Manager<C> = <C as Connection>::TransactionManager;
@@ -72,66 +73,43 @@ ansi_connection!("mysql", diesel::MysqlConnection, diesel::mysql::Mysql);
 ///   constraint, a serialization failure) was rolled back: [`Error::Database`].
 /// - **Nested**: when the server ended the caller's whole transaction under the savepoint
 ///   (a MySQL deadlock; a savepoint that no longer exists): [`Error::TransactionRolledBack`].
+///
+/// This is [`transaction`](crate::transaction::transaction) on a blocking connection: the
+/// one body of both kinds of execution, driven by one poll.
 pub fn write_transaction<C, T, F>(conn: &mut C, f: F) -> Result<T, Error>
 where
     C: Conn,
     F: FnOnce(&mut C) -> Result<T, Error>,
 {
-    let outer = depth(conn)?;
-    match <C::DB as Backend>::BEGIN_WRITE {
-        Some(begin) if outer == 0 => while_busy(|| conn.begin_write(begin))?,
-        _ => Manager::<C>::begin_transaction(conn)?,
+    block_now(crate::transaction::transaction(
+        conn,
+        async |conn: &mut C| f(conn),
+    ))
+}
+
+impl<C: Conn> Transact<Blocking> for C {
+    fn depth(&mut self) -> QueryResult<u32> {
+        depth(self)
     }
-    if let (Some(check), true) = (<C::DB as Backend>::NESTED_CHECK, outer > 0) {
-        if let Err(e) = conn.batch_execute(check) {
-            let _ = roll_back_to(conn, outer);
-            return Err(Error::from_nested_check(e));
-        }
+
+    fn begin_with(&mut self, sql: &'static str) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(self.begin_write(sql))
     }
-    let result = match panic::catch_unwind(AssertUnwindSafe(|| f(&mut *conn))) {
-        Ok(result) => result,
-        Err(payload) => {
-            // Best effort: a rollback that fails leaves Diesel's transaction manager broken
-            // (every later transaction fails), never a transaction that silently goes on.
-            let _ = roll_back_to(conn, outer);
-            panic::resume_unwind(payload);
-        }
-    };
-    match result {
-        Ok(value) => match Manager::<C>::commit_transaction(conn) {
-            Ok(()) => Ok(value),
-            Err(e) if outer == 0 => Err(if is_connection_lost(&e) {
-                Error::CommitOutcomeUnknown { source: e }
-            } else {
-                Error::Database(e)
-            }),
-            // `RELEASE SAVEPOINT` failed: Diesel leaves the savepoint open unless the
-            // transaction was marked for rollback; end it, and say whether the caller's
-            // transaction survived.
-            Err(e) => match roll_back_to(conn, outer) {
-                Ok(()) if !is_connection_lost(&e) => Err(Error::Database(e)),
-                _ => Err(Error::TransactionRolledBack {
-                    source: Box::new(Error::Database(e)),
-                }),
-            },
-        },
-        Err(e) => {
-            let rollback = roll_back_to(conn, outer);
-            if outer == 0 {
-                // at top level a failed rollback ends the transaction too (the server rolls
-                // back a transaction whose connection is lost); the cause is `e`
-                return Err(e);
-            }
-            if rollback.is_err()
-                || (<C::DB as Backend>::DEADLOCK_ENDS_TRANSACTION && is_deadlock(&e))
-            {
-                Err(Error::TransactionRolledBack {
-                    source: Box::new(e),
-                })
-            } else {
-                Err(e)
-            }
-        }
+
+    fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(Manager::<C>::begin_transaction(self))
+    }
+
+    fn commit(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(Manager::<C>::commit_transaction(self))
+    }
+
+    fn rollback(&mut self) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(Manager::<C>::rollback_transaction(self))
+    }
+
+    fn batch(&mut self, sql: &'static str) -> impl Future<Output = QueryResult<()>> + Send {
+        ready(self.batch_execute(sql))
     }
 }
 
@@ -140,21 +118,4 @@ pub(crate) fn depth<C: Conn>(conn: &mut C) -> Result<u32, DieselError> {
     Ok(Manager::<C>::transaction_manager_status_mut(conn)
         .transaction_depth()?
         .map_or(0, NonZeroU32::get))
-}
-
-/// Rolls back savepoints and the transaction until `outer` levels are left open, returning
-/// the first failure. Diesel counts a failed savepoint rollback as done (and a failed
-/// top-level rollback marks its transaction manager broken), so this always ends.
-fn roll_back_to<C: Conn>(conn: &mut C, outer: u32) -> Result<(), DieselError> {
-    let mut first_error = None;
-    loop {
-        match depth(conn) {
-            Ok(open) if open > outer => {}
-            Ok(_) => return first_error.map_or(Ok(()), Err),
-            Err(broken) => return Err(first_error.unwrap_or(broken)),
-        }
-        if let Err(e) = Manager::<C>::rollback_transaction(conn) {
-            first_error.get_or_insert(e);
-        }
-    }
 }

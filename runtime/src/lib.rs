@@ -108,7 +108,9 @@ pub mod subquery;
 pub mod through;
 pub mod timestamps;
 pub mod touch;
+pub mod transaction;
 pub mod validate;
+pub mod write_exec;
 
 #[doc(hidden)]
 pub mod __private;

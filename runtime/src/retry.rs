@@ -46,6 +46,7 @@ use std::time::Duration;
 
 use crate::connection::{depth, Conn};
 use crate::error::Error;
+use crate::transaction::Transact;
 
 /// How often and how patiently [`with_retry`] runs a transaction again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,11 +132,14 @@ where
 /// default) fails a `BEGIN IMMEDIATE` at once while another connection writes.
 pub const SQLITE_BUSY_WAIT: Duration = Duration::from_secs(5);
 
-/// Runs `begin` (a statement that takes the write lock and nothing else, so running it
-/// again is safe) again while it fails with `SQLITE_BUSY`, waiting a jittered, doubling
-/// time (1 ms up to 50 ms) in between, [`SQLITE_BUSY_WAIT`] in all at most.
-pub(crate) fn while_busy(
-    mut begin: impl FnMut() -> Result<(), diesel::result::Error>,
+/// Opens the outermost transaction with `begin` (a statement that takes the write lock and
+/// nothing else, so running it again is safe), again while it fails with `SQLITE_BUSY`,
+/// waiting a jittered, doubling time (1 ms up to 50 ms) in between, [`SQLITE_BUSY_WAIT`]
+/// in all at most. The wait blocks the thread, on an async connection too (SQLite's
+/// statements run on blocking threads there anyway).
+pub(crate) async fn while_busy<C: Transact>(
+    conn: &mut C,
+    begin: &'static str,
 ) -> Result<(), diesel::result::Error> {
     let policy = RetryPolicy {
         attempts: u32::MAX,
@@ -146,7 +150,7 @@ pub(crate) fn while_busy(
     let mut waited = Duration::ZERO;
     let mut failures = 0;
     loop {
-        match begin() {
+        match conn.begin_with(begin).await {
             Err(e) if crate::error::is_busy(&e) && waited < SQLITE_BUSY_WAIT => {
                 failures += 1;
                 let wait = policy.cap(failures).mul_f64(0.5 + jitter.unit() / 2.0);
