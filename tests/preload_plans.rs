@@ -162,16 +162,6 @@ fn check<C: diesel_has_one::Conn + Connection>(
     assert_eq!(found, expected);
 }
 
-/// The statement `query` as a connection's instrumentation shows it: SQL, then its binds.
-fn sql_of<C, Q>(_: &C, query: &Q) -> String
-where
-    C: Connection,
-    Q: QueryFragment<C::Backend>,
-    for<'a> diesel::query_builder::DebugQuery<'a, Q, C::Backend>: std::fmt::Display,
-{
-    diesel::debug_query::<C::Backend, Q>(query).to_string()
-}
-
 /// `prefix` then a query (`EXPLAIN …`), rows read by name.
 struct Prefixed<Q>(&'static str, Q);
 
@@ -278,7 +268,7 @@ backend_tests! {
         let query = profiles::table
             .filter(KeyIn::new(profiles::user_id, keys.clone()))
             .select((profiles::user_id.nullable(), Profile::as_select()));
-        assert_eq!(log.queries(), [sql_of(conn, &query)]);
+        assert_eq!(log.queries(), [common::sql_of(conn, &query)]);
         let plan: Vec<String> = match backend {
             Db::Sqlite => Prefixed("EXPLAIN QUERY PLAN ", query)
                 .load::<SqlitePlan>(conn)

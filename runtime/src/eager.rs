@@ -1,7 +1,9 @@
 //! `eager_load_…`: the owner query `LEFT JOIN`ed with the association's table, joining
 //! the row the reader would return, picked by a correlated subquery
 //! `pk = (SELECT pk FROM target [scope] WHERE link ORDER BY …, pk LIMIT 1)` (see
-//! [`subquery`](crate::subquery)). Implemented once for every association.
+//! [`subquery`](crate::subquery); the key is ordered as [`FirstKey`], so the plan reads
+//! each owner's rows by the foreign key index whatever the statistics). Implemented once
+//! for every association.
 
 use diesel::dsl;
 use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl, ThenOrderDsl};
@@ -10,6 +12,7 @@ use diesel::{Expression, ExpressionMethods, JoinOnDsl, NullableExpressionMethods
 
 use crate::association::HasOne;
 use crate::both::Both;
+use crate::first_key::FirstKey;
 use crate::link::Joins;
 use crate::scope::{Base, StaticBase};
 use crate::statements::{Pk, Table};
@@ -22,7 +25,7 @@ use diesel::associations::HasTable;
 type Join<A> = <<A as HasOne>::Link as Joins<A>>::Join;
 type Outer<A> = <<A as HasOne>::Link as Joins<A>>::Outer;
 type FirstOf<A> = dsl::Limit<
-    dsl::ThenOrderBy<dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>,
+    dsl::ThenOrderBy<dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>, dsl::Asc<FirstKey<Pk<A>>>>,
 >;
 type PkSql<A> = Nullable<<Pk<A> as Expression>::SqlType>;
 type Picked<A> = dsl::Eq<dsl::Nullable<Pk<A>>, Correlated<FirstOf<A>, PkSql<A>>>;
@@ -47,8 +50,9 @@ where
     A::Link: Joins<A>,
     Base<A>: FilterDsl<Outer<A>>,
     dsl::Filter<Base<A>, Outer<A>>: SelectDsl<Pk<A>>,
-    dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
-    dsl::ThenOrderBy<dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>, dsl::Asc<Pk<A>>>: LimitDsl,
+    dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>: ThenOrderDsl<dsl::Asc<FirstKey<Pk<A>>>>,
+    dsl::ThenOrderBy<dsl::Select<dsl::Filter<Base<A>, Outer<A>>, Pk<A>>, dsl::Asc<FirstKey<Pk<A>>>>:
+        LimitDsl,
     Correlated<FirstOf<A>, PkSql<A>>: Expression<SqlType = PkSql<A>>,
 {
     type Owner = <A as HasOne>::Owner;
@@ -58,7 +62,10 @@ where
     fn rhs() -> Self::Rhs {
         let outer = A::static_base().filter(<A::Link as Joins<A>>::outer());
         let pk = Pk::<A>::default;
-        let first = outer.select(pk()).then_order_by(pk().asc()).limit(1);
+        let first = outer
+            .select(pk())
+            .then_order_by(FirstKey::new(pk()).asc())
+            .limit(1);
         let picked = pk().nullable().eq(Correlated::new(first));
         <A as HasOne>::Target::table().on(Both::new(<A::Link as Joins<A>>::join(), picked))
     }
@@ -69,7 +76,7 @@ type ThroughPk<A> = PkOf<Target<A>>;
 type ThroughFirst<A> = dsl::Limit<
     dsl::ThenOrderBy<
         dsl::Select<<<A as Through>::Chain as Nested<ThroughOuter<A>>>::Query, ThroughPk<A>>,
-        dsl::Asc<ThroughPk<A>>,
+        dsl::Asc<FirstKey<ThroughPk<A>>>,
     >,
 >;
 type ThroughPkSql<A> = Nullable<<ThroughPk<A> as Expression>::SqlType>;
@@ -84,10 +91,10 @@ where
     A::Chain: Nested<ThroughOuter<A>>,
     <A::Chain as Nested<ThroughOuter<A>>>::Query: SelectDsl<ThroughPk<A>>,
     dsl::Select<<A::Chain as Nested<ThroughOuter<A>>>::Query, ThroughPk<A>>:
-        ThenOrderDsl<dsl::Asc<ThroughPk<A>>>,
+        ThenOrderDsl<dsl::Asc<FirstKey<ThroughPk<A>>>>,
     dsl::ThenOrderBy<
         dsl::Select<<A::Chain as Nested<ThroughOuter<A>>>::Query, ThroughPk<A>>,
-        dsl::Asc<ThroughPk<A>>,
+        dsl::Asc<FirstKey<ThroughPk<A>>>,
     >: LimitDsl,
     Correlated<ThroughFirst<A>, ThroughPkSql<A>>: Expression<SqlType = ThroughPkSql<A>>,
 {
@@ -100,7 +107,7 @@ where
         let pk = ThroughPk::<A>::default;
         let first = A::Chain::nested(outer)
             .select(pk())
-            .then_order_by(pk().asc())
+            .then_order_by(FirstKey::new(pk()).asc())
             .limit(1);
         Target::<A>::table().on(pk().nullable().eq(Correlated::new(first)))
     }

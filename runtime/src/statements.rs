@@ -26,6 +26,7 @@ use diesel::{
 use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
 use crate::connection::Conn;
 use crate::exec::{block_now, Exec, Fetch};
+use crate::first_key::FirstKey;
 use crate::jobs::AsyncDestroy;
 use crate::link::Link;
 use crate::linked_locks::LockLinked;
@@ -68,9 +69,12 @@ pub type StampedSet<A> = StampedUpdate<<A as HasOne>::Target, SetLink<A>>;
 /// The assignments that unlink a row, with `updated_at`.
 type StampedUnset<A> = StampedUpdate<<A as HasOne>::Target, Unset<A>>;
 type Rows<A, C> = dsl::Select<OrderedOf<A>, Selection<A, C>>;
-type Picks<A, C> = dsl::Select<OrderedOf<A>, Picked<A, C>>;
 type Keys<A> = dsl::Select<OrderedOf<A>, Pk<A>>;
-type First<A, C> = dsl::Limit<dsl::Select<OrderedOf<A>, Picked<A, C>>>;
+/// The reader's order: the scope's, then [`FirstKey`] (the primary key, in a form whose
+/// plan does not depend on statistics).
+type ReaderOrdered<A> = dsl::ThenOrderBy<LinkedRows<A>, dsl::Asc<FirstKey<Pk<A>>>>;
+type Picks<A, C> = dsl::Select<ReaderOrdered<A>, Picked<A, C>>;
+type First<A, C> = dsl::Limit<Picks<A, C>>;
 
 /// A query loading rows of `U` on `C` (Diesel's `load` and `get_result`, as one bound).
 pub trait Loads<C, U>: Sized {
@@ -109,7 +113,8 @@ fn linked<A: HasOne>(key: A::Key) -> Linked<A> {
 }
 
 /// The reader's row, on a connection of either kind ([`Exec`]): the first of
-/// [`Queries::ordered`], `… ORDER BY … LIMIT 1`.
+/// the rows in [`Queries::ordered`]'s order, `… ORDER BY … LIMIT 1` (the key written as
+/// [`FirstKey`]).
 pub trait Reader<C: Exec>: HasOne {
     /// The query's future; a blocking connection's is complete when returned.
     fn first(
@@ -124,7 +129,9 @@ where
     A: Queries,
     A::Target: Selectable<C::DB>,
     Picked<A, C>: Expression,
-    OrderedOf<A>: SelectDsl<Picked<A, C>>,
+    Base<A>: FilterDsl<Linked<A>>,
+    LinkedRows<A>: ThenOrderDsl<dsl::Asc<FirstKey<Pk<A>>>>,
+    ReaderOrdered<A>: SelectDsl<Picked<A, C>>,
     Picks<A, C>: LimitDsl,
     First<A, C>: Fetch<C, A::Target>,
 {
@@ -132,8 +139,12 @@ where
         owner: &A::Owner,
         conn: &mut C,
     ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send {
-        let query = A::ordered(owner).select(A::Target::as_select()).limit(1);
-        query.fetch_first(conn)
+        let linked = <A::Scope as ScopeOf<A>>::base(owner).filter(linked::<A>(A::owner_key(owner)));
+        let ordered = linked.then_order_by(FirstKey::new(Pk::<A>::default()).asc());
+        ordered
+            .select(A::Target::as_select())
+            .limit(1)
+            .fetch_first(conn)
     }
 }
 

@@ -178,6 +178,16 @@ pub fn mysql_connect(db: &TestDb<MysqlConnection>) -> MysqlConnection {
     MysqlConnection::establish(&format!("{}/{}", mysql_url(), db.name)).unwrap()
 }
 
+/// The statement `query` as a connection's instrumentation shows it: SQL, then its binds.
+pub fn sql_of<C, Q>(_: &C, query: &Q) -> String
+where
+    C: Connection,
+    Q: diesel::query_builder::QueryFragment<C::Backend>,
+    for<'a> diesel::query_builder::DebugQuery<'a, Q, C::Backend>: std::fmt::Display,
+{
+    diesel::debug_query::<C::Backend, Q>(query).to_string()
+}
+
 /// The SQL of every statement a connection runs, recorded while installed.
 #[derive(Clone, Default)]
 pub struct Statements(Arc<Mutex<Vec<String>>>);

@@ -276,7 +276,9 @@ fn index(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .filter(|i| cols.iter().any(|c| i.columns.iter().any(|ic| ic == c)))
         .map(|i| {
-            let why = if i.partial {
+            let why = if !req.unique && !serves(&i.columns) {
+                "does not start with them, so no read can seek by it"
+            } else if i.partial {
                 "is partial, so it does not constrain every row"
             } else if !i.unique {
                 "is not unique"
@@ -310,7 +312,8 @@ fn index(cx: &Context<'_>, out: &mut Vec<Finding>) {
         (
             FindingKind::MissingIndex,
             format!(
-                "{}.{on} has no index{near}: every read of {}.{} scans {}",
+                "{}.{on} has no index{near}: every read of {}.{} scans {} (the reader, preload \
+                 and eager load look up each owner's rows by an index that starts with {on})",
                 t.name, cx.decl.owner, cx.decl.name, t.name
             ),
         )
