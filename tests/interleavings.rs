@@ -324,7 +324,12 @@ macro_rules! destroy_racing_create {
 /// A row moved to owner B (B's `set_item(Some(row))`, committed while A's destroy waits
 /// on the row's lock) is B's: A's destroy or replace acts on its own rows only.
 macro_rules! moved_row_is_kept {
-    ($db:ident, $ty:ty, $act:expr) => {{
+    ($db:ident, $ty:ty, $act:ident) => {
+        moved_row_is_kept!($db, $ty, |owner, conn| $act(owner, conn))
+    };
+    // The write as a body over the owner and the actor's connection, typed where the
+    // connection is (a closure's parameter could not name its type).
+    ($db:ident, $ty:ty, |$owner:ident, $conn:ident| $act:expr) => {{
         let backend = $db.db.backend;
         let a = owner_named!($db.conn(), $ty, concat!(stringify!($ty), "-a"));
         let b = owner_named!($db.conn(), $ty, concat!(stringify!($ty), "-b"));
@@ -346,7 +351,10 @@ macro_rules! moved_row_is_kept {
             });
             moved.wait();
             let a2 = a.clone();
-            let act = s.spawn(move || $act(&a2, &mut actor));
+            let act = s.spawn(move || {
+                let ($owner, $conn) = (&a2, &mut actor);
+                $act
+            });
             // A's write either waits for the moved row's lock or, reading the index
             // entry B's move replaced, does not see the row at all.
             wait_until_blocked($db.conn(), backend, actor_id, || act.is_finished());
@@ -512,7 +520,7 @@ mod races {
             moved_row_is_kept!(db, NullifyOwner, destroy);
         }
         fn a_moved_row_survives_the_old_owners_replace(db) {
-            moved_row_is_kept!(db, DestroyOwner, |a: &DestroyOwner, c: &mut _| a.create_item(NewItem { label: "a's new" }, c).map(drop));
+            moved_row_is_kept!(db, DestroyOwner, |a, c| a.create_item(NewItem { label: "a's new" }, c).map(drop));
         }
 
         fn cross_moves_between_two_owners_do_not_deadlock(db) { cross_moves!(db); }

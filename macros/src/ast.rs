@@ -55,6 +55,9 @@ pub struct Hooks {
     /// `polymorphic_name = "…"`: the type string stored in polymorphic type columns
     /// (default: the struct's name, like Rails' class name).
     pub polymorphic_name: Option<LitStr>,
+    /// `async_hooks`: the hooks are `async fn`s, run on diesel-async connections (the
+    /// flag's span, for the error when no hook is declared).
+    pub async_hooks: Option<proc_macro2::Span>,
     /// `timestamps = false`: the library leaves this model's `created_at`/`updated_at` alone
     /// (as a target, an `insert_with_` owner or a `through` join model).
     pub no_timestamps: bool,

@@ -14,7 +14,21 @@ pub fn check(model: &Model) -> syn::Result<()> {
     association_names(model, &mut cx);
     owner_keys(model, &mut cx);
     through_chains(model, &mut cx);
+    async_hooks(model, &mut cx);
     cx.finish(())
+}
+
+/// `async_hooks` says how the declared hooks run: without a hook it says nothing.
+fn async_hooks(model: &Model, cx: &mut Ctxt) {
+    let hooks = &model.hooks;
+    if let Some(span) = hooks.async_hooks {
+        if hooks.before_destroy.is_none() && hooks.after_destroy.is_none() {
+            cx.push(syn::Error::new(
+                span,
+                "`async_hooks` applies to the destroy hooks, and none is declared: add one, e.g. `#[model(async_hooks, before_destroy = archive)]`, or remove `async_hooks`",
+            ));
+        }
+    }
 }
 
 /// One primary key column, with a field. The expansion relies on this: it reads the key's

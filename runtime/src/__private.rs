@@ -12,8 +12,9 @@ pub use crate::autosave::{
 };
 pub use crate::build::Built;
 pub use crate::checks::{
-    check_inverse_foreign_key, check_inverse_parent, check_key_fits, check_model, check_nullable,
-    run_destroy_hook, BelongsTo, Ch, Column, DestroyHook, StrictLoading,
+    async_destroy_hook, check_inverse_foreign_key, check_inverse_parent, check_key_fits,
+    check_model, check_nullable, run_destroy_hook, sync_destroy_hook, BelongsTo, Ch, Column,
+    DestroyHook, StrictLoading,
 };
 pub use crate::checks::{
     ForeignKeyColumn, ForeignTypeColumn, InverseOf, Name, Spelled, Spelling, TouchedColumn,
@@ -35,7 +36,9 @@ pub use crate::model::{Model, Persist};
 pub use crate::null::{is_nullable, Null, NullFlag};
 pub use crate::omits::{OmitsLinks, OmitsStamps};
 pub use crate::ops::{Create, Operation, PreloadAll, Read, RunOn, Runs, RunsNow, Set};
-pub use crate::persist::DestroyHooks;
+#[cfg(feature = "async")]
+pub use crate::persist::AsyncHookConn;
+pub use crate::persist::{DestroyHooks, WriteConn};
 pub use crate::preload::preload;
 pub use crate::replace::{create, set, ValidatesTarget};
 pub use crate::returning::{InsertReturning, OwnerValues};
@@ -57,6 +60,8 @@ pub use crate::timestamps::{stamped, stamped_update, NoColumn, Stamp, Stamped, S
 pub use crate::touch::{Instant, NoTouch, TouchNow, Touches};
 pub use crate::{__register, __register_destroy_async};
 pub use diesel::QueryResult;
+pub use std::future::Future;
+pub use std::marker::Send;
 pub use std::option::Option;
 pub use std::vec::Vec;
 
@@ -75,14 +80,24 @@ pub type Result<T> = std::result::Result<T, crate::Error>;
 )]
 pub trait InsertWithKey<C, T, K, Out>: Sized {
     /// Runs the `INSERT`; `None` when the caller must reselect the row.
-    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<Option<Out>>;
+    fn insert_with_key(
+        self,
+        table: T,
+        key: K,
+        conn: &mut C,
+    ) -> impl std::future::Future<Output = QueryResult<Option<Out>>> + Send;
 }
 
 impl<V, C, T, K, Out> InsertWithKey<C, T, K, Out> for V
 where
     (V, K): crate::returning::InsertReturning<C, T, Out>,
 {
-    fn insert_with_key(self, table: T, key: K, conn: &mut C) -> QueryResult<Option<Out>> {
+    fn insert_with_key(
+        self,
+        table: T,
+        key: K,
+        conn: &mut C,
+    ) -> impl std::future::Future<Output = QueryResult<Option<Out>>> + Send {
         crate::returning::InsertReturning::insert_returning((self, key), table, conn)
     }
 }

@@ -12,7 +12,6 @@ use diesel::sql_types::SingleValue;
 use diesel::{Column, QueryResult};
 
 use crate::autosave::Validation;
-use crate::connection::Conn;
 use crate::exec::Exec;
 use crate::key::Key;
 use crate::link::Link;
@@ -105,53 +104,65 @@ pub type LinkColumns<A> = <<A as HasOne>::Link as Link<A>>::Columns;
 /// The typed statements of one `has_one` on connection type `C`, each one Diesel query
 /// about the rows linked to `owner` (through its key, and its scope when declared).
 /// Implemented for every association ([`statements`](crate::statements)).
-pub trait Statements<C: Conn>: HasOne {
+pub trait Statements<C: Exec>: HasOne {
     /// The linked row first by the scope's order, then the lowest primary key
     /// (`… ORDER BY … LIMIT 1`).
-    fn first(owner: &Self::Owner, conn: &mut C) -> QueryResult<Option<Self::Target>>;
+    fn first(
+        owner: &Self::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Self::Target>>> + Send;
     /// The row `create_…` just inserted: [`first`](Statements::first) without a scope; with
     /// one, the linked row with the highest primary key (the new row may not match the
     /// scope, and other linked rows stay), which assumes ascending primary keys.
-    fn created(owner: &Self::Owner, conn: &mut C) -> QueryResult<Option<Self::Target>>;
+    fn created(
+        owner: &Self::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Self::Target>>> + Send;
     /// The rows a replace or destroy acts on, locked until the transaction ends (`FOR
     /// UPDATE`; the SQLite write transaction holds the database): every linked row (with
     /// a scope: the first one, the row the reader returns, as Rails acts on the loaded
     /// target).
-    fn load_linked(owner: &Self::Owner, conn: &mut C) -> QueryResult<Vec<Self::Target>>;
+    fn load_linked(
+        owner: &Self::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Vec<Self::Target>>> + Send;
     /// The primary keys of the rows [`load_linked`](Statements::load_linked) returns, locked.
     fn linked_keys(
         owner: &Self::Owner,
         conn: &mut C,
-    ) -> QueryResult<Vec<<Self::Target as Model>::Key>>;
+    ) -> impl Future<Output = QueryResult<Vec<<Self::Target as Model>::Key>>> + Send;
     /// `DELETE` the rows with these keys that are still linked to `owner`.
     fn delete_keys(
         owner: &Self::Owner,
         keys: Vec<<Self::Target as Model>::Key>,
         conn: &mut C,
-    ) -> QueryResult<usize>;
+    ) -> impl Future<Output = QueryResult<usize>> + Send;
     /// `UPDATE … SET fk = NULL` on the rows with these keys still linked to `owner`.
     fn unlink_keys(
         owner: &Self::Owner,
         keys: Vec<<Self::Target as Model>::Key>,
         conn: &mut C,
-    ) -> QueryResult<usize>;
+    ) -> impl Future<Output = QueryResult<usize>> + Send;
     /// Locks the target row with primary key `target` (whoever it is linked to); false
     /// when it does not exist.
-    fn lock_target(target: &<Self::Target as Model>::Key, conn: &mut C) -> QueryResult<bool>;
+    fn lock_target(
+        target: &<Self::Target as Model>::Key,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<bool>> + Send;
     /// `UPDATE … SET fk = key` on the target row with primary key `target`.
     fn link(
         owner: &Self::Owner,
         target: &<Self::Target as Model>::Key,
         conn: &mut C,
-    ) -> QueryResult<usize>;
+    ) -> impl Future<Output = QueryResult<usize>> + Send;
 }
 
 /// `touch`: sets the timestamp column of the linked row to now when the owner is saved or
 /// destroyed through the library; does nothing without the option. Generated for every
 /// association, apart from [`Statements`] so a wrong `touch` column is reported alone.
-pub trait Touch<C: Conn>: HasOne {
+pub trait Touch<C: Exec>: HasOne {
     /// The `UPDATE`; the number of rows touched.
-    fn touch(owner: &Self::Owner, conn: &mut C) -> QueryResult<usize>;
+    fn touch(owner: &Self::Owner, conn: &mut C) -> impl Future<Output = QueryResult<usize>> + Send;
 }
 
 /// Loading the rows of many owners in one query (not available for a scope that takes
@@ -180,7 +191,7 @@ pub type KeyedRow<A> = (Option<<A as HasOne>::Key>, <A as HasOne>::Target);
     message = "`{V}` cannot be inserted as this association's row",
     note = "pass a value that is `Insertable` into the target table and does not set the foreign key (the association sets it)"
 )]
-pub trait Insert<C: Conn, V>: Statements<C> {
+pub trait Insert<C: Exec, V>: Statements<C> {
     /// `INSERT INTO target (…, fk[, created_at, updated_at]) VALUES (…, key[, at, at])`,
     /// with `RETURNING` where the backend has it: `Some(row)`; `None` asks for
     /// [`created`](Statements::created). The target's Rails timestamps (see
@@ -190,20 +201,7 @@ pub trait Insert<C: Conn, V>: Statements<C> {
         values: V,
         at: Instant,
         conn: &mut C,
-    ) -> QueryResult<Option<Self::Target>>;
-
-    /// The insert, then the new row: returned by the `INSERT`, or reselected.
-    fn insert_row(
-        owner: &Self::Owner,
-        values: V,
-        at: Instant,
-        conn: &mut C,
-    ) -> QueryResult<Option<Self::Target>> {
-        match Self::insert(owner, values, at, conn)? {
-            Some(row) => Ok(Some(row)),
-            None => Self::created(owner, conn),
-        }
-    }
+    ) -> impl Future<Output = QueryResult<Option<Self::Target>>> + Send;
 }
 
 /// One declared `has_one`, as the derive registered it: what [`declarations`]

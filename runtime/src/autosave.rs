@@ -31,6 +31,7 @@ use crate::association::{HasOne, Insert, Statements, Touch};
 use crate::connection::{write_transaction, Conn};
 use crate::dependent;
 use crate::error::{Error, Errors};
+use crate::exec::block_now;
 use crate::model::{Model, Persist};
 use crate::ops::{Operation, RunOn, RunsNow};
 use crate::timestamps::{stamped, Stamped};
@@ -261,7 +262,7 @@ where
             let owner = self.owner.write(at, conn)?;
             if A::REQUIRED
                 && self.row.present_after().is_none()
-                && A::first(&owner, conn)?.is_none()
+                && block_now(A::first(&owner, conn))?.is_none()
             {
                 let mut errors = Errors::new();
                 errors.add(A::NAME, "must exist");
@@ -270,9 +271,9 @@ where
             let row = self.row.write(&owner, at, conn)?;
             // `touch` changes the row just read: read it again so the caller sees the new
             // timestamp.
-            let row = match A::touch(&owner, conn)? {
+            let row = match block_now(A::touch(&owner, conn))? {
                 0 => row,
-                _ => A::first(&owner, conn)?,
+                _ => block_now(A::first(&owner, conn))?,
             };
             Ok((owner, row))
         })
@@ -285,7 +286,7 @@ where
 {
     const EXISTS: bool = true;
     fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
-        self.0.lock_row(conn)?;
+        block_now(self.0.lock_row(conn))?;
         Ok(self.0.clone())
     }
 }
@@ -309,7 +310,7 @@ where
 {
     const EXISTS: bool = true;
     fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
-        self.0.lock_row(conn)?;
+        block_now(self.0.lock_row(conn))?;
         self.0.update_model(self.1, conn)
     }
 }
@@ -325,7 +326,7 @@ impl<A: AutosaveOptions + Statements<C>, C: Conn> RowAction<A, C> for KeepRow {
         _at: Instant,
         conn: &mut C,
     ) -> Result<Option<A::Target>, Error> {
-        Ok(A::first(owner, conn)?)
+        Ok(block_now(A::first(owner, conn))?)
     }
 }
 
@@ -350,10 +351,11 @@ where
         conn: &mut C,
     ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(false) {
-            return Ok(A::first(owner, conn)?);
+            return Ok(block_now(A::first(owner, conn))?);
         }
-        dependent::on_replace::<A, C>(owner, conn)?;
-        Ok(A::insert_row(owner, self.0, at, conn)?)
+        block_now(dependent::on_replace::<A, C>(owner, conn))?;
+        let insert = crate::replace::insert_row::<A, C, V>(owner, self.0, at, conn);
+        Ok(block_now(insert)?)
     }
 }
 
@@ -379,7 +381,7 @@ where
         if A::AUTOSAVE == Some(true) {
             self.0.update_model(self.1, conn)?;
         }
-        Ok(A::first(owner, conn)?)
+        Ok(block_now(A::first(owner, conn))?)
     }
 }
 
@@ -400,9 +402,9 @@ where
         conn: &mut C,
     ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(true) {
-            self.0.destroy_in(conn)?;
+            block_now(self.0.destroy_in(conn))?;
         }
-        Ok(A::first(owner, conn)?)
+        Ok(block_now(A::first(owner, conn))?)
     }
 }
 

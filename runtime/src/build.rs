@@ -1,7 +1,6 @@
 //! `build_…`: a new associated row that is not written until `save`.
 
-use crate::error::Error;
-use crate::ops::{Create, RunsNow};
+use crate::ops::{Create, Runs};
 
 /// An unsaved associated row: the values and the owner they will be linked to.
 ///
@@ -31,10 +30,10 @@ impl<'o, A: crate::association::HasOne, V> Built<'o, A, V> {
     }
 
     /// Validates (per the association's options), then runs the replace transaction (as
-    /// `create_…`) and returns the saved row.
-    pub fn save<C>(self, conn: &mut C) -> Result<A::Target, Error>
+    /// `create_…`) and returns the saved row (on an async connection, a future of it).
+    pub fn save<'c, C>(self, conn: &'c mut C) -> <C as Runs<'c, Create<'o, A, V>>>::Output
     where
-        C: RunsNow<Create<'o, A, V>, Result<A::Target, Error>>,
+        C: Runs<'c, Create<'o, A, V>>,
     {
         conn.run(Create(self.owner, self.values))
     }

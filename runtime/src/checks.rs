@@ -221,6 +221,29 @@ pub fn run_destroy_hook<T, C>(
     destroy_hook(model, conn)
 }
 
+/// A sync destroy hook's result as the future the write path awaits (complete at once).
+#[inline]
+pub fn sync_destroy_hook<T, C>(
+    destroy_hook: DestroyHook<T, C>,
+    model: &T,
+    conn: &mut C,
+) -> std::future::Ready<std::result::Result<(), crate::Error>> {
+    std::future::ready(destroy_hook(model, conn))
+}
+
+/// Calls an async destroy hook (`#[model(async_hooks, …)]`): `async fn check<C>(model: &T,
+/// conn: &mut C) -> Result<(), Error>`, its future awaited inside the destroy's
+/// transaction. A hook with another signature is reported on the user's path, naming
+/// this function's bounds.
+#[inline]
+pub fn async_destroy_hook<'a, T, C, F, Fut>(destroy_hook: F, model: &'a T, conn: &'a mut C) -> Fut
+where
+    F: FnOnce(&'a T, &'a mut C) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<(), crate::Error>> + Send + 'a,
+{
+    destroy_hook(model, conn)
+}
+
 /// `class_name` check: the target derives `Model`.
 pub fn check_model<T: crate::Model>() {}
 

@@ -2,22 +2,23 @@
 //! destroyed: the model's derive names its associations once, as a tuple of markers, and
 //! this walks it (so a model's generated code does not grow with its associations).
 
+use std::future::{ready, Future};
+
 use crate::association::{Statements, Touch};
-use crate::connection::Conn;
 use crate::dependent::{on_destroy, on_destroy_with, DestroyRow};
 use crate::error::Error;
-use crate::jobs::JobStore;
+use crate::jobs::InsertsJob;
 use crate::model::{Model, Persist};
 
 /// The associations of `Owner`, as a tuple of association markers.
 pub trait Dependents<Owner, C> {
     /// Each association's `dependent`, then its `touch`, in declaration order.
-    fn on_destroy(owner: &Owner, conn: &mut C) -> Result<(), Error>;
+    fn on_destroy(owner: &Owner, conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 impl<Owner, C> Dependents<Owner, C> for () {
-    fn on_destroy(_owner: &Owner, _conn: &mut C) -> Result<(), Error> {
-        Ok(())
+    fn on_destroy(_owner: &Owner, _conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send {
+        ready(Ok(()))
     }
 }
 
@@ -26,7 +27,11 @@ impl<Owner, C> Dependents<Owner, C> for () {
 /// so that `Persist` for the model does not require itself.
 pub trait OwnDependents<Owner, C> {
     /// Each association's `dependent` (its rows destroyed with `destroy`), then its `touch`.
-    fn on_destroy(owner: &Owner, conn: &mut C, destroy: DestroyRow<Owner, C>) -> Result<(), Error>;
+    fn on_destroy(
+        owner: &Owner,
+        conn: &mut C,
+        destroy: DestroyRow<Owner, C>,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 impl<Owner, C> OwnDependents<Owner, C> for () {
@@ -34,8 +39,8 @@ impl<Owner, C> OwnDependents<Owner, C> for () {
         _owner: &Owner,
         _conn: &mut C,
         _destroy: DestroyRow<Owner, C>,
-    ) -> Result<(), Error> {
-        Ok(())
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        ready(Ok(()))
     }
 }
 
@@ -43,13 +48,13 @@ macro_rules! tuples {
     ($($a:ident)+) => {
         impl<Owner: Model, C, $($a),+> OwnDependents<Owner, C> for ($($a,)+)
         where
-            C: Conn + JobStore,
+            C: InsertsJob,
             $($a: Statements<C, Owner = Owner, Target = Owner> + Touch<C>,)+
         {
-            fn on_destroy(owner: &Owner, conn: &mut C, destroy: DestroyRow<Owner, C>) -> Result<(), Error> {
+            async fn on_destroy(owner: &Owner, conn: &mut C, destroy: DestroyRow<Owner, C>) -> Result<(), Error> {
                 $(
-                    on_destroy_with::<$a, C>(owner, conn, destroy)?;
-                    $a::touch(owner, conn)?;
+                    on_destroy_with::<$a, C, _>(owner, conn, destroy).await?;
+                    $a::touch(owner, conn).await?;
                 )+
                 Ok(())
             }
@@ -57,13 +62,13 @@ macro_rules! tuples {
 
         impl<Owner: Model, C, $($a),+> Dependents<Owner, C> for ($($a,)+)
         where
-            C: Conn + JobStore,
+            C: InsertsJob,
             $($a: Statements<C, Owner = Owner> + Touch<C>, $a::Target: Persist<C>,)+
         {
-            fn on_destroy(owner: &Owner, conn: &mut C) -> Result<(), Error> {
+            async fn on_destroy(owner: &Owner, conn: &mut C) -> Result<(), Error> {
                 $(
-                    on_destroy::<$a, C>(owner, conn)?;
-                    $a::touch(owner, conn)?;
+                    on_destroy::<$a, C>(owner, conn).await?;
+                    $a::touch(owner, conn).await?;
                 )+
                 Ok(())
             }

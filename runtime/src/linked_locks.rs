@@ -24,6 +24,8 @@
 //! key instead, and lock that index's entry, which InnoDB's duplicate checks of other
 //! owners' inserts lock too.
 
+use std::future::Future;
+
 use diesel::associations::HasTable;
 use diesel::expression::array_comparison::AsInExpression;
 use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
@@ -31,29 +33,29 @@ use diesel::sql_types::SqlType;
 use diesel::{dsl, Expression, ExpressionMethods, QueryResult, Selectable, SelectableHelper};
 
 use crate::association::HasOne;
-use crate::connection::Conn;
+use crate::exec::{Exec, Fetch};
 use crate::lock::{Locked, RowLock};
 use crate::model::Model;
 use crate::moving::ReadsOwner;
-use crate::statements::{ByKeys, Loads, Pk, Selection, TargetKey};
+use crate::statements::{ByKeys, Pk, Selection, TargetKey};
 
 /// The locks of association `A`'s linked rows by primary key, on connection type `C`:
 /// implemented for every association (a blanket impl over its [`HasOne`] facts).
-pub trait LockLinked<C: Conn>: HasOne {
+pub trait LockLinked<C: Exec>: HasOne {
     /// Locks the rows with primary keys `keys`; the keys of those linked to owner key
     /// `owner`, in the order of `keys`.
     fn lock_keys(
         owner: Self::Key,
         keys: Vec<TargetKey<Self>>,
         conn: &mut C,
-    ) -> QueryResult<Vec<TargetKey<Self>>>;
+    ) -> impl Future<Output = QueryResult<Vec<TargetKey<Self>>>> + Send;
     /// Locks and loads the rows with primary keys `keys`; those linked to owner key
     /// `owner`, in the order of `keys`.
     fn lock_rows(
         owner: Self::Key,
         keys: Vec<TargetKey<Self>>,
         conn: &mut C,
-    ) -> QueryResult<Vec<Self::Target>>;
+    ) -> impl Future<Output = QueryResult<Vec<Self::Target>>> + Send;
 }
 
 type OwnerColumns<A> = <<A as HasOne>::Link as ReadsOwner<A>>::Columns;
@@ -94,7 +96,7 @@ where
 
 impl<A, C> LockLinked<C> for A
 where
-    C: Conn,
+    C: Exec,
     A: HasOne,
     A::Link: ReadsOwner<A>,
     A::Target: Selectable<C::DB>,
@@ -105,10 +107,10 @@ where
     (Pk<A>, OwnerColumns<A>): Expression,
     (Selection<A, C>, OwnerColumns<A>): Expression,
     ByKeys<A>: SelectDsl<(Pk<A>, OwnerColumns<A>)> + SelectDsl<(Selection<A, C>, OwnerColumns<A>)>,
-    LockedKeys<A>: Loads<C, (TargetKey<A>, LinkRow<A>)>,
-    LockedRows<A, C>: Loads<C, (A::Target, LinkRow<A>)>,
+    LockedKeys<A>: Fetch<C, (TargetKey<A>, LinkRow<A>)>,
+    LockedRows<A, C>: Fetch<C, (A::Target, LinkRow<A>)>,
 {
-    fn lock_keys(
+    async fn lock_keys(
         owner: A::Key,
         keys: Vec<TargetKey<A>>,
         conn: &mut C,
@@ -118,11 +120,11 @@ where
         }
         let columns = (Pk::<A>::default(), <A::Link as ReadsOwner<A>>::columns());
         let query = by_keys::<A>(keys.clone()).select(columns);
-        let found = Locked::<_, RowLock>::new(query).load_all(conn)?;
+        let found = Locked::<_, RowLock>::new(query).fetch_all(conn).await?;
         Ok(linked_in_order::<A, _>(&owner, &keys, found, Clone::clone))
     }
 
-    fn lock_rows(
+    async fn lock_rows(
         owner: A::Key,
         keys: Vec<TargetKey<A>>,
         conn: &mut C,
@@ -135,7 +137,7 @@ where
             <A::Link as ReadsOwner<A>>::columns(),
         );
         let query = by_keys::<A>(keys.clone()).select(columns);
-        let found = Locked::<_, RowLock>::new(query).load_all(conn)?;
+        let found = Locked::<_, RowLock>::new(query).fetch_all(conn).await?;
         Ok(linked_in_order::<A, _>(
             &owner,
             &keys,

@@ -1,11 +1,14 @@
 //! What `#[derive(Model)]` implements for every model, owner or target.
 
+use std::future::Future;
+
 use diesel::associations::HasTable;
 
-use crate::connection::{write_transaction, Conn};
 use crate::error::Error;
+use crate::exec::Exec;
 use crate::key::Key;
-use crate::ops::{Destroy, RunsNow};
+use crate::ops::{Destroy, Runs};
+use crate::transaction::{transaction, Transact};
 
 /// The SQL type of a primary key column: one value, never NULL.
 pub trait PrimaryKeyType:
@@ -61,10 +64,10 @@ pub trait Model: HasTable + Sized + Send + Sync + 'static {
     /// database error anywhere in the cascade — rolls all of it back.
     ///
     /// Rails: `record.destroy` / `destroy!`.
-    fn destroy<'s, C>(&'s self, conn: &mut C) -> Result<(), Error>
+    fn destroy<'s, 'c, C>(&'s self, conn: &'c mut C) -> <C as Runs<'c, Destroy<'s, Self>>>::Output
     where
         Self: Sized,
-        C: RunsNow<Destroy<'s, Self>, Result<(), Error>>,
+        C: Runs<'c, Destroy<'s, Self>>,
     {
         conn.run(Destroy(self))
     }
@@ -78,25 +81,26 @@ pub trait Model: HasTable + Sized + Send + Sync + 'static {
     message = "`{Self}` cannot be written through connection `{C}`",
     note = "every association target must derive `diesel_has_one::Model`, be `Selectable`, and have its queries supported by the backend"
 )]
-pub trait Persist<C: Conn>: Model {
+pub trait Persist<C: Exec>: Model {
     /// Locks this row until the transaction ends (`SELECT … FOR UPDATE`; on SQLite the
     /// write transaction already holds the lock). [`Error::NotFound`] if the row is gone.
-    fn lock_row(&self, conn: &mut C) -> Result<(), Error>;
+    fn lock_row(&self, conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send;
 
     /// Hooks, dependents and the row itself, inside the caller's transaction.
-    fn destroy_in(&self, conn: &mut C) -> Result<(), Error>;
+    fn destroy_in(&self, conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
-/// [`Model::destroy`] on a connection of one backend.
-pub(crate) fn destroy<T, C>(row: &T, conn: &mut C) -> Result<(), Error>
+/// [`Model::destroy`] on a connection of either kind.
+pub(crate) async fn destroy<T, C>(row: &T, conn: &mut C) -> Result<(), Error>
 where
-    C: Conn,
+    C: Transact,
     T: Persist<C>,
 {
-    write_transaction(conn, |conn| {
+    transaction(conn, async |conn: &mut C| {
         // The owner row first, as a replace locks it: no row can be linked to it between
         // the dependents' read and the owner's delete.
-        row.lock_row(conn)?;
-        row.destroy_in(conn)
+        row.lock_row(conn).await?;
+        row.destroy_in(conn).await
     })
+    .await
 }

@@ -24,7 +24,7 @@
 //! owner while holding a target row, is what deadlocks. The call does not try the lock
 //! without waiting either: MariaDB's `FOR UPDATE SKIP LOCKED` on a primary key lookup was
 //! seen waiting (and deadlocking) in `tests/mixed.rs`. `set_…` runs its transaction again
-//! at once instead, at most [`RESTARTS`] runs in all ([`restarting`]): the new run reads
+//! at once instead, at most [`RESTARTS`] runs in all ([`run_again`]): the new run reads
 //! the row's new owner first and locks it in order. Inside a caller's transaction it
 //! cannot (the locks taken stay with the caller's transaction), and the error is
 //! returned.
@@ -49,6 +49,7 @@
 //! `primary_key = "…"`): on a non-unique column the locking read locks more.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 
 use diesel::associations::HasTable;
 use diesel::dsl;
@@ -58,15 +59,15 @@ use diesel::sql_types::SqlType;
 use diesel::{Column, Expression, ExpressionMethods, NullableExpressionMethods, QueryResult};
 
 use crate::association::HasOne;
-use crate::connection::{depth, Conn};
 use crate::error::Error;
+use crate::exec::{Exec, Fetch};
 use crate::key::Key;
 use crate::link::{Plain, Typed};
 use crate::lock::{Locked, RowLock};
 use crate::model::{Model, Persist};
-use crate::statements::{Loads, Queries, TargetKey};
+use crate::statements::{Queries, TargetKey};
 
-/// The runs of one `set_…` transaction when the row keeps moving ([`restarting`]).
+/// The runs of one `set_…` transaction when the row keeps moving ([`run_again`]).
 pub const RESTARTS: u32 = 4;
 
 /// How often [`lock_for_link`] follows a row that moved while it waited for an owner
@@ -129,15 +130,21 @@ impl<A: HasOne, Tc: Column + Default + 'static> ReadsOwner<A> for Typed<Tc> {
 
 /// The statements of a move, for association `A` on connection type `C`: implemented for
 /// every association (a blanket impl over its [`HasOne`] facts).
-pub trait Moves<C: Conn>: HasOne {
+pub trait Moves<C: Exec>: HasOne {
     /// Where row `target` stands, read without locking (the latest committed link).
-    fn holder(target: &TargetKey<Self>, conn: &mut C) -> QueryResult<Holder<Self::Key>>;
+    fn holder(
+        target: &TargetKey<Self>,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Holder<Self::Key>>> + Send;
     /// Where row `target` stands, read with a lock on the row until the transaction ends
     /// (the link then cannot change).
-    fn lock_holder(target: &TargetKey<Self>, conn: &mut C) -> QueryResult<Holder<Self::Key>>;
+    fn lock_holder(
+        target: &TargetKey<Self>,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Holder<Self::Key>>> + Send;
     /// Locks the owner row with key `key` (by the owner key column), waiting for it; false
     /// when there is none.
-    fn lock_owner(key: &Self::Key, conn: &mut C) -> QueryResult<bool>;
+    fn lock_owner(key: &Self::Key, conn: &mut C) -> impl Future<Output = QueryResult<bool>> + Send;
 }
 
 type OwnerTable<A> = <<A as HasOne>::Owner as HasTable>::Table;
@@ -176,33 +183,33 @@ where
 
 impl<A, C> Moves<C> for A
 where
-    C: Conn,
+    C: Exec,
     A: Queries,
     A::Link: ReadsOwner<A>,
     OwnerColumns<A>: Expression,
     <A as Queries>::ByKey: SelectDsl<OwnerColumns<A>>,
-    RowLink<A>: Loads<C, LinkRow<A>>,
-    Locked<RowLink<A>>: Loads<C, LinkRow<A>>,
+    RowLink<A>: Fetch<C, LinkRow<A>>,
+    Locked<RowLink<A>>: Fetch<C, LinkRow<A>>,
     OwnerTable<A>: FilterDsl<dsl::Eq<A::OwnerKey, A::Key>>,
     <A::OwnerKey as Expression>::SqlType: SqlType,
     A::Key: AsExpression<<A::OwnerKey as Expression>::SqlType>,
     OwnerByKey<A>: SelectDsl<OwnerPk<A>>,
-    OwnerRow<A>: Loads<C, OwnerPkValue<A>>,
-    Locked<OwnerRow<A>>: Loads<C, OwnerPkValue<A>>,
+    OwnerRow<A>: Fetch<C, OwnerPkValue<A>>,
+    Locked<OwnerRow<A>>: Fetch<C, OwnerPkValue<A>>,
 {
-    fn holder(target: &TargetKey<A>, conn: &mut C) -> QueryResult<Holder<A::Key>> {
+    async fn holder(target: &TargetKey<A>, conn: &mut C) -> QueryResult<Holder<A::Key>> {
         let query = A::by_key(target).select(<A::Link as ReadsOwner<A>>::columns());
-        Ok(holder_of::<A>(query.load_all(conn)?))
+        Ok(holder_of::<A>(query.fetch_all(conn).await?))
     }
 
-    fn lock_holder(target: &TargetKey<A>, conn: &mut C) -> QueryResult<Holder<A::Key>> {
+    async fn lock_holder(target: &TargetKey<A>, conn: &mut C) -> QueryResult<Holder<A::Key>> {
         let query = A::by_key(target).select(<A::Link as ReadsOwner<A>>::columns());
-        Ok(holder_of::<A>(Locked::new(query).load_all(conn)?))
+        Ok(holder_of::<A>(Locked::new(query).fetch_all(conn).await?))
     }
 
-    fn lock_owner(key: &A::Key, conn: &mut C) -> QueryResult<bool> {
+    async fn lock_owner(key: &A::Key, conn: &mut C) -> QueryResult<bool> {
         let lock = Locked::<_, RowLock>::new(owner_row::<A>(key));
-        Ok(!lock.load_all(conn)?.is_empty())
+        Ok(!lock.fetch_all(conn).await?.is_empty())
     }
 }
 
@@ -225,9 +232,9 @@ impl<'o, A: HasOne> OwnerLocks<'o, A> {
     }
 
     /// Locks this owner's row and `other`'s (if another owner), lower key first.
-    fn lock_both<C>(&mut self, other: &Holder<A::Key>, conn: &mut C) -> Result<(), Error>
+    async fn lock_both<C>(&mut self, other: &Holder<A::Key>, conn: &mut C) -> Result<(), Error>
     where
-        C: Conn,
+        C: Exec,
         A: Moves<C>,
         A::Owner: Persist<C>,
     {
@@ -239,9 +246,9 @@ impl<'o, A: HasOne> OwnerLocks<'o, A> {
         keys.dedup();
         for key in keys {
             if key == self.own {
-                self.owner.lock_row(conn)?;
+                self.owner.lock_row(conn).await?;
             } else {
-                A::lock_owner(&key, conn)?;
+                A::lock_owner(&key, conn).await?;
             }
             self.held.insert(key.repr().clone());
         }
@@ -250,7 +257,7 @@ impl<'o, A: HasOne> OwnerLocks<'o, A> {
 
     /// Locks owner `key` after others, when its key is above every key held (the order
     /// holds); [`Error::RowMoved`] when it is below.
-    fn lock_later<C: Conn>(&mut self, key: &A::Key, conn: &mut C) -> Result<(), Error>
+    async fn lock_later<C: Exec>(&mut self, key: &A::Key, conn: &mut C) -> Result<(), Error>
     where
         A: Moves<C>,
     {
@@ -260,7 +267,7 @@ impl<'o, A: HasOne> OwnerLocks<'o, A> {
         if self.held.last().is_some_and(|max| key.repr() < max) {
             return Err(moved::<A>());
         }
-        A::lock_owner(key, conn)?;
+        A::lock_owner(key, conn).await?;
         self.held.insert(key.repr().clone());
         Ok(())
     }
@@ -278,21 +285,21 @@ fn moved<A: HasOne>() -> Error {
 /// the row itself. Returns where the row stands, locked; [`Error::NotFound`] for the owner
 /// or the row when gone, [`Error::RowMoved`] when the row was linked meanwhile to an
 /// owner it could not lock in order.
-pub fn lock_for_link<A, C>(
+pub async fn lock_for_link<A, C>(
     owner: &A::Owner,
     target: &TargetKey<A>,
     conn: &mut C,
 ) -> Result<Holder<A::Key>, Error>
 where
-    C: Conn,
+    C: Exec,
     A: Moves<C>,
     A::Owner: Persist<C>,
 {
     let mut locks = OwnerLocks::<A>::new(owner);
-    let seen = A::holder(target, conn)?;
-    locks.lock_both(&seen, conn)?;
-    follow::<A, C>(&mut locks, target, seen, conn)?;
-    let locked = A::lock_holder(target, conn)?;
+    let seen = A::holder(target, conn).await?;
+    locks.lock_both(&seen, conn).await?;
+    follow::<A, C>(&mut locks, target, seen, conn).await?;
+    let locked = A::lock_holder(target, conn).await?;
     match &locked {
         Holder::Missing => {
             return Err(Error::NotFound {
@@ -310,14 +317,14 @@ where
 /// Step 3: while the row is linked to another owner, read its owner again after the
 /// owner locks (which may have waited for a move of the row to commit) and lock the new
 /// owner, at most [`ROUNDS`] times.
-fn follow<A, C>(
+async fn follow<A, C>(
     locks: &mut OwnerLocks<'_, A>,
     target: &TargetKey<A>,
     mut seen: Holder<A::Key>,
     conn: &mut C,
 ) -> Result<(), Error>
 where
-    C: Conn,
+    C: Exec,
     A: Moves<C>,
 {
     for _ in 0..ROUNDS {
@@ -326,32 +333,24 @@ where
             // unlinked, gone, or this owner's: the locked read of the row decides
             _ => return Ok(()),
         }
-        let now = A::holder(target, conn)?;
+        let now = A::holder(target, conn).await?;
         if now == seen {
             return Ok(());
         }
         if let Holder::Owner(key) = &now {
-            locks.lock_later(key, conn)?;
+            locks.lock_later(key, conn).await?;
         }
         seen = now;
     }
     Ok(())
 }
 
-/// Runs `f`, one write transaction of the library, again at once while it fails with
-/// [`Error::RowMoved`], at most [`RESTARTS`] runs in all; once inside a caller's
-/// transaction. No wait between runs: the new run starts from the row's new owner.
-pub fn restarting<C, T, F>(conn: &mut C, mut f: F) -> Result<T, Error>
-where
-    C: Conn,
-    F: FnMut(&mut C) -> Result<T, Error>,
-{
-    let nested = depth(conn)? > 0;
-    let mut runs = 1;
-    loop {
-        match f(conn) {
-            Err(Error::RowMoved { .. }) if !nested && runs < RESTARTS => runs += 1,
-            result => return result,
-        }
-    }
+/// Whether one write transaction of the library that ended with `result` runs again at
+/// once: while it fails with [`Error::RowMoved`], at most [`RESTARTS`] runs in all
+/// (`runs` counts them), and never inside a caller's transaction (`nested`). No wait
+/// between runs: the new run starts from the row's new owner.
+pub fn run_again<T>(result: &Result<T, Error>, nested: bool, runs: &mut u32) -> bool {
+    let again = matches!(result, Err(Error::RowMoved { .. })) && !nested && *runs < RESTARTS;
+    *runs += u32::from(again);
+    again
 }

@@ -26,6 +26,8 @@ use crate::model::{Model, Persist};
 use crate::replace::ValidatesTarget;
 #[cfg(feature = "async")]
 use crate::statements::Reader;
+#[cfg(feature = "async")]
+use crate::transaction::Transact;
 use crate::HasOne;
 #[cfg(feature = "async")]
 use std::future::Future;
@@ -99,7 +101,7 @@ impl<A: HasOne> Operation for Read<'_, A> {
 impl<A: Statements<C>, C: Conn> RunOn<C> for Read<'_, A> {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
-        A::first(self.0, conn)
+        block_now(A::first(self.0, conn))
     }
 }
 
@@ -126,6 +128,20 @@ where
 {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
+        block_now(crate::replace::create::<A, C, V>(self.0, self.1, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<A, C, V> AsyncRunOn<C> for Create<'_, A, V>
+where
+    C: Transact,
+    A: Insert<C, V> + ValidatesValues<V>,
+    A::Owner: Persist<C>,
+    A::Target: Persist<C>,
+    V: Send,
+{
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
         crate::replace::create::<A, C, V>(self.0, self.1, conn)
     }
 }
@@ -146,6 +162,19 @@ where
 {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
+        block_now(crate::replace::set::<A, C>(self.0, self.1, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<A, C> AsyncRunOn<C> for Set<'_, A>
+where
+    C: Transact,
+    A: Statements<C> + ValidatesTarget<C>,
+    A::Owner: Persist<C>,
+    A::Target: Persist<C>,
+{
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
         crate::replace::set::<A, C>(self.0, self.1, conn)
     }
 }
@@ -181,6 +210,13 @@ impl<T> Operation for Destroy<'_, T> {
 impl<T: Model + Persist<C>, C: Conn> RunOn<C> for Destroy<'_, T> {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
+        block_now(crate::model::destroy(self.0, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<T: Model + Persist<C>, C: Transact> AsyncRunOn<C> for Destroy<'_, T> {
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
         crate::model::destroy(self.0, conn)
     }
 }

@@ -3,37 +3,59 @@
 //! values and reading it back, updating it from a changeset. The derive states the table,
 //! the primary key, the associations and the hooks; nothing here is generated per model.
 
+use std::future::{ready, Future};
+
 use diesel::associations::HasTable;
 use diesel::dsl;
 use diesel::expression::AsExpression;
 use diesel::query_builder::IntoUpdateTarget;
-use diesel::query_dsl::methods::{ExecuteDsl, FilterDsl, LimitDsl, SelectDsl};
-use diesel::{Expression, ExpressionMethods, RunQueryDsl, Selectable, SelectableHelper};
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl};
+use diesel::{Expression, ExpressionMethods, Selectable, SelectableHelper};
 
 use crate::autosave::{ChangeRow, InsertModel, UpdateModel};
 use crate::connection::Conn;
+use crate::dependent::destroy_boxed;
 use crate::dependents::{Dependents, OwnDependents};
 use crate::error::Error;
-use crate::jobs::JobStore;
+use crate::exec::{block_now, Fetch};
+use crate::jobs::InsertsJob;
 use crate::last_insert::LastInsertId;
 use crate::lock::Locked;
 use crate::model::{Model, Persist};
 use crate::returning::{InsertReturning, OwnerValues};
 use crate::statements::Loads;
 use crate::timestamps::{stamped_update, StampedUpdate};
+use crate::transaction::Transact;
+use crate::write_exec::Execute;
 
 /// A model's `before_destroy` / `after_destroy` hooks on connection `C` (generated: the
 /// methods call the declared hook functions; without hooks they do nothing).
 pub trait DestroyHooks<C> {
     /// `#[model(before_destroy = …)]`: an `Err` aborts the destroy.
-    fn before_destroy(&self, _conn: &mut C) -> Result<(), Error> {
-        Ok(())
+    fn before_destroy(&self, _conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send {
+        ready(Ok(()))
     }
     /// `#[model(after_destroy = …)]`: an `Err` rolls the destroy back.
-    fn after_destroy(&self, _conn: &mut C) -> Result<(), Error> {
-        Ok(())
+    fn after_destroy(&self, _conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send {
+        ready(Ok(()))
     }
 }
+
+/// A connection the write path runs on: its transaction manager ([`Transact`]) and the
+/// `destroy_async` job row ([`InsertsJob`]). Every [`Conn`] and (feature `async`) every
+/// diesel-async connection.
+pub trait WriteConn: Transact + InsertsJob {}
+
+impl<C: Transact + InsertsJob> WriteConn for C {}
+
+/// The connections a model with async hooks (`#[model(async_hooks, …)]`) is destroyed on:
+/// diesel-async's connections and pools (feature `async`), given to the hooks as a
+/// `diesel_async::AsyncConnection`.
+#[cfg(feature = "async")]
+pub trait AsyncHookConn: WriteConn + diesel_async::AsyncConnection {}
+
+#[cfg(feature = "async")]
+impl<C: WriteConn + diesel_async::AsyncConnection> AsyncHookConn for C {}
 
 type Pk<T> = <T as Model>::PrimaryKey;
 type PkSql<T> = <Pk<T> as Expression>::SqlType;
@@ -85,32 +107,32 @@ where
 impl<T, C> Persist<C> for T
 where
     T: Model + DestroyHooks<C>,
-    C: Conn + JobStore,
+    C: WriteConn,
     T::Associations: Dependents<T, C>,
     T::OwnAssociations: OwnDependents<T, C>,
     Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
     T::Key: AsExpression<PkSql<T>>,
     ByPk<T>: SelectDsl<Pk<T>> + IntoUpdateTarget,
-    Locked<dsl::Select<ByPk<T>, Pk<T>>>: Loads<C, T::Key>,
-    dsl::delete<ByPk<T>>: ExecuteDsl<C>,
+    Locked<dsl::Select<ByPk<T>, Pk<T>>>: Fetch<C, T::Key>,
+    dsl::delete<ByPk<T>>: Execute<C>,
 {
-    fn lock_row(&self, conn: &mut C) -> Result<(), Error> {
+    async fn lock_row(&self, conn: &mut C) -> Result<(), Error> {
         let query = by_pk::<T>(self.primary_key_value()).select(Pk::<T>::default());
-        match Locked::new(query).load_all(conn)?.is_empty() {
+        match Locked::new(query).fetch_all(conn).await?.is_empty() {
             true => Err(Error::NotFound { model: T::NAME }),
             false => Ok(()),
         }
     }
 
-    fn destroy_in(&self, conn: &mut C) -> Result<(), Error> {
-        self.before_destroy(conn)?;
-        T::Associations::on_destroy(self, conn)?;
-        T::OwnAssociations::on_destroy(self, conn, <T as Persist<C>>::destroy_in)?;
-        let deleted = diesel::delete(by_pk::<T>(self.primary_key_value())).execute(conn)?;
-        if deleted == 0 {
+    async fn destroy_in(&self, conn: &mut C) -> Result<(), Error> {
+        self.before_destroy(conn).await?;
+        T::Associations::on_destroy(self, conn).await?;
+        T::OwnAssociations::on_destroy(self, conn, destroy_boxed::<T, C>).await?;
+        let delete = diesel::delete(by_pk::<T>(self.primary_key_value()));
+        if delete.execute_on(conn).await? == 0 {
             return Err(Error::NotFound { model: T::NAME });
         }
-        self.after_destroy(conn)
+        self.after_destroy(conn).await
     }
 }
 
@@ -132,7 +154,7 @@ where
 {
     fn insert_model(values: I, conn: &mut C) -> Result<T, Error> {
         // `RETURNING` where the backend has it; MySQL reloads by `LAST_INSERT_ID()`.
-        if let Some(row) = values.insert_returning(T::table(), conn)? {
+        if let Some(row) = block_now(values.insert_returning(T::table(), conn))? {
             return Ok(row);
         }
         let inserted = T::table().filter(Pk::<T>::default().eq(LastInsertId::default()));

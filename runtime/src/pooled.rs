@@ -60,16 +60,6 @@ where
 {
     const DDL: &'static str = <M::Raw as JobStore>::DDL;
 
-    fn insert_job(
-        &mut self,
-        association: &str,
-        owner: &str,
-        targets: &str,
-        now: i64,
-    ) -> QueryResult<()> {
-        (**self).insert_job(association, owner, targets, now)
-    }
-
     fn claim_job(&mut self, now: i64) -> QueryResult<Option<Job>> {
         (**self).claim_job(now)
     }

@@ -6,17 +6,20 @@
 //! MariaDB's own `INSERT … RETURNING` is not usable here (Diesel's MySQL client gets no
 //! result metadata for it from a prepared statement).
 
+use std::future::Future;
+
 use diesel::connection::LoadConnection;
 use diesel::deserialize::FromSqlRow;
 use diesel::expression::QueryMetadata;
 use diesel::query_builder::{InsertStatement, Query, QueryFragment, QueryId};
-use diesel::query_dsl::methods::ExecuteDsl;
 use diesel::query_dsl::CompatibleType;
-use diesel::{Insertable, QueryResult, RunQueryDsl, Selectable, SelectableHelper, Table};
+use diesel::{Insertable, QueryResult, Selectable, SelectableHelper, Table};
 
 use crate::backend::Backend;
 use crate::connection::Conn;
+use crate::exec::Exec;
 use crate::omits::SetsColumn;
+use crate::write_exec::{Execute, ReturnsRow};
 use diesel::expression::is_contained_in_group_by::No;
 
 /// How a backend reads back an inserted row: [`Returning`] or [`Reselect`].
@@ -40,15 +43,23 @@ impl ReadBack for Reselect {}
 )]
 pub trait InsertReturning<C, T, Out>: Sized {
     /// The `INSERT` (with `RETURNING` where available).
-    fn insert_returning(self, table: T, conn: &mut C) -> QueryResult<Option<Out>>;
+    fn insert_returning(
+        self,
+        table: T,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Out>>> + Send;
 }
 
 impl<V, C, T, Out> InsertReturning<C, T, Out> for V
 where
-    C: Conn,
+    C: Exec,
     V: InsertVia<C, T, Out, <C::DB as Backend>::ReadBack>,
 {
-    fn insert_returning(self, table: T, conn: &mut C) -> QueryResult<Option<Out>> {
+    fn insert_returning(
+        self,
+        table: T,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Out>>> + Send {
         self.insert_via(table, conn)
     }
 }
@@ -56,41 +67,49 @@ where
 /// [`InsertReturning`] for one [`ReadBack`] mode.
 pub trait InsertVia<C, T, Out, Mode>: Sized {
     /// The `INSERT`.
-    fn insert_via(self, table: T, conn: &mut C) -> QueryResult<Option<Out>>;
+    fn insert_via(
+        self,
+        table: T,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Out>>> + Send;
 }
 
 type Values<T, V> = InsertStatement<T, <V as Insertable<T>>::Values>;
-type AsSelect<Out, C> = diesel::dsl::AsSelect<Out, <C as diesel::Connection>::Backend>;
+type AsSelect<Out, C> = diesel::dsl::AsSelect<Out, <C as Exec>::DB>;
 
 impl<V, C, T, Out> InsertVia<C, T, Out, Returning> for V
 where
-    C: diesel::Connection,
+    C: Exec,
     T: Table,
     V: Insertable<T>,
-    Out: Selectable<C::Backend>,
-    diesel::dsl::Returning<Values<T, V>, AsSelect<Out, C>>: Query + LoadsRow<C, Out>,
+    Out: Selectable<C::DB>,
+    diesel::dsl::Returning<Values<T, V>, AsSelect<Out, C>>: Query + ReturnsRow<C, Out>,
 {
-    fn insert_via(self, table: T, conn: &mut C) -> QueryResult<Option<Out>> {
+    fn insert_via(
+        self,
+        table: T,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Out>>> + Send {
         let insert = diesel::insert_into(table).values(self);
-        insert
-            .returning(Out::as_returning())
-            .load_row(conn)
-            .map(Some)
+        let row = insert.returning(Out::as_returning()).returning_row(conn);
+        async move { row.await.map(Some) }
     }
 }
 
 impl<V, C, T, Out> InsertVia<C, T, Out, Reselect> for V
 where
-    C: diesel::Connection,
+    C: Exec,
     T: Table,
     V: Insertable<T>,
-    Values<T, V>: ExecuteDsl<C>,
+    Values<T, V>: Execute<C>,
 {
-    fn insert_via(self, table: T, conn: &mut C) -> QueryResult<Option<Out>> {
-        diesel::insert_into(table)
-            .values(self)
-            .execute(conn)
-            .map(|_| None)
+    fn insert_via(
+        self,
+        table: T,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<Out>>> + Send {
+        let insert = diesel::insert_into(table).values(self).execute_on(conn);
+        async move { insert.await.map(|_| None) }
     }
 }
 

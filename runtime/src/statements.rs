@@ -13,9 +13,7 @@ use diesel::dsl;
 use diesel::expression::array_comparison::AsInExpression;
 use diesel::expression::AsExpression;
 use diesel::query_builder::{AsChangeset, AsQuery, IntoUpdateTarget};
-use diesel::query_dsl::methods::{
-    ExecuteDsl, FilterDsl, LimitDsl, OrderDsl, SelectDsl, ThenOrderDsl,
-};
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, OrderDsl, SelectDsl, ThenOrderDsl};
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::SqlType;
 use diesel::{
@@ -25,7 +23,7 @@ use diesel::{
 
 use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
 use crate::connection::Conn;
-use crate::exec::{block_now, Exec, Fetch};
+use crate::exec::{Exec, Fetch};
 use crate::first_key::FirstKey;
 use crate::jobs::AsyncDestroy;
 use crate::link::Link;
@@ -36,6 +34,7 @@ use crate::preload_order::PreloadOrder;
 use crate::scope::{AllRows, Base, FirstRow, ScopeOf, StaticBase};
 use crate::timestamps::{stamped, stamped_update, Stamped, StampedUpdate};
 use crate::touch::{Instant, NoTouch, TouchNow, Touches};
+use crate::write_exec::Execute;
 
 /// The target's table.
 pub type Table<A> = <<A as HasOne>::Target as HasTable>::Table;
@@ -51,7 +50,7 @@ pub type LinkedRows<A> = dsl::Filter<Base<A>, Linked<A>>;
 /// `owner.profile_query()` returns.
 pub type Ordered<A> = dsl::ThenOrderBy<LinkedRows<A>, dsl::Asc<Pk<A>>>;
 /// The target as selected on connection `C`.
-pub type Selection<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Conn>::DB>;
+pub type Selection<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Exec>::DB>;
 /// The target as selected on a connection of either kind.
 type Picked<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Exec>::DB>;
 /// The rows with these primary keys.
@@ -148,11 +147,6 @@ where
     }
 }
 
-/// [`Reader::first`] on a blocking connection.
-fn first<A: Reader<C>, C: Conn>(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
-    block_now(<A as Reader<C>>::first(owner, conn))
-}
-
 /// The three queries every statement starts from, built from the facts.
 pub trait Queries: HasOne {
     /// The owner's linked rows in the reader's order: [`Ordered`].
@@ -229,56 +223,80 @@ type Unset<A> = <<A as HasOne>::Link as Link<A>>::Unset;
 
 impl<A, C> Statements<C> for A
 where
-    C: Conn,
+    C: Exec,
     A: Queries,
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
     Shape<A>: ScopeStatements<A, C>,
     A: Reader<C>,
     KeysLinkedOf<A>: IntoUpdateTarget<Table = Table<A>>,
-    dsl::delete<KeysLinkedOf<A>>: ExecuteDsl<C>,
+    dsl::delete<KeysLinkedOf<A>>: Execute<C>,
     StampedUnset<A>: AsChangeset<Target = Table<A>>,
-    dsl::Update<KeysLinkedOf<A>, StampedUnset<A>>: ExecuteDsl<C> + AsQuery,
+    dsl::Update<KeysLinkedOf<A>, StampedUnset<A>>: Execute<C> + AsQuery,
     ByKeyOf<A>: SelectDsl<Pk<A>> + IntoUpdateTarget<Table = Table<A>>,
-    Locked<dsl::Select<ByKeyOf<A>, Pk<A>>>: Loads<C, TargetKey<A>>,
+    Locked<dsl::Select<ByKeyOf<A>, Pk<A>>>: Fetch<C, TargetKey<A>>,
     StampedSet<A>: AsChangeset<Target = Table<A>>,
-    dsl::Update<ByKeyOf<A>, StampedSet<A>>: ExecuteDsl<C> + AsQuery,
+    dsl::Update<ByKeyOf<A>, StampedSet<A>>: Execute<C> + AsQuery,
 {
-    fn first(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
-        first::<A, C>(owner, conn)
+    fn first(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send {
+        <A as Reader<C>>::first(owner, conn)
     }
 
-    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
+    fn created(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send {
         Shape::<A>::created(owner, conn)
     }
 
-    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
+    fn load_linked(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Vec<A::Target>>> + Send {
         Shape::<A>::load_linked(owner, conn)
     }
 
-    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
+    fn linked_keys(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Vec<TargetKey<A>>>> + Send {
         Shape::<A>::linked_keys(owner, conn)
     }
 
-    fn delete_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
-        diesel::delete(A::keys_linked(A::owner_key(owner), keys)).execute(conn)
+    fn delete_keys(
+        owner: &A::Owner,
+        keys: Vec<TargetKey<A>>,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<usize>> + Send {
+        diesel::delete(A::keys_linked(A::owner_key(owner), keys)).execute_on(conn)
     }
 
-    fn unlink_keys(owner: &A::Owner, keys: Vec<TargetKey<A>>, conn: &mut C) -> QueryResult<usize> {
+    fn unlink_keys(
+        owner: &A::Owner,
+        keys: Vec<TargetKey<A>>,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<usize>> + Send {
         let rows = A::keys_linked(A::owner_key(owner), keys);
         diesel::update(rows)
             .set(stamped_update::<A::Target, _>(<A::Link as Link<A>>::unset()))
-            .execute(conn)
+            .execute_on(conn)
     }
 
-    fn lock_target(target: &TargetKey<A>, conn: &mut C) -> QueryResult<bool> {
+    async fn lock_target(target: &TargetKey<A>, conn: &mut C) -> QueryResult<bool> {
         let query = A::by_key(target).select(Pk::<A>::default());
-        Ok(!Locked::new(query).load_all(conn)?.is_empty())
+        Ok(!Locked::new(query).fetch_all(conn).await?.is_empty())
     }
 
-    fn link(owner: &A::Owner, target: &TargetKey<A>, conn: &mut C) -> QueryResult<usize> {
+    fn link(
+        owner: &A::Owner,
+        target: &TargetKey<A>,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<usize>> + Send {
         let set = stamped_update::<A::Target, _>(<A::Link as Link<A>>::set(A::owner_key(owner)));
-        diesel::update(A::by_key(target)).set(set).execute(conn)
+        diesel::update(A::by_key(target)).set(set).execute_on(conn)
     }
 }
 
@@ -287,40 +305,50 @@ where
 /// created row is the linked row with the highest primary key.
 pub trait ScopeStatements<A: HasOne, C> {
     /// See [`Statements::created`].
-    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>>;
+    fn created(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send;
     /// See [`Statements::load_linked`].
-    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>>;
+    fn load_linked(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Vec<A::Target>>> + Send;
     /// See [`Statements::linked_keys`].
-    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>>;
+    fn linked_keys(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Vec<TargetKey<A>>>> + Send;
 }
 
 impl<A, C> ScopeStatements<A, C> for AllRows
 where
-    C: Conn,
+    C: Exec,
     A: Queries,
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
     OrderedOf<A>: SelectDsl<Pk<A>>,
     A: Reader<C>,
-    Keys<A>: Loads<C, TargetKey<A>>,
+    Keys<A>: Fetch<C, TargetKey<A>>,
     A: LockLinked<C>,
 {
-    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
-        first::<A, C>(owner, conn)
+    fn created(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send {
+        <A as Reader<C>>::first(owner, conn)
     }
 
-    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
-        let keys = A::ordered(owner)
-            .select(Pk::<A>::default())
-            .load_all(conn)?;
-        A::lock_rows(A::owner_key(owner), keys, conn)
+    async fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
+        let query = A::ordered(owner).select(Pk::<A>::default());
+        let keys = query.fetch_all(conn).await?;
+        A::lock_rows(A::owner_key(owner), keys, conn).await
     }
 
-    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
-        let keys = A::ordered(owner)
-            .select(Pk::<A>::default())
-            .load_all(conn)?;
-        A::lock_keys(A::owner_key(owner), keys, conn)
+    async fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
+        let query = A::ordered(owner).select(Pk::<A>::default());
+        let keys = query.fetch_all(conn).await?;
+        A::lock_keys(A::owner_key(owner), keys, conn).await
     }
 }
 
@@ -330,49 +358,48 @@ type Newest<A, C> = dsl::Limit<
 
 impl<A, C> ScopeStatements<A, C> for FirstRow
 where
-    C: Conn,
+    C: Exec,
     A: Queries,
     A::Target: Selectable<C::DB>,
     Selection<A, C>: Expression,
     OrderedOf<A>: SelectDsl<Selection<A, C>> + SelectDsl<Pk<A>>,
     Rows<A, C>: LimitDsl,
     Keys<A>: LimitDsl,
-    dsl::Limit<Keys<A>>: Loads<C, TargetKey<A>>,
+    dsl::Limit<Keys<A>>: Fetch<C, TargetKey<A>>,
     A: LockLinked<C>,
     Table<A>: FilterDsl<Linked<A>>,
     dsl::Filter<Table<A>, Linked<A>>: OrderDsl<dsl::Desc<Pk<A>>>,
     dsl::Order<dsl::Filter<Table<A>, Linked<A>>, dsl::Desc<Pk<A>>>: SelectDsl<Selection<A, C>>,
     dsl::Select<dsl::Order<dsl::Filter<Table<A>, Linked<A>>, dsl::Desc<Pk<A>>>, Selection<A, C>>:
         LimitDsl,
-    Newest<A, C>: Loads<C, A::Target>,
+    Newest<A, C>: Fetch<C, A::Target>,
 {
-    fn created(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<A::Target>> {
+    fn created(
+        owner: &A::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send {
         let linked = A::Target::table().filter(linked::<A>(A::owner_key(owner)));
         let newest = linked.order(Pk::<A>::default().desc());
         let query = newest.select(A::Target::as_select()).limit(1);
-        query.load_first(conn)
+        query.fetch_first(conn)
     }
 
-    fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
-        let keys = A::ordered(owner)
-            .select(Pk::<A>::default())
-            .limit(1)
-            .load_all(conn)?;
-        A::lock_rows(A::owner_key(owner), keys, conn)
+    async fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
+        let query = A::ordered(owner).select(Pk::<A>::default()).limit(1);
+        let keys = query.fetch_all(conn).await?;
+        A::lock_rows(A::owner_key(owner), keys, conn).await
     }
 
-    fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
-        let keys = A::ordered(owner)
-            .select(Pk::<A>::default())
-            .limit(1)
-            .load_all(conn)?;
-        A::lock_keys(A::owner_key(owner), keys, conn)
+    async fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
+        let query = A::ordered(owner).select(Pk::<A>::default()).limit(1);
+        let keys = query.fetch_all(conn).await?;
+        A::lock_keys(A::owner_key(owner), keys, conn).await
     }
 }
 
 impl<A, C, V> Insert<C, V> for A
 where
-    C: Conn,
+    C: Exec,
     A: Statements<C>,
     V: crate::__private::InsertWithKey<C, Table<A>, StampedInsert<A>, A::Target>,
 {
@@ -381,7 +408,7 @@ where
         values: V,
         at: Instant,
         conn: &mut C,
-    ) -> QueryResult<Option<A::Target>> {
+    ) -> impl Future<Output = QueryResult<Option<A::Target>>> + Send {
         let set = stamped::<A::Target, _>(<A::Link as Link<A>>::set(A::owner_key(owner)), at);
         values.insert_with_key(A::Target::table(), set, conn)
     }
@@ -389,11 +416,11 @@ where
 
 impl<A, C> Touch<C> for A
 where
-    C: Conn,
+    C: Exec,
     A: HasOne,
     A::Touch: TouchRows<A, C>,
 {
-    fn touch(owner: &A::Owner, conn: &mut C) -> QueryResult<usize> {
+    fn touch(owner: &A::Owner, conn: &mut C) -> impl Future<Output = QueryResult<usize>> + Send {
         A::Touch::touch(owner, conn)
     }
 }
@@ -402,12 +429,12 @@ where
 /// and link) get `Col = now`.
 pub trait TouchRows<A: HasOne, C> {
     /// The `UPDATE`; the number of rows touched.
-    fn touch(owner: &A::Owner, conn: &mut C) -> QueryResult<usize>;
+    fn touch(owner: &A::Owner, conn: &mut C) -> impl Future<Output = QueryResult<usize>> + Send;
 }
 
 impl<A: HasOne, C> TouchRows<A, C> for NoTouch {
-    fn touch(_owner: &A::Owner, _conn: &mut C) -> QueryResult<usize> {
-        Ok(0)
+    fn touch(_owner: &A::Owner, _conn: &mut C) -> impl Future<Output = QueryResult<usize>> + Send {
+        std::future::ready(Ok(0))
     }
 }
 
@@ -415,23 +442,22 @@ type TouchCol<Col> = dsl::Eq<Col, TouchNow>;
 
 impl<A, C, Col> TouchRows<A, C> for Touches<Col>
 where
-    C: Conn,
+    C: Exec,
     A: Statements<C> + Queries,
     Col: diesel::Column<Table = Table<A>, SqlType: diesel::sql_types::SingleValue> + Default,
     TouchNow: AsExpression<<Col as Expression>::SqlType>,
     TouchCol<Col>: AsChangeset<Target = Table<A>>,
     KeysLinkedOf<A>: IntoUpdateTarget<Table = Table<A>>,
-    dsl::Update<KeysLinkedOf<A>, TouchCol<Col>>: ExecuteDsl<C> + AsQuery,
+    dsl::Update<KeysLinkedOf<A>, TouchCol<Col>>: Execute<C> + AsQuery,
 {
-    fn touch(owner: &A::Owner, conn: &mut C) -> QueryResult<usize> {
-        let keys = A::linked_keys(owner, conn)?;
+    async fn touch(owner: &A::Owner, conn: &mut C) -> QueryResult<usize> {
+        let keys = A::linked_keys(owner, conn).await?;
         if keys.is_empty() {
             return Ok(0);
         }
         let rows = A::keys_linked(A::owner_key(owner), keys);
-        diesel::update(rows)
-            .set(Col::default().eq(TouchNow))
-            .execute(conn)
+        let update = diesel::update(rows).set(Col::default().eq(TouchNow));
+        update.execute_on(conn).await
     }
 }
 
@@ -478,14 +504,17 @@ type OwnerRow<A, C> = dsl::Limit<
     >,
 >;
 
+/// The target as selected on a blocking connection (the jobs' statements).
+type JobSelection<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Conn>::DB>;
+
 impl<A, C> AsyncDestroy<C> for A
 where
     C: Conn,
     A: Statements<C> + Queries,
     A::Target: Selectable<C::DB>,
-    Selection<A, C>: Expression,
-    KeysLinkedOf<A>: SelectDsl<Selection<A, C>>,
-    Locked<dsl::Select<KeysLinkedOf<A>, Selection<A, C>>>: Loads<C, A::Target>,
+    JobSelection<A, C>: Expression,
+    KeysLinkedOf<A>: SelectDsl<JobSelection<A, C>>,
+    Locked<dsl::Select<KeysLinkedOf<A>, JobSelection<A, C>>>: Loads<C, A::Target>,
     A::Owner: Selectable<C::DB>,
     dsl::AsSelect<A::Owner, C::DB>: Expression,
     OwnerTable<A>: FilterDsl<dsl::Eq<A::OwnerKey, A::Key>>,

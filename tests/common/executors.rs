@@ -8,8 +8,10 @@
 //! `blocking`, `direct`, `deadpool`, `bb8`. `setup` is a blocking connection to the test
 //! database (to seed it and to read the rows left), `conn` the executor's connection to
 //! the same database (a [`SharedDb`](super::SharedDb)). In the body, `run!(call)` is the
-//! call's result (awaited on an async executor), and `load!(query, Type, conn)` loads a
-//! Diesel query with the executor's `RunQueryDsl`, so the body imports neither.
+//! call's result (awaited on an async executor), `load!(query, Type, conn)` loads a
+//! Diesel query with the executor's `RunQueryDsl`, and `transaction!(conn, |c| { … })` runs
+//! the block in the executor's own transaction (Diesel's or diesel-async's `transaction`,
+//! an async closure there), so the body imports none of them.
 
 /// SQLite on an async executor: the blocking connection, run on tokio's blocking threads.
 pub type Wrapped =
@@ -61,12 +63,16 @@ macro_rules! executor_tests {
         macro_rules! run { ($e:expr) => { $e }; }
         #[allow(unused_macros)]
         macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel::RunQueryDsl::load::<$t>($q, $c) }; }
+        #[allow(unused_macros)]
+        macro_rules! transaction { ($conn:expr, |$c:ident| $body:block) => { diesel::Connection::transaction($conn, |$c| $body) }; }
     };
     (@style awaited) => {
         #[allow(unused_macros)]
         macro_rules! run { ($e:expr) => { $e.await }; }
         #[allow(unused_macros)]
         macro_rules! load { ($q:expr, $t:ty, $c:expr) => { diesel_async::RunQueryDsl::load::<$t>($q, $c).await }; }
+        #[allow(unused_macros)]
+        macro_rules! transaction { ($conn:expr, |$c:ident| $body:block) => { diesel_async::AsyncConnection::transaction($conn, async |$c| $body).await }; }
     };
     (@tests $kind:ident, $open:path, $async:ty, $schema:expr; { $(fn $name:ident($setup:ident, $conn:ident, $backend:ident) $body:block)* }) => {
         $( $crate::executor_tests!(@test $kind, $open, $async, $schema, $name, $setup, $conn, $backend, $body); )*

@@ -1,15 +1,17 @@
-//! `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…",
+//! `#[model(before_destroy = path, after_destroy = path, async_hooks, polymorphic_name = "…",
 //! timestamps = false)]`.
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::discouraged::Speculative;
 use syn::parse::ParseStream;
+use syn::spanned::Spanned;
 use syn::{Path, Token};
 
 use crate::ast::Hooks;
 use crate::ctxt::Ctxt;
 
-const VALID: &str = "`before_destroy`, `after_destroy`, `polymorphic_name`, `timestamps`";
+const VALID: &str =
+    "`before_destroy`, `after_destroy`, `async_hooks`, `polymorphic_name`, `timestamps`";
 
 /// Reads the destroy hooks.
 pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
@@ -30,6 +32,18 @@ pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
                         "`polymorphic_name` takes a string literal, e.g. `polymorphic_name = \"User\"`",
                     )
                 })?);
+                return Ok(());
+            }
+            if meta.path.is_ident("async_hooks") {
+                if !ends(meta.input) {
+                    return Err(meta.error(
+                        "`async_hooks` is a flag: write `async_hooks`, without a value",
+                    ));
+                }
+                if hooks.async_hooks.is_some() {
+                    return Err(meta.error("duplicate `async_hooks`: give it once"));
+                }
+                hooks.async_hooks = Some(meta.path.span());
                 return Ok(());
             }
             if meta.path.is_ident("timestamps") {

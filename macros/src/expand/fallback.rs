@@ -325,7 +325,7 @@ fn model_impls(input: &DeriveInput) -> Option<TokenStream> {
             fn primary_key_value(&self) -> #key_ty { ::core::unreachable!(#UNREACHABLE) }
         }
         #[automatically_derived]
-        impl<__C: _rt::Conn + _rt::JobStore> _rt::DestroyHooks<__C> for #ident {}
+        impl<__C: _rt::WriteConn> _rt::DestroyHooks<__C> for #ident {}
         #(#columns)*
         #(#belongs_to)*
     })

@@ -52,19 +52,19 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
 
             #[doc = #create]
             #deprecated
-            pub fn #create_fn<'__s, __C, __V>(&'__s self, values: __V, conn: &mut __C) -> _rt::Result<#target>
+            pub fn #create_fn<'__s, '__c, __C, __V>(&'__s self, values: __V, conn: &'__c mut __C) -> <__C as _rt::Runs<'__c, _rt::Create<'__s, #marker, __V>>>::Output
             where
                 __V: _rt::OmitsLinks<#marker>,
-                __C: _rt::RunsNow<_rt::Create<'__s, #marker, __V>, _rt::Result<#target>>,
+                __C: _rt::Runs<'__c, _rt::Create<'__s, #marker, __V>>,
             {
                 conn.run(_rt::Create(self, values))
             }
 
             #[doc = #set]
             #deprecated
-            pub fn #set_fn<'__s, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &mut __C) -> _rt::Result<()>
+            pub fn #set_fn<'__s, '__c, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &'__c mut __C) -> <__C as _rt::Runs<'__c, _rt::Set<'__s, #marker>>>::Output
             where
-                __C: _rt::RunsNow<_rt::Set<'__s, #marker>, _rt::Result<()>>,
+                __C: _rt::Runs<'__c, _rt::Set<'__s, #marker>>,
             {
                 conn.run(_rt::Set(self, target))
             }

@@ -155,10 +155,16 @@ fn belongs_to(m: &Model, b: &BelongsTo) -> TokenStream {
 }
 
 /// `impl DestroyHooks` (its connection parameter named `Conn`, as messages about a hook's
-/// signature show it): the declared hooks, called through `run_destroy_hook`'s `fn`
-/// pointer parameter, so a hook with another signature is one error on the user's path
-/// naming the expected `DestroyHook` type.
+/// signature show it): the declared hooks, each called through a runtime function whose
+/// parameter states the hook's signature, so a hook with another signature is one error
+/// on the user's path. Sync hooks run on blocking connections; `async_hooks` ones on
+/// diesel-async connections; a model without hooks is destroyed on either.
 fn hooks(m: &Model) -> TokenStream {
+    let (call, conn) = match (&m.hooks.async_hooks, has_hooks(m)) {
+        (Some(_), _) => (quote!(async_destroy_hook), quote!(_rt::AsyncHookConn)),
+        (None, true) => (quote!(sync_destroy_hook), quote!(_rt::Conn + _rt::JobStore)),
+        (None, false) => (quote!(sync_destroy_hook), quote!(_rt::WriteConn)),
+    };
     let hook = |name: &str, path: &Option<syn::Path>| {
         path.as_ref().map(|p| {
             let span = p
@@ -167,8 +173,8 @@ fn hooks(m: &Model) -> TokenStream {
                 .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
             let method = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
             quote_spanned! {span=>
-                fn #method(&self, conn: &mut Conn) -> _rt::Result<()> {
-                    _rt::run_destroy_hook::<Self, Conn>(#p, self, conn)
+                fn #method(&self, conn: &mut Conn) -> impl _rt::Future<Output = _rt::Result<()>> + _rt::Send {
+                    _rt::#call(#p, self, conn)
                 }
             }
         })
@@ -178,11 +184,16 @@ fn hooks(m: &Model) -> TokenStream {
     let ident = &m.ident;
     quote! {
         #[automatically_derived]
-        impl<Conn: _rt::Conn + _rt::JobStore> _rt::DestroyHooks<Conn> for #ident {
+        impl<Conn: #conn> _rt::DestroyHooks<Conn> for #ident {
             #before
             #after
         }
     }
+}
+
+/// Whether model `m` declares a destroy hook.
+fn has_hooks(m: &Model) -> bool {
+    m.hooks.before_destroy.is_some() || m.hooks.after_destroy.is_some()
 }
 
 /// Whether association `a` of model `m` targets `m` itself (`class_name = "Self"` or the

@@ -29,7 +29,7 @@ mod worker;
 pub use handlers::{AsyncDestroy, Handlers, RunJob};
 pub use run::run;
 pub use schema::{diesel_has_one_jobs, Job};
-pub use store::JobStore;
+pub use store::{job_row, InsertsJob, JobRow, JobStore};
 pub use worker::{run_pending, RunPending, Summary, Worker, MAX_ERROR_CHARS};
 
 #[doc(hidden)]

@@ -6,6 +6,7 @@ use super::schema::Job;
 use crate::association::HasOne;
 use crate::connection::Conn;
 use crate::error::Error;
+use crate::exec::block_now;
 use crate::key::from_json_array;
 use crate::model::{Model, Persist};
 
@@ -30,7 +31,7 @@ where
     let keys = from_json_array::<<A::Target as Model>::Key>(&job.target_keys)
         .ok_or_else(|| corrupt("target_keys"))?;
     for target in A::load_targets(&owner_key, keys, conn)? {
-        target.destroy_in(conn)?;
+        block_now(target.destroy_in(conn))?;
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ use super::{Target, Through, WritableThrough};
 use crate::association::{HasOne, Insert, Statements};
 use crate::connection::{write_transaction, Conn};
 use crate::error::Error;
+use crate::exec::block_now;
 use crate::model::{Model, Persist};
 use crate::ops::{Operation, RunOn};
 use crate::timestamps::{stamped_update, StampedUpdate};
@@ -135,7 +136,7 @@ where
 {
     fn set(owner: &A::Owner, target: Option<&H::Model>, conn: &mut C) -> Result<(), Error> {
         write_transaction(conn, |conn| {
-            owner.lock_row(conn)?;
+            block_now(owner.lock_row(conn))?;
             match (A::Leaves::existing(owner, A::start(owner), conn)?, target) {
                 (Some(row), Some(target)) => {
                     let by_pk = PkOf::<J>::default().eq(row.primary_key_value());
@@ -148,7 +149,7 @@ where
                     let link = HopFrom::<J, H>::link(target.primary_key_value());
                     A::Leaves::insert(owner, link, conn)
                 }
-                (Some(row), None) => row.destroy_in(conn),
+                (Some(row), None) => block_now(row.destroy_in(conn)),
                 (None, None) => Ok(()),
             }
         })
@@ -186,11 +187,11 @@ where
         _: Option<P::Start>,
         conn: &mut C,
     ) -> diesel::QueryResult<Option<M::Target>> {
-        M::first(owner, conn)
+        block_now(M::first(owner, conn))
     }
 
     fn insert(owner: &A::Owner, values: V, conn: &mut C) -> Result<(), Error> {
-        M::insert(owner, values, Instant::now(), conn)?;
+        block_now(M::insert(owner, values, Instant::now(), conn))?;
         Ok(())
     }
 }

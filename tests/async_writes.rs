@@ -1,0 +1,310 @@
+//! The writing methods on every executor (feature `async`): `create_…`, `build_…` +
+//! `save`, `set_…` and `Model::destroy`, each `dependent` (`destroy` recursively,
+//! `delete`, `nullify`, `destroy_async`'s job row, `restrict_with_error`), a failing write
+//! leaving the tables as they were, and a write joining the caller's transaction. Each
+//! test body runs once per executor — the blocking connection, diesel-async's
+//! connection, deadpool's and bb8's pooled connections — on SQLite, PostgreSQL and MySQL
+//! (`common::executors`), and asserts the rows left.
+#![cfg(feature = "async")]
+
+mod common;
+
+use diesel::connection::SimpleConnection as _;
+use diesel::{QueryDsl, SelectableHelper};
+use diesel_has_one::jobs::{self, diesel_has_one_jobs, Job};
+use diesel_has_one::{Error, Model};
+
+diesel::table! { users (id) { id -> Integer, name -> Text } }
+diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+diesel::table! { photos (id) { id -> Integer, profile_id -> Nullable<Integer>, url -> Text } }
+diesel::table! { avatars (id) { id -> Integer, user_id -> Nullable<Integer>, url -> Text } }
+diesel::table! { notes (id) { id -> Integer, user_id -> Nullable<Integer>, body -> Text } }
+diesel::table! { badges (id) { id -> Integer, user_id -> Nullable<Integer>, label -> Text } }
+diesel::table! { guards (id) { id -> Integer, name -> Text } }
+diesel::table! { passes (id) { id -> Integer, guard_id -> Nullable<Integer>, code -> Text } }
+diesel::allow_tables_to_appear_in_same_query!(users, profiles, photos, avatars, notes, badges);
+diesel::allow_tables_to_appear_in_same_query!(guards, passes);
+
+/// One owner with every removing `dependent`.
+#[derive(
+    Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+)]
+#[diesel(table_name = users)]
+#[has_one(profile, dependent = "destroy")]
+#[has_one(avatar, dependent = "nullify")]
+#[has_one(note, dependent = "delete")]
+#[has_one(badge, dependent = "destroy_async")]
+pub struct User {
+    pub id: i32,
+    pub name: String,
+}
+
+/// A target with a dependent of its own: destroying a profile destroys its photo.
+#[derive(
+    Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+)]
+#[diesel(table_name = profiles)]
+#[has_one(photo, dependent = "destroy")]
+pub struct Profile {
+    pub id: i32,
+    pub user_id: Option<i32>,
+    pub bio: String,
+}
+
+macro_rules! target {
+    ($name:ident, $new:ident, $table:ident, $fk:ident, $field:ident) => {
+        #[derive(
+            Debug,
+            Clone,
+            PartialEq,
+            diesel::Queryable,
+            diesel::Selectable,
+            diesel::Identifiable,
+            Model,
+        )]
+        #[diesel(table_name = $table)]
+        pub struct $name {
+            pub id: i32,
+            pub $fk: Option<i32>,
+            pub $field: String,
+        }
+
+        #[derive(diesel::Insertable)]
+        #[diesel(table_name = $table)]
+        pub struct $new<'a> {
+            pub $field: &'a str,
+        }
+    };
+}
+
+target!(Photo, NewPhoto, photos, profile_id, url);
+target!(Avatar, NewAvatar, avatars, user_id, url);
+target!(Note, NewNote, notes, user_id, body);
+target!(Badge, NewBadge, badges, user_id, label);
+target!(Pass, NewPass, passes, guard_id, code);
+
+#[derive(diesel::Insertable)]
+#[diesel(table_name = profiles)]
+pub struct NewProfile<'a> {
+    pub bio: &'a str,
+}
+
+/// An owner whose destroy is refused while it has a pass.
+#[derive(
+    Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+)]
+#[diesel(table_name = guards)]
+#[has_one(pass, dependent = "restrict_with_error")]
+pub struct Guard {
+    pub id: i32,
+    pub name: String,
+}
+
+/// A profile's `bio` may not be empty: an insert of `""` fails after the replace removed
+/// the old row, so the whole replace must roll back.
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE users (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE profiles (id {pk}, user_id INTEGER, bio {text} NOT NULL CHECK (bio <> ''))",
+    "CREATE UNIQUE INDEX profiles_user_id ON profiles (user_id)",
+    "CREATE TABLE photos (id {pk}, profile_id INTEGER, url {text} NOT NULL)",
+    "CREATE UNIQUE INDEX photos_profile_id ON photos (profile_id)",
+    "CREATE TABLE avatars (id {pk}, user_id INTEGER, url {text} NOT NULL)",
+    "CREATE UNIQUE INDEX avatars_user_id ON avatars (user_id)",
+    "CREATE TABLE notes (id {pk}, user_id INTEGER, body {text} NOT NULL)",
+    "CREATE UNIQUE INDEX notes_user_id ON notes (user_id)",
+    "CREATE TABLE badges (id {pk}, user_id INTEGER, label {text} NOT NULL)",
+    "CREATE UNIQUE INDEX badges_user_id ON badges (user_id)",
+    "CREATE TABLE guards (id {pk}, name {text} NOT NULL)",
+    "CREATE TABLE passes (id {pk}, guard_id INTEGER, code {text} NOT NULL)",
+    "CREATE UNIQUE INDEX passes_guard_id ON passes (guard_id)",
+];
+
+/// Users 1 (Anna: profile 1 with photo 1, avatar 1, note 1, badge 1) and 2 (Bob: nothing),
+/// guard 1 (with pass 1), and the jobs table, through the blocking setup connection.
+macro_rules! seed {
+    ($setup:expr) => {{
+        jobs::create_table($setup).unwrap();
+        for sql in [
+            "INSERT INTO users (name) VALUES ('Anna'), ('Bob')",
+            "INSERT INTO profiles (user_id, bio) VALUES (1, 'anna')",
+            "INSERT INTO photos (profile_id, url) VALUES (1, 'anna.png')",
+            "INSERT INTO avatars (user_id, url) VALUES (1, 'a.png')",
+            "INSERT INTO notes (user_id, body) VALUES (1, 'note')",
+            "INSERT INTO badges (user_id, label) VALUES (1, 'gold')",
+            "INSERT INTO guards (name) VALUES ('Gus')",
+            "INSERT INTO passes (guard_id, code) VALUES (1, 'x1')",
+        ] {
+            $setup.batch_execute(sql).unwrap();
+        }
+    }};
+}
+
+fn user(id: i32, name: &str) -> User {
+    User {
+        id,
+        name: name.into(),
+    }
+}
+
+/// A row of a target table, `(id, foreign key, text)`.
+type Row = (i32, Option<i32>, String);
+
+/// Every table's rows, in key order: what a test compares before and after.
+macro_rules! tables {
+    ($setup:expr) => {{
+        use diesel::RunQueryDsl;
+        let rows = |t: Vec<Row>| t;
+        (
+            rows(profiles::table.order(profiles::id).load($setup).unwrap()),
+            rows(photos::table.order(photos::id).load($setup).unwrap()),
+            rows(avatars::table.order(avatars::id).load($setup).unwrap()),
+            rows(notes::table.order(notes::id).load($setup).unwrap()),
+            rows(badges::table.order(badges::id).load($setup).unwrap()),
+            rows(passes::table.order(passes::id).load($setup).unwrap()),
+            users::table
+                .order(users::id)
+                .select(User::as_select())
+                .load::<User>($setup)
+                .unwrap(),
+        )
+    }};
+}
+
+/// The job rows, oldest first.
+macro_rules! job_rows {
+    ($setup:expr) => {{
+        use diesel::RunQueryDsl;
+        diesel_has_one_jobs::table
+            .order(diesel_has_one_jobs::id)
+            .select(Job::as_select())
+            .load::<Job>($setup)
+            .unwrap()
+    }};
+}
+
+fn row(id: i32, fk: Option<i32>, text: &str) -> Row {
+    (id, fk, text.into())
+}
+
+executor_tests! {
+    schema = SCHEMA;
+
+    fn create_replaces_the_row_per_dependent(setup, conn, backend) {
+        seed!(setup);
+        let anna = user(1, "Anna");
+        let profile = run!(anna.create_profile(NewProfile { bio: "new" }, conn)).unwrap();
+        assert_eq!(profile, Profile { id: 2, user_id: Some(1), bio: "new".into() });
+        let avatar = run!(anna.create_avatar(NewAvatar { url: "b.png" }, conn)).unwrap();
+        let note = run!(anna.create_note(NewNote { body: "newer" }, conn)).unwrap();
+        let badge = run!(anna.create_badge(NewBadge { label: "silver" }, conn)).unwrap();
+        assert_eq!((avatar.id, note.id, badge.id), (2, 2, 2));
+        let (profiles, photos, avatars, notes, badges, _, _) = tables!(setup);
+        assert_eq!(profiles, [row(2, Some(1), "new")], "destroyed, the new one linked");
+        assert!(photos.is_empty(), "the old profile's photo destroyed with it");
+        assert_eq!(avatars, [row(1, None, "a.png"), row(2, Some(1), "b.png")], "nullified");
+        assert_eq!(notes, [row(2, Some(1), "newer")], "deleted");
+        assert_eq!(badges, [row(1, None, "gold"), row(2, Some(1), "silver")], "unlinked, as Rails does on replace");
+        assert!(job_rows!(setup).is_empty(), "no job on replace");
+        assert_eq!(run!(anna.profile(conn)).unwrap(), Some(profile), "the reader agrees");
+    }
+
+    fn build_and_save_is_create(setup, conn, backend) {
+        seed!(setup);
+        let bob = user(2, "Bob");
+        let built = bob.build_profile(NewProfile { bio: "bob" });
+        let saved = run!(built.save(conn)).unwrap();
+        assert_eq!(saved.user_id, Some(2));
+        let photo = run!(saved.create_photo(NewPhoto { url: "bob.png" }, conn)).unwrap();
+        let (profiles, photos, ..) = tables!(setup);
+        assert_eq!(profiles, [row(1, Some(1), "anna"), row(2, Some(2), "bob")]);
+        assert_eq!(photos, [row(1, Some(1), "anna.png"), row(photo.id, Some(2), "bob.png")]);
+    }
+
+    fn set_moves_links_and_unlinks(setup, conn, backend) {
+        seed!(setup);
+        let (anna, bob) = (user(1, "Anna"), user(2, "Bob"));
+        let avatar = run!(anna.avatar(conn)).unwrap().unwrap();
+        // Anna's avatar moves to Bob (Rails): Anna has none left.
+        run!(bob.set_avatar(Some(&avatar), conn)).unwrap();
+        assert_eq!(tables!(setup).2, [row(1, Some(2), "a.png")]);
+        assert_eq!(run!(anna.avatar(conn)).unwrap(), None);
+        // Linking the row already linked changes nothing.
+        let moved = run!(bob.avatar(conn)).unwrap().unwrap();
+        run!(bob.set_avatar(Some(&moved), conn)).unwrap();
+        assert_eq!(tables!(setup).2, [row(1, Some(2), "a.png")]);
+        // `set_(None)` with `destroy`: the profile and its photo are destroyed.
+        run!(anna.set_profile(None, conn)).unwrap();
+        let (profiles, photos, ..) = tables!(setup);
+        assert!(profiles.is_empty() && photos.is_empty());
+        // `set_(None)` with `nullify`: the row stays, unlinked.
+        run!(bob.set_avatar(None, conn)).unwrap();
+        assert_eq!(tables!(setup).2, [row(1, None, "a.png")]);
+    }
+
+    fn destroy_runs_every_dependent(setup, conn, backend) {
+        seed!(setup);
+        let anna = user(1, "Anna");
+        run!(anna.destroy(conn)).unwrap();
+        let (profiles, photos, avatars, notes, badges, _, users) = tables!(setup);
+        assert_eq!(users, [user(2, "Bob")]);
+        assert!(profiles.is_empty() && photos.is_empty(), "destroyed, recursively");
+        assert_eq!(avatars, [row(1, None, "a.png")], "nullified");
+        assert!(notes.is_empty(), "deleted");
+        assert_eq!(badges, [row(1, Some(1), "gold")], "left for the job");
+        let jobs = job_rows!(setup);
+        assert_eq!(jobs.len(), 1);
+        assert_eq!((jobs[0].association.as_str(), jobs[0].owner_key.as_str(), jobs[0].target_keys.as_str()), ("User.badge", "[1]", "[1]"));
+        // The job runs (blocking worker) and destroys the badge.
+        jobs::run_pending(10, setup).unwrap();
+        assert!(tables!(setup).4.is_empty(), "the job destroyed the badge");
+    }
+
+    fn restrict_leaves_every_row(setup, conn, backend) {
+        seed!(setup);
+        let before = tables!(setup);
+        let guard = Guard { id: 1, name: "Gus".into() };
+        let err = run!(guard.destroy(conn)).unwrap_err();
+        assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+        assert_eq!(tables!(setup), before, "nothing written");
+    }
+
+    fn a_failing_write_leaves_the_tables_as_they_were(setup, conn, backend) {
+        seed!(setup);
+        let before = tables!(setup);
+        let anna = user(1, "Anna");
+        // The owner is gone: the replace stops at its lock, before removing anything.
+        let ghost = user(9, "Ghost");
+        let err = run!(ghost.create_profile(NewProfile { bio: "x" }, conn)).unwrap_err();
+        assert!(matches!(err, Error::NotFound { model: "User" }), "{err:?}");
+        // A row that does not exist is not found, and nothing is unlinked.
+        let missing = Avatar { id: 99, user_id: None, url: "none".into() };
+        let err = run!(anna.set_avatar(Some(&missing), conn)).unwrap_err();
+        assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+        // The insert fails (CHECK) after the old profile and its photo were destroyed:
+        // both come back.
+        let err = run!(anna.create_profile(NewProfile { bio: "" }, conn)).unwrap_err();
+        assert!(matches!(err, Error::Database(_)), "{err:?}");
+        assert_eq!(tables!(setup), before, "nothing written");
+        assert!(job_rows!(setup).is_empty());
+    }
+
+    fn a_write_joins_the_callers_transaction(setup, conn, backend) {
+        seed!(setup);
+        let before = tables!(setup);
+        let anna = user(1, "Anna");
+        let result = transaction!(conn, |c| {
+            run!(anna.create_profile(NewProfile { bio: "inner" }, c))?;
+            run!(anna.destroy(c))?;
+            Err::<(), _>(Error::abort("the caller changes its mind"))
+        });
+        assert!(matches!(result, Err(Error::Aborted(_))), "{result:?}");
+        assert_eq!(tables!(setup), before, "the caller's rollback undoes both writes");
+        assert!(job_rows!(setup).is_empty());
+        let kept = transaction!(conn, |c| {
+            let p = run!(anna.create_profile(NewProfile { bio: "kept" }, c))?;
+            Ok::<_, Error>(p)
+        })
+        .unwrap();
+        assert_eq!(tables!(setup).0, [row(kept.id, Some(1), "kept")]);
+    }
+}
