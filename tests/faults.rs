@@ -183,24 +183,37 @@ where
     T: Send,
     F: FnOnce(&mut C) -> Result<T, Error> + Send,
 {
+    let connector = &db.connector;
+    kill_blocked_session(&mut db.db.conn, hold, move |session| {
+        let mut a = connector.connect();
+        session.send(scalar(&mut a, C::ID)).unwrap();
+        PARK.set(park);
+        replace(&mut a)
+    })
+}
+
+/// [`kill_while_blocked`]'s steps with A's work given whole: `a` runs on a thread of its
+/// own, opens connection A (of any kind), sends A's session id and runs the replace. B
+/// holds the lock `hold` takes, waits for the server to report A waiting for a lock, kills
+/// A's session, ends its transaction and returns what `a` returned.
+fn kill_blocked_session<C, T, F>(b: &mut C, hold: &str, a: F) -> Result<T, Error>
+where
+    C: Session,
+    SqlQuery: LoadQuery<'static, C, N>,
+    T: Send,
+    F: FnOnce(mpsc::Sender<i64>) -> Result<T, Error> + Send,
+{
     // One at a time in this process: InnoDB refreshes INNODB_TRX only when nobody read it
     // for 100 ms, so two tests polling it in turn kept each other's view stale forever.
     static POLLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one_at_a_time = POLLING
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let connector = &db.connector;
-    let b = &mut db.db.conn;
     b.batch_execute("BEGIN").unwrap();
     b.batch_execute(hold).unwrap();
     let (send_id, id) = mpsc::channel();
     std::thread::scope(|s| {
-        let a = s.spawn(move || {
-            let mut a = connector.connect();
-            send_id.send(scalar(&mut a, C::ID)).unwrap();
-            PARK.set(park);
-            replace(&mut a)
-        });
+        let a = s.spawn(move || a(send_id));
         let id = id.recv().unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         while scalar(b, &C::waiting(id)) == 0 {
@@ -398,4 +411,129 @@ mod unwind {
             assert_eq!(owner.item(b).unwrap(), Some(new));
         }
     }
+}
+
+/// The two kills of A in the middle of a replace, with A a diesel-async connection
+/// (feature `async`): its own thread runs a current-thread tokio runtime, so `PARK` (a
+/// thread local) reaches [`park_async`], the async `after_destroy` of [`AsyncItem`] (the
+/// `items` rows, as the async owner [`AsyncOwner`] sees them).
+#[cfg(feature = "async")]
+mod killed_async {
+    use super::*;
+    use diesel_async::AsyncConnection;
+
+    #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+    #[diesel(table_name = owners)]
+    #[has_one(
+        item,
+        class_name = "AsyncItem",
+        foreign_key = "owner_id",
+        dependent = "destroy"
+    )]
+    pub struct AsyncOwner {
+        pub id: i32,
+        pub name: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Model)]
+    #[diesel(table_name = items)]
+    #[model(async_hooks, after_destroy = park_async)]
+    pub struct AsyncItem {
+        pub id: i32,
+        pub owner_id: Option<i32>,
+        pub label: String,
+    }
+
+    /// `AsyncItem`'s `after_destroy`: [`park`] on an async connection.
+    async fn park_async<C: AsyncConnection>(_item: &AsyncItem, conn: &mut C) -> Result<(), Error> {
+        match PARK.get() {
+            Park::Pass => Ok(()),
+            Park::AtGate => Ok(conn.batch_execute(GATE).await?),
+            Park::Panic => {
+                panic!("simulated crash: the old row is destroyed, the new one not inserted")
+            }
+        }
+    }
+
+    /// `create_item` on a new async connection `A` to `url` (type `$async`), on a thread of
+    /// its own; B kills it while it waits for `hold`.
+    macro_rules! async_replace_killed {
+        ($db:ident, $async:ty, $sync:ty, $hold:expr, $park:expr, $owner:expr) => {{
+            let url = common::executors::async_url($db.db.backend, $db.connector.target());
+            let owner = AsyncOwner {
+                id: $owner.id,
+                name: $owner.name.clone(),
+            };
+            kill_blocked_session(&mut $db.db.conn, $hold, move |session| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    let mut a = <$async>::establish(&url).await.unwrap();
+                    let id: N = diesel_async::RunQueryDsl::get_result(
+                        diesel::sql_query(<$sync as Session>::ID),
+                        &mut a,
+                    )
+                    .await
+                    .unwrap();
+                    session.send(id.n).unwrap();
+                    PARK.set($park);
+                    let result = owner.create_item(NewItem { label: "new" }, &mut a).await;
+                    PARK.set(Park::Pass);
+                    result
+                })
+            })
+        }};
+    }
+
+    macro_rules! killed_async_tests {
+        ($module:ident, $feature:literal, $open:path, $async:ty, $sync:ty) => {
+            #[cfg(feature = $feature)]
+            mod $module {
+                use super::*;
+
+                #[test]
+                fn killed_while_waiting_for_the_owner_lock() {
+                    let mut db = $open("killed_async_owner_lock", SCHEMA);
+                    let owner = setup!(db.conn());
+                    let before: Snapshot = snapshot!(db.conn());
+                    let hold = format!("SELECT id FROM owners WHERE id = {} FOR UPDATE", owner.id);
+                    let result = async_replace_killed!(db, $async, $sync, &hold, Park::Pass, owner);
+                    eprintln!("{}: A's call returned {result:?}", module_path!());
+                    assert!(result.is_err(), "{result:?}");
+                    assert_eq!(snapshot!(&mut db.connect()), before);
+                    assert_usable!(db.conn(), owner, before);
+                }
+
+                #[test]
+                fn killed_after_the_old_row_was_destroyed() {
+                    let mut db = $open("killed_async_after_destroy", SCHEMA);
+                    let owner = setup!(db.conn());
+                    let before: Snapshot = snapshot!(db.conn());
+                    let result =
+                        async_replace_killed!(db, $async, $sync, GATE, Park::AtGate, owner);
+                    eprintln!("{}: A's call returned {result:?}", module_path!());
+                    assert!(result.is_err(), "{result:?}");
+                    assert_eq!(snapshot!(&mut db.connect()), before);
+                    assert_usable!(db.conn(), owner, before);
+                }
+            }
+        };
+    }
+
+    killed_async_tests!(
+        postgres,
+        "postgres",
+        common::postgres_shared,
+        diesel_async::AsyncPgConnection,
+        PgConnection
+    );
+    killed_async_tests!(
+        mysql,
+        "mysql",
+        common::mysql_shared,
+        diesel_async::AsyncMysqlConnection,
+        MysqlConnection
+    );
 }

@@ -236,10 +236,14 @@ pub fn sync_destroy_hook<T, C>(
 /// transaction. A hook with another signature is reported on the user's path, naming
 /// this function's bounds.
 #[inline]
-pub fn async_destroy_hook<'a, T, C, F, Fut>(destroy_hook: F, model: &'a T, conn: &'a mut C) -> Fut
+pub fn async_destroy_hook<'m, 'c, T, C, F, Fut>(
+    destroy_hook: F,
+    model: &'m T,
+    conn: &'c mut C,
+) -> Fut
 where
-    F: FnOnce(&'a T, &'a mut C) -> Fut,
-    Fut: std::future::Future<Output = std::result::Result<(), crate::Error>> + Send + 'a,
+    F: FnOnce(&'m T, &'c mut C) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<(), crate::Error>> + Send,
 {
     destroy_hook(model, conn)
 }

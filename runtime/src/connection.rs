@@ -93,7 +93,7 @@ impl<C: Conn> Transact<Blocking> for C {
     }
 
     fn begin_with(&mut self, sql: &'static str) -> impl Future<Output = QueryResult<()>> + Send {
-        ready(self.begin_write(sql))
+        ready(crate::retry::while_busy(|| self.begin_write(sql)))
     }
 
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send {

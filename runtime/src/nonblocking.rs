@@ -146,11 +146,14 @@ where
     diesel_async::AnsiTransactionManager::begin_transaction_sql(conn, sql)
 }
 
-/// `begin_with` of SQLite's wrapped connection: Diesel's on its blocking thread.
+/// `begin_with` of SQLite's wrapped connection: Diesel's on its blocking thread, waiting
+/// there while the database is busy (`while_busy`), so the runtime's workers go on.
 #[cfg(feature = "sqlite")]
 fn wrapped(conn: &mut Wrapped, sql: &'static str) -> impl Future<Output = QueryResult<()>> + Send {
     conn.spawn_blocking(move |inner| {
-        diesel::connection::AnsiTransactionManager::begin_transaction_sql(inner, sql)
+        crate::retry::while_busy(|| {
+            diesel::connection::AnsiTransactionManager::begin_transaction_sql(&mut *inner, sql)
+        })
     })
 }
 

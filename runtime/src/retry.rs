@@ -132,14 +132,15 @@ where
 /// default) fails a `BEGIN IMMEDIATE` at once while another connection writes.
 pub const SQLITE_BUSY_WAIT: Duration = Duration::from_secs(5);
 
-/// Opens the outermost transaction with `begin` (a statement that takes the write lock and
-/// nothing else, so running it again is safe), again while it fails with `SQLITE_BUSY`,
-/// waiting a jittered, doubling time (1 ms up to 50 ms) in between, [`SQLITE_BUSY_WAIT`]
-/// in all at most. The wait blocks the thread, on an async connection too (SQLite's
-/// statements run on blocking threads there anyway).
-pub(crate) async fn while_busy<C: Transact>(
-    conn: &mut C,
-    begin: &'static str,
+/// Runs `begin` (a statement that opens the outermost transaction and takes the write
+/// lock, nothing else, so running it again is safe), again while it fails with
+/// `SQLITE_BUSY`, waiting a jittered, doubling time (1 ms up to 50 ms) in between,
+/// [`SQLITE_BUSY_WAIT`] in all at most. The wait blocks the calling thread: it is called
+/// only where statements block anyway — a blocking connection, and SQLite's async
+/// connection on its blocking thread (never on an async runtime's worker, where it would
+/// stop the very task that holds the lock).
+pub(crate) fn while_busy(
+    mut begin: impl FnMut() -> Result<(), diesel::result::Error>,
 ) -> Result<(), diesel::result::Error> {
     let policy = RetryPolicy {
         attempts: u32::MAX,
@@ -150,7 +151,7 @@ pub(crate) async fn while_busy<C: Transact>(
     let mut waited = Duration::ZERO;
     let mut failures = 0;
     loop {
-        match conn.begin_with(begin).await {
+        match begin() {
             Err(e) if crate::error::is_busy(&e) && waited < SQLITE_BUSY_WAIT => {
                 failures += 1;
                 let wait = policy.cap(failures).mul_f64(0.5 + jitter.unit() / 2.0);

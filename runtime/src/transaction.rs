@@ -16,7 +16,6 @@ use diesel::QueryResult;
 use crate::backend::Backend;
 use crate::error::{is_connection_lost, is_deadlock, Error};
 use crate::exec::Exec;
-use crate::retry::while_busy;
 
 /// A connection's transaction manager, as the write transaction uses it, per kind of
 /// execution `K`: implemented for every [`Conn`](crate::Conn) (Diesel's manager) and
@@ -25,7 +24,9 @@ pub trait Transact<K = <Self as Exec>::Kind>: Exec {
     /// How many transactions and savepoints the manager has open (0: none).
     fn depth(&mut self) -> QueryResult<u32>;
     /// Opens the outermost transaction with `sql` (the backend's `BEGIN …`), recorded in
-    /// the manager as its own `begin_transaction` would.
+    /// the manager as its own `begin_transaction` would; on SQLite again while the
+    /// database is busy, for up to [`SQLITE_BUSY_WAIT`](crate::retry::SQLITE_BUSY_WAIT),
+    /// waiting where the statement runs (never on an async runtime's worker thread).
     fn begin_with(&mut self, sql: &'static str) -> impl Future<Output = QueryResult<()>> + Send;
     /// The manager's `begin_transaction`: a savepoint inside an open transaction.
     fn begin(&mut self) -> impl Future<Output = QueryResult<()>> + Send;
@@ -77,7 +78,7 @@ where
 /// isolation where the backend needs it.
 async fn begin<C: Transact>(conn: &mut C, outer: u32) -> Result<(), Error> {
     match <C::DB as Backend>::BEGIN_WRITE {
-        Some(sql) if outer == 0 => while_busy(conn, sql).await?,
+        Some(sql) if outer == 0 => conn.begin_with(sql).await?,
         _ => conn.begin().await?,
     }
     if let (Some(check), true) = (<C::DB as Backend>::NESTED_CHECK, outer > 0) {

@@ -5,7 +5,8 @@
 //!
 //! `executor_tests! { schema = SCHEMA; fn name(setup, conn, backend) { … } }` generates
 //! `<backend>::<executor>::name` for backend `sqlite`, `postgres`, `mysql` and executor
-//! `blocking`, `direct`, `deadpool`, `bb8`. `setup` is a blocking connection to the test
+//! `blocking`, `direct`, `deadpool`, `bb8` (`executor_tests! { async_only; schema = …; … }`:
+//! the three async executors). `setup` is a blocking connection to the test
 //! database (to seed it and to read the rows left), `conn` the executor's connection to
 //! the same database (a [`SharedDb`](super::SharedDb)). In the body, `run!(call)` is the
 //! call's result (awaited on an async executor), `load!(query, Type, conn)` loads a
@@ -35,19 +36,23 @@ pub fn async_url(backend: super::Backend, target: &str) -> String {
 #[macro_export]
 macro_rules! executor_tests {
     (schema = $schema:expr; $($tests:tt)*) => {
-        $crate::executor_tests!(@backend sqlite, "sqlite", $crate::common::sqlite_shared, $crate::common::executors::Wrapped, $schema; { $($tests)* });
-        $crate::executor_tests!(@backend postgres, "postgres", $crate::common::postgres_shared, diesel_async::AsyncPgConnection, $schema; { $($tests)* });
-        $crate::executor_tests!(@backend mysql, "mysql", $crate::common::mysql_shared, diesel_async::AsyncMysqlConnection, $schema; { $($tests)* });
+        $crate::executor_tests!(@all [blocking blocking, direct awaited, deadpool awaited, bb8 awaited], $schema; { $($tests)* });
     };
-    (@backend $module:ident, $feature:literal, $open:path, $async:ty, $schema:expr; $tests:tt) => {
+    // The async executors only: for models whose hooks are `async fn`s (`async_hooks`).
+    (async_only; schema = $schema:expr; $($tests:tt)*) => {
+        $crate::executor_tests!(@all [direct awaited, deadpool awaited, bb8 awaited], $schema; { $($tests)* });
+    };
+    (@all $kinds:tt, $schema:expr; $tests:tt) => {
+        $crate::executor_tests!(@backend sqlite, "sqlite", $crate::common::sqlite_shared, $crate::common::executors::Wrapped, $schema; $kinds; $tests);
+        $crate::executor_tests!(@backend postgres, "postgres", $crate::common::postgres_shared, diesel_async::AsyncPgConnection, $schema; $kinds; $tests);
+        $crate::executor_tests!(@backend mysql, "mysql", $crate::common::mysql_shared, diesel_async::AsyncMysqlConnection, $schema; $kinds; $tests);
+    };
+    (@backend $module:ident, $feature:literal, $open:path, $async:ty, $schema:expr; [$($kind:ident $style:ident),*]; $tests:tt) => {
         #[cfg(feature = $feature)]
         mod $module {
             #[allow(unused_imports)]
             use super::*;
-            $crate::executor_tests!(@module blocking, blocking, $open, $async, $schema; $tests);
-            $crate::executor_tests!(@module direct, awaited, $open, $async, $schema; $tests);
-            $crate::executor_tests!(@module deadpool, awaited, $open, $async, $schema; $tests);
-            $crate::executor_tests!(@module bb8, awaited, $open, $async, $schema; $tests);
+            $( $crate::executor_tests!(@module $kind, $style, $open, $async, $schema; $tests); )*
         }
     };
     (@module $kind:ident, $style:ident, $open:path, $async:ty, $schema:expr; $tests:tt) => {

@@ -161,8 +161,14 @@ fn belongs_to(m: &Model, b: &BelongsTo) -> TokenStream {
 /// diesel-async connections; a model without hooks is destroyed on either.
 fn hooks(m: &Model) -> TokenStream {
     let (call, conn) = match (&m.hooks.async_hooks, has_hooks(m)) {
-        (Some(_), _) => (quote!(async_destroy_hook), quote!(_rt::AsyncHookConn)),
-        (None, true) => (quote!(sync_destroy_hook), quote!(_rt::Conn + _rt::JobStore)),
+        (Some(_), _) => (
+            quote!(async_destroy_hook::<Self, Conn, _, _>),
+            quote!(_rt::AsyncHookConn),
+        ),
+        (None, true) => (
+            quote!(sync_destroy_hook::<Self, Conn>),
+            quote!(_rt::Conn + _rt::JobStore),
+        ),
         (None, false) => (quote!(sync_destroy_hook), quote!(_rt::WriteConn)),
     };
     let hook = |name: &str, path: &Option<syn::Path>| {

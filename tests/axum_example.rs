@@ -21,14 +21,21 @@ async fn call(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) 
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
     (status, body)
 }
 
 /// The profiles in the table: (id, user_id, bio), by id.
 fn profiles(conn: &mut SqliteConnection) -> Vec<(i32, Option<i32>, String)> {
     use app::profiles::dsl::*;
-    profiles.order(id).select((id, user_id, bio)).load(conn).unwrap()
+    profiles
+        .order(id)
+        .select((id, user_id, bio))
+        .load(conn)
+        .unwrap()
 }
 
 fn users(conn: &mut SqliteConnection) -> Vec<(i32, String)> {
@@ -48,16 +55,25 @@ async fn every_endpoint_over_http() {
     let server = tokio::spawn(async move { axum::serve(listener, app::router(db)).await });
     let rows = &mut SqliteConnection::establish(&path).unwrap();
 
-    assert_eq!(call(addr, "POST", "/users", r#"{"name":"Anna"}"#).await, (201, r#"{"id":1,"name":"Anna"}"#.into()));
+    assert_eq!(
+        call(addr, "POST", "/users", r#"{"name":"Anna"}"#).await,
+        (201, r#"{"id":1,"name":"Anna"}"#.into())
+    );
     assert_eq!(call(addr, "GET", "/users/1/profile", "").await.0, 404);
 
     let first = call(addr, "PUT", "/users/1/profile", r#"{"bio":"first"}"#).await;
     assert_eq!(first, (200, r#"{"id":1,"user_id":1,"bio":"first"}"#.into()));
     let second = call(addr, "PUT", "/users/1/profile", r#"{"bio":"second"}"#).await;
-    assert_eq!(second, (200, r#"{"id":2,"user_id":1,"bio":"second"}"#.into()));
+    assert_eq!(
+        second,
+        (200, r#"{"id":2,"user_id":1,"bio":"second"}"#.into())
+    );
     // replaced: the first destroyed (dependent = "destroy"), the second linked
     assert_eq!(profiles(rows), [(2, Some(1), "second".into())]);
-    assert_eq!(call(addr, "GET", "/users/1/profile", "").await, (200, r#"{"id":2,"user_id":1,"bio":"second"}"#.into()));
+    assert_eq!(
+        call(addr, "GET", "/users/1/profile", "").await,
+        (200, r#"{"id":2,"user_id":1,"bio":"second"}"#.into())
+    );
 
     assert_eq!(call(addr, "DELETE", "/users/1/profile", "").await.0, 204);
     assert_eq!(profiles(rows), []);
@@ -68,7 +84,12 @@ async fn every_endpoint_over_http() {
     assert_eq!(users(rows), []);
     assert_eq!(profiles(rows), [], "the profile went with its user");
     assert_eq!(call(addr, "DELETE", "/users/1", "").await.0, 404);
-    assert_eq!(call(addr, "PUT", "/users/7/profile", r#"{"bio":"x"}"#).await.0, 404);
+    assert_eq!(
+        call(addr, "PUT", "/users/7/profile", r#"{"bio":"x"}"#)
+            .await
+            .0,
+        404
+    );
     assert_eq!(profiles(rows), [], "nothing written for a missing user");
 
     server.abort();

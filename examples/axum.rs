@@ -93,7 +93,9 @@ pub fn router(db: Db) -> Router {
         .route("/users/{id}", axum::routing::delete(destroy_user))
         .route(
             "/users/{id}/profile",
-            get(read_profile).put(replace_profile).delete(remove_profile),
+            get(read_profile)
+                .put(replace_profile)
+                .delete(remove_profile),
         )
         .with_state(db)
 }
@@ -106,18 +108,36 @@ fn failed(e: impl std::fmt::Display) -> Failure {
 }
 
 /// The user with key `id`, on a connection of `db` (404 if there is none).
-async fn user(db: &Db, id: i32) -> Result<(User, diesel_async::pooled_connection::deadpool::Object<Conn>), Failure> {
+async fn user(
+    db: &Db,
+    id: i32,
+) -> Result<
+    (
+        User,
+        diesel_async::pooled_connection::deadpool::Object<Conn>,
+    ),
+    Failure,
+> {
     let mut conn = db.get().await.map_err(failed)?;
-    let found = users::table.find(id).select(User::as_select()).first(&mut conn).await;
+    let found = users::table
+        .find(id)
+        .select(User::as_select())
+        .first(&mut conn)
+        .await;
     match found.optional().map_err(failed)? {
         Some(user) => Ok((user, conn)),
         None => Err((StatusCode::NOT_FOUND, format!("no user {id}"))),
     }
 }
 
-async fn create_user(State(db): State<Db>, Json(new): Json<NewUser>) -> Result<(StatusCode, Json<User>), Failure> {
+async fn create_user(
+    State(db): State<Db>,
+    Json(new): Json<NewUser>,
+) -> Result<(StatusCode, Json<User>), Failure> {
     let mut conn = db.get().await.map_err(failed)?;
-    let insert = diesel::insert_into(users::table).values(&new).returning(User::as_returning());
+    let insert = diesel::insert_into(users::table)
+        .values(&new)
+        .returning(User::as_returning());
     let user = insert.get_result(&mut conn).await.map_err(failed)?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -130,7 +150,11 @@ async fn read_profile(State(db): State<Db>, Path(id): Path<i32>) -> Result<Json<
     }
 }
 
-async fn replace_profile(State(db): State<Db>, Path(id): Path<i32>, Json(new): Json<NewProfile>) -> Result<Json<Profile>, Failure> {
+async fn replace_profile(
+    State(db): State<Db>,
+    Path(id): Path<i32>,
+    Json(new): Json<NewProfile>,
+) -> Result<Json<Profile>, Failure> {
     let (user, mut conn) = user(&db, id).await?;
     let profile = user.create_profile(new, &mut conn).await.map_err(failed)?;
     Ok(Json(profile))
@@ -154,7 +178,9 @@ async fn main() {
     let path = std::env::temp_dir().join("diesel_has_one_axum_example.db");
     let db = pool(&path.to_string_lossy()).await;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    let listener = tokio::net::TcpListener::bind(&addr).await.expect("a free address");
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .expect("a free address");
     println!("serving on http://{addr} (database {})", path.display());
     axum::serve(listener, router(db)).await.expect("the server");
 }

@@ -61,7 +61,7 @@ macro_rules! same_owner_from_16_tasks {
             use diesel_async::AsyncConnection;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn destroy_same_owner_from_16_tasks() {
+            async fn replace_same_owner_from_16_tasks() {
                 let mut db = $open("async_same_owner", SCHEMA);
                 let url = common::executors::async_url(db.db.backend, db.connector.target());
                 let owner = insert!(db.conn(), owners, Owner, owners::name.eq("contended"));
@@ -75,7 +75,9 @@ macro_rules! same_owner_from_16_tasks {
                         start.wait().await;
                         let mut errors = Vec::new();
                         for n in 0..PER_TASK {
-                            let values = NewItem { label: label(task, n) };
+                            let values = NewItem {
+                                label: label(task, n),
+                            };
                             match owner.create_item(values, &mut conn).await {
                                 Ok(item) if item.label == label(task, n) => {}
                                 other => errors.push(format!("{}: {other:?}", label(task, n))),
@@ -88,19 +90,45 @@ macro_rules! same_owner_from_16_tasks {
                 for task in tasks {
                     errors.extend(task.await.unwrap());
                 }
-                assert!(errors.is_empty(), "{} failed; first: {:?}", errors.len(), &errors[..errors.len().min(5)]);
+                assert!(
+                    errors.is_empty(),
+                    "{} failed; first: {:?}",
+                    errors.len(),
+                    &errors[..errors.len().min(5)]
+                );
 
                 let all = rows!(db.conn(), items, Item);
-                assert_eq!(all.len(), 1, "exactly one row, no orphan: {:?}", &all[..all.len().min(5)]);
+                assert_eq!(
+                    all.len(),
+                    1,
+                    "exactly one row, no orphan: {:?}",
+                    &all[..all.len().min(5)]
+                );
                 assert_eq!(all[0].owner_id, Some(owner.id));
-                let labels: BTreeSet<String> =
-                    (0..TASKS).flat_map(|t| (0..PER_TASK).map(move |n| label(t, n))).collect();
+                let labels: BTreeSet<String> = (0..TASKS)
+                    .flat_map(|t| (0..PER_TASK).map(move |n| label(t, n)))
+                    .collect();
                 assert!(labels.contains(&all[0].label));
             }
         }
     };
 }
 
-same_owner_from_16_tasks!(sqlite, "sqlite", common::sqlite_shared, common::executors::Wrapped);
-same_owner_from_16_tasks!(postgres, "postgres", common::postgres_shared, diesel_async::AsyncPgConnection);
-same_owner_from_16_tasks!(mysql, "mysql", common::mysql_shared, diesel_async::AsyncMysqlConnection);
+same_owner_from_16_tasks!(
+    sqlite,
+    "sqlite",
+    common::sqlite_shared,
+    common::executors::Wrapped
+);
+same_owner_from_16_tasks!(
+    postgres,
+    "postgres",
+    common::postgres_shared,
+    diesel_async::AsyncPgConnection
+);
+same_owner_from_16_tasks!(
+    mysql,
+    "mysql",
+    common::mysql_shared,
+    diesel_async::AsyncMysqlConnection
+);
