@@ -1,5 +1,6 @@
 //! The writing methods on every executor (feature `async`): `create_…`, `build_…` +
-//! `save`, `set_…` and `Model::destroy`, each `dependent` (`destroy` recursively,
+//! `save`, the autosave builders (`insert_with_…`, `save_with_…` with `update_owner`,
+//! `new_row`, `update_row`, `destroy_row`), `set_…` and `Model::destroy`, each `dependent` (`destroy` recursively,
 //! `delete`, `nullify`, `destroy_async`'s job row, `restrict_with_error`), a failing write
 //! leaving the tables as they were, and a write joining the caller's transaction. Each
 //! test body runs once per executor — the blocking connection, diesel-async's
@@ -32,7 +33,7 @@ diesel::allow_tables_to_appear_in_same_query!(guards, passes);
 #[diesel(table_name = users)]
 #[has_one(profile, dependent = "destroy")]
 #[has_one(avatar, dependent = "nullify")]
-#[has_one(note, dependent = "delete")]
+#[has_one(note, dependent = "delete", autosave = true)]
 #[has_one(badge, dependent = "destroy_async")]
 pub struct User {
     pub id: i32,
@@ -87,6 +88,27 @@ target!(Pass, NewPass, passes, guard_id, code);
 #[diesel(table_name = profiles)]
 pub struct NewProfile<'a> {
     pub bio: &'a str,
+}
+
+#[derive(diesel::Insertable, diesel::AsChangeset)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub name: &'a str,
+}
+
+#[derive(diesel::AsChangeset)]
+#[diesel(table_name = notes)]
+pub struct NoteChanges<'a> {
+    pub body: &'a str,
+}
+
+/// `autosave = true` validates (Rails): notes and their changes are always valid here.
+impl diesel_has_one::Validate for NewNote<'_> {
+    fn validate(&self, _errors: &mut diesel_has_one::Errors) {}
+}
+
+impl diesel_has_one::Validate for NoteChanges<'_> {
+    fn validate(&self, _errors: &mut diesel_has_one::Errors) {}
 }
 
 /// An owner whose destroy is refused while it has a pass.
@@ -218,6 +240,35 @@ executor_tests! {
         let (profiles, photos, ..) = tables!(setup);
         assert_eq!(profiles, [row(1, Some(1), "anna"), row(2, Some(2), "bob")]);
         assert_eq!(photos, [row(1, Some(1), "anna.png"), row(photo.id, Some(2), "bob.png")]);
+    }
+
+    fn autosave_writes_the_owner_and_its_row_together(setup, conn, backend) {
+        seed!(setup);
+        // A new owner (its key read back: RETURNING, or LAST_INSERT_ID() on MySQL) and
+        // its row, in one transaction.
+        let (cleo, profile) = run!(User::insert_with_profile(NewUser { name: "Cleo" }).new_row(NewProfile { bio: "cleo" }).save(conn)).unwrap();
+        assert_eq!(cleo, user(3, "Cleo"));
+        assert_eq!(profile.map(|p| (p.user_id, p.bio)), Some((Some(3), "cleo".into())));
+        // The owner updated and its row changed (`autosave = true`).
+        let anna = user(1, "Anna");
+        let note = run!(anna.note(conn)).unwrap().unwrap();
+        let save = anna.save_with_note().update_owner(NewUser { name: "Anna B." }).update_row(&note, NoteChanges { body: "edited" });
+        let (renamed, edited) = run!(save.save(conn)).unwrap();
+        assert_eq!(renamed, user(1, "Anna B."));
+        assert_eq!(edited.map(|n| n.body), Some("edited".into()));
+        // The row marked for destruction.
+        let (_, left) = run!(anna.save_with_note().destroy_row(&note).save(conn)).unwrap();
+        assert_eq!(left, None);
+        let (profiles, _, _, notes, _, _, users) = tables!(setup);
+        assert_eq!(users, [user(1, "Anna B."), user(2, "Bob"), user(3, "Cleo")]);
+        assert_eq!(profiles, [row(1, Some(1), "anna"), row(2, Some(3), "cleo")]);
+        assert!(notes.is_empty());
+        // An invalid save (the owner is gone) writes nothing.
+        let before = tables!(setup);
+        let ghost = user(9, "Ghost");
+        let err = run!(ghost.save_with_note().new_row(NewNote { body: "x" }).save(conn)).unwrap_err();
+        assert!(matches!(err, Error::NotFound { model: "User" }), "{err:?}");
+        assert_eq!(tables!(setup), before);
     }
 
     fn set_moves_links_and_unlinks(setup, conn, backend) {

@@ -23,33 +23,42 @@
 //! `updated_at` = now, as ActiveRecord's `save` of a changed record does (so the changeset
 //! itself must leave `updated_at` out: PostgreSQL rejects a column assigned twice).
 
+use std::future::Future;
 use std::marker::PhantomData;
 
 use diesel::QueryResult;
 
 use crate::association::{HasOne, Insert, Statements, Touch};
-use crate::connection::{write_transaction, Conn};
+use crate::connection::Conn;
 use crate::dependent;
 use crate::error::{Error, Errors};
-use crate::exec::block_now;
+use crate::exec::{block_now, Exec};
 use crate::model::{Model, Persist};
-use crate::ops::{Operation, RunOn, RunsNow};
+#[cfg(feature = "async")]
+use crate::ops::AsyncRunOn;
+use crate::ops::{Operation, RunOn, Runs};
 use crate::timestamps::{stamped, Stamped};
 use crate::touch::Instant;
+use crate::transaction::{transaction, Transact};
 use crate::validate::Validate;
+use crate::write_exec::Execute;
 
 /// Inserting an owner from `values` and reloading it (generated per model: needs an
 /// auto-increment integer primary key, read back with the backend's last-insert-id
 /// function).
-pub trait InsertModel<C: Conn, I>: Model {
+pub trait InsertModel<C: Exec, I>: Model {
     /// `INSERT` + reload.
-    fn insert_model(values: I, conn: &mut C) -> Result<Self, Error>;
+    fn insert_model(values: I, conn: &mut C) -> impl Future<Output = Result<Self, Error>> + Send;
 }
 
 /// Updating a row with a changeset and reloading it (generated per model).
-pub trait UpdateModel<C: Conn, U>: Model {
+pub trait UpdateModel<C: Exec, U>: Model {
     /// `UPDATE … WHERE pk = …` + reload.
-    fn update_model(&self, changes: U, conn: &mut C) -> Result<Self, Error>;
+    fn update_model(
+        &self,
+        changes: U,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<Self, Error>> + Send;
 }
 
 /// Whether an association validates its rows: [`Validated`] or [`NotValidated`].
@@ -109,16 +118,20 @@ pub trait AutosaveOptions: HasOne {}
 impl<A: HasOne> AutosaveOptions for A {}
 
 /// What [`Save`] does with the owner.
-pub trait OwnerAction<A: HasOne, C: Conn> {
+pub trait OwnerAction<A: HasOne, C: Exec> {
     /// Whether the owner row exists before the save (an update or a kept owner).
     const EXISTS: bool;
     /// Writes (or locks) the owner and returns its row; an inserted owner's Rails
     /// timestamps are `at`.
-    fn write(self, at: Instant, conn: &mut C) -> Result<A::Owner, Error>;
+    fn write(
+        self,
+        at: Instant,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<A::Owner, Error>> + Send;
 }
 
 /// What [`Save`] does with the associated row.
-pub trait RowAction<A: AutosaveOptions, C: Conn> {
+pub trait RowAction<A: AutosaveOptions, C: Exec> {
     /// Adds the validation errors of the values (per the association's options).
     fn validate(&self, errors: &mut Errors);
     /// `Some(present)` when the action alone decides whether a row exists after the save;
@@ -126,8 +139,12 @@ pub trait RowAction<A: AutosaveOptions, C: Conn> {
     fn present_after(&self) -> Option<bool>;
     /// Writes per the association's `autosave` and returns the row linked afterwards; an
     /// inserted row's Rails timestamps are `at`.
-    fn write(self, owner: &A::Owner, at: Instant, conn: &mut C)
-        -> Result<Option<A::Target>, Error>;
+    fn write(
+        self,
+        owner: &A::Owner,
+        at: Instant,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<Option<A::Target>, Error>> + Send;
 }
 
 /// The owner is kept as it is (locked for the transaction).
@@ -151,7 +168,8 @@ pub struct DestroyRow<'a, T>(&'a T);
 pub struct Save<A, O, R> {
     owner: O,
     row: R,
-    association: PhantomData<A>,
+    /// `fn() -> A`: a `Save` is `Send` whatever the marker type is.
+    association: PhantomData<fn() -> A>,
 }
 
 impl<'a, A: HasOne> Save<A, KeepOwner<'a, A::Owner>, KeepRow> {
@@ -223,28 +241,22 @@ impl<A: HasOne, O> Save<A, O, KeepRow> {
 
 impl<A: AutosaveOptions, O, R> Save<A, O, R> {
     /// Validates, then writes the owner and the associated row in one transaction.
-    /// Returns the owner's row and the associated row linked afterwards. Nothing is
-    /// written when a validation fails ([`Error::Invalid`]).
-    pub fn save<C>(self, conn: &mut C) -> Result<(A::Owner, Option<A::Target>), Error>
+    /// Returns the owner's row and the associated row linked afterwards (on an async
+    /// connection, a future of them). Nothing is written when a validation fails
+    /// ([`Error::Invalid`]).
+    pub fn save<'c, C>(self, conn: &'c mut C) -> <C as Runs<'c, Self>>::Output
     where
-        C: RunsNow<Self, Result<(A::Owner, Option<A::Target>), Error>>,
+        C: Runs<'c, Self>,
     {
         conn.run(self)
     }
-}
 
-impl<A: AutosaveOptions, O, R> Operation for Save<A, O, R> {
-    type Output = Result<(A::Owner, Option<A::Target>), Error>;
-}
-
-impl<A, O, R, C> RunOn<C> for Save<A, O, R>
-where
-    C: Conn,
-    O: OwnerAction<A, C>,
-    R: RowAction<A, C>,
-    A: AutosaveOptions + Statements<C> + Touch<C>,
-{
-    fn run_on(self, conn: &mut C) -> Self::Output {
+    /// The validation before anything is written: the row's values, and `required`.
+    fn validate<C: Exec>(&self) -> Result<(), Error>
+    where
+        O: OwnerAction<A, C>,
+        R: RowAction<A, C>,
+    {
         let mut errors = Errors::new();
         self.row.validate(&mut errors);
         if A::REQUIRED && self.row.present_after() == Some(false)
@@ -252,41 +264,83 @@ where
         {
             errors.add(A::NAME, "must exist");
         }
-        if !errors.is_empty() {
-            return Err(Error::Invalid(errors));
+        match errors.is_empty() {
+            true => Ok(()),
+            false => Err(Error::Invalid(errors)),
         }
-        write_transaction(conn, |conn| {
-            // One instant for every row the save inserts: the owner's and the associated
-            // row's `created_at`/`updated_at` are equal.
-            let at = Instant::now();
-            let owner = self.owner.write(at, conn)?;
-            if A::REQUIRED
-                && self.row.present_after().is_none()
-                && block_now(A::first(&owner, conn))?.is_none()
-            {
-                let mut errors = Errors::new();
-                errors.add(A::NAME, "must exist");
-                return Err(Error::Invalid(errors));
-            }
-            let row = self.row.write(&owner, at, conn)?;
-            // `touch` changes the row just read: read it again so the caller sees the new
-            // timestamp.
-            let row = match block_now(A::touch(&owner, conn))? {
-                0 => row,
-                _ => block_now(A::first(&owner, conn))?,
-            };
-            Ok((owner, row))
-        })
     }
 }
 
-impl<'a, A: HasOne, C: Conn> OwnerAction<A, C> for KeepOwner<'a, A::Owner>
+impl<A: AutosaveOptions, O, R> Operation for Save<A, O, R> {
+    type Output = Result<(A::Owner, Option<A::Target>), Error>;
+}
+
+/// [`Save`] on a connection of either kind: validation, then the owner and the row
+/// written in one write transaction.
+async fn save<A, O, R, C>(save: Save<A, O, R>, conn: &mut C) -> <Save<A, O, R> as Operation>::Output
+where
+    C: Transact,
+    O: OwnerAction<A, C> + Send,
+    R: RowAction<A, C> + Send,
+    A: AutosaveOptions + Statements<C> + Touch<C>,
+{
+    save.validate::<C>()?;
+    let Save { owner, row, .. } = save;
+    transaction(conn, async |conn: &mut C| {
+        // One instant for every row the save inserts: the owner's and the associated
+        // row's `created_at`/`updated_at` are equal.
+        let at = Instant::now();
+        let present_after = row.present_after();
+        let owner = owner.write(at, conn).await?;
+        if A::REQUIRED && present_after.is_none() && A::first(&owner, conn).await?.is_none() {
+            let mut errors = Errors::new();
+            errors.add(A::NAME, "must exist");
+            return Err(Error::Invalid(errors));
+        }
+        let row = row.write(&owner, at, conn).await?;
+        // `touch` changes the row just read: read it again so the caller sees the new
+        // timestamp.
+        let row = match A::touch(&owner, conn).await? {
+            0 => row,
+            _ => A::first(&owner, conn).await?,
+        };
+        Ok((owner, row))
+    })
+    .await
+}
+
+impl<A, O, R, C> RunOn<C> for Save<A, O, R>
+where
+    C: Conn,
+    O: OwnerAction<A, C> + Send,
+    R: RowAction<A, C> + Send,
+    A: AutosaveOptions + Statements<C> + Touch<C>,
+{
+    fn run_on(self, conn: &mut C) -> Self::Output {
+        block_now(save(self, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<A, O, R, C> AsyncRunOn<C> for Save<A, O, R>
+where
+    C: Transact,
+    O: OwnerAction<A, C> + Send,
+    R: RowAction<A, C> + Send,
+    A: AutosaveOptions + Statements<C> + Touch<C>,
+{
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
+        save(self, conn)
+    }
+}
+
+impl<'a, A: HasOne, C: Exec> OwnerAction<A, C> for KeepOwner<'a, A::Owner>
 where
     A::Owner: Persist<C> + Clone,
 {
     const EXISTS: bool = true;
-    fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
-        block_now(self.0.lock_row(conn))?;
+    async fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
+        self.0.lock_row(conn).await?;
         Ok(self.0.clone())
     }
 }
@@ -294,45 +348,46 @@ where
 /// The owner is inserted with its own Rails timestamps (`created_at`/`updated_at` of the
 /// owner's model, as for any row the library inserts), which `insert_with_…` values must
 /// not set ([`OmitsStamps`](crate::OmitsStamps)).
-impl<A: HasOne, C: Conn, I> OwnerAction<A, C> for InsertOwner<I>
+impl<A: HasOne, C: Exec, I: Send> OwnerAction<A, C> for InsertOwner<I>
 where
     A::Owner: InsertModel<C, Stamped<A::Owner, I>>,
 {
     const EXISTS: bool = false;
-    fn write(self, at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
-        A::Owner::insert_model(stamped::<A::Owner, I>(self.0, at), conn)
+    async fn write(self, at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
+        A::Owner::insert_model(stamped::<A::Owner, I>(self.0, at), conn).await
     }
 }
 
-impl<'a, A: HasOne, C: Conn, U> OwnerAction<A, C> for UpdateOwner<'a, A::Owner, U>
+impl<'a, A: HasOne, C: Exec, U: Send> OwnerAction<A, C> for UpdateOwner<'a, A::Owner, U>
 where
     A::Owner: UpdateModel<C, U> + Persist<C>,
 {
     const EXISTS: bool = true;
-    fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
-        block_now(self.0.lock_row(conn))?;
-        self.0.update_model(self.1, conn)
+    async fn write(self, _at: Instant, conn: &mut C) -> Result<A::Owner, Error> {
+        self.0.lock_row(conn).await?;
+        self.0.update_model(self.1, conn).await
     }
 }
 
-impl<A: AutosaveOptions + Statements<C>, C: Conn> RowAction<A, C> for KeepRow {
+impl<A: AutosaveOptions + Statements<C>, C: Exec> RowAction<A, C> for KeepRow {
     fn validate(&self, _errors: &mut Errors) {}
     fn present_after(&self) -> Option<bool> {
         None
     }
-    fn write(
+    async fn write(
         self,
         owner: &A::Owner,
         _at: Instant,
         conn: &mut C,
     ) -> Result<Option<A::Target>, Error> {
-        Ok(block_now(A::first(owner, conn))?)
+        Ok(A::first(owner, conn).await?)
     }
 }
 
 impl<A, C, V> RowAction<A, C> for NewRow<V>
 where
-    C: Conn,
+    C: Exec,
+    V: Send,
     A: AutosaveOptions + Insert<C, V>,
     A::Validation: ValidateWith<V>,
     A::Owner: Persist<C>,
@@ -344,24 +399,24 @@ where
     fn present_after(&self) -> Option<bool> {
         (A::AUTOSAVE != Some(false)).then_some(true)
     }
-    fn write(
+    async fn write(
         self,
         owner: &A::Owner,
         at: Instant,
         conn: &mut C,
     ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(false) {
-            return Ok(block_now(A::first(owner, conn))?);
+            return Ok(A::first(owner, conn).await?);
         }
-        block_now(dependent::on_replace::<A, C>(owner, conn))?;
-        let insert = crate::replace::insert_row::<A, C, V>(owner, self.0, at, conn);
-        Ok(block_now(insert)?)
+        dependent::on_replace::<A, C>(owner, conn).await?;
+        Ok(crate::replace::insert_row::<A, C, V>(owner, self.0, at, conn).await?)
     }
 }
 
 impl<'a, A, C, U> RowAction<A, C> for UpdateRow<'a, A::Target, U>
 where
-    C: Conn,
+    C: Exec,
+    U: Send,
     A: AutosaveOptions + Statements<C>,
     A::Validation: ValidateWith<U>,
     A::Target: UpdateModel<C, U>,
@@ -372,22 +427,22 @@ where
     fn present_after(&self) -> Option<bool> {
         Some(true)
     }
-    fn write(
+    async fn write(
         self,
         owner: &A::Owner,
         _at: Instant,
         conn: &mut C,
     ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(true) {
-            self.0.update_model(self.1, conn)?;
+            self.0.update_model(self.1, conn).await?;
         }
-        Ok(block_now(A::first(owner, conn))?)
+        Ok(A::first(owner, conn).await?)
     }
 }
 
 impl<'a, A, C> RowAction<A, C> for DestroyRow<'a, A::Target>
 where
-    C: Conn,
+    C: Exec,
     A: AutosaveOptions + Statements<C>,
     A::Target: Persist<C>,
 {
@@ -395,16 +450,16 @@ where
     fn present_after(&self) -> Option<bool> {
         Some(A::AUTOSAVE != Some(true))
     }
-    fn write(
+    async fn write(
         self,
         owner: &A::Owner,
         _at: Instant,
         conn: &mut C,
     ) -> Result<Option<A::Target>, Error> {
         if A::AUTOSAVE == Some(true) {
-            block_now(self.0.destroy_in(conn))?;
+            self.0.destroy_in(conn).await?;
         }
-        Ok(block_now(A::first(owner, conn))?)
+        Ok(A::first(owner, conn).await?)
     }
 }
 
@@ -415,19 +470,25 @@ where
 )]
 pub trait ChangeRow<C, Target>: Sized {
     /// Runs the `UPDATE`.
-    fn change_row(self, target: Target, conn: &mut C) -> QueryResult<usize>;
+    fn change_row(
+        self,
+        target: Target,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<usize>> + Send;
 }
 
 impl<U, C, Target> ChangeRow<C, Target> for U
 where
-    C: diesel::Connection,
+    C: Exec,
     Target: diesel::query_builder::IntoUpdateTarget,
     U: diesel::AsChangeset<Target = <Target as diesel::associations::HasTable>::Table>,
-    diesel::dsl::Update<Target, U>:
-        diesel::query_builder::AsQuery + diesel::query_dsl::methods::ExecuteDsl<C>,
+    diesel::dsl::Update<Target, U>: diesel::query_builder::AsQuery + Execute<C>,
 {
-    fn change_row(self, target: Target, conn: &mut C) -> QueryResult<usize> {
-        use diesel::RunQueryDsl;
-        diesel::update(target).set(self).execute(conn)
+    fn change_row(
+        self,
+        target: Target,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<usize>> + Send {
+        diesel::update(target).set(self).execute_on(conn)
     }
 }

@@ -13,17 +13,15 @@ use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl};
 use diesel::{Expression, ExpressionMethods, Selectable, SelectableHelper};
 
 use crate::autosave::{ChangeRow, InsertModel, UpdateModel};
-use crate::connection::Conn;
 use crate::dependent::destroy_boxed;
 use crate::dependents::{Dependents, OwnDependents};
 use crate::error::Error;
-use crate::exec::{block_now, Fetch};
+use crate::exec::{Exec, Fetch};
 use crate::jobs::InsertsJob;
 use crate::last_insert::LastInsertId;
 use crate::lock::Locked;
 use crate::model::{Model, Persist};
 use crate::returning::{InsertReturning, OwnerValues};
-use crate::statements::Loads;
 use crate::timestamps::{stamped_update, StampedUpdate};
 use crate::transaction::Transact;
 use crate::write_exec::Execute;
@@ -62,11 +60,11 @@ type PkSql<T> = <Pk<T> as Expression>::SqlType;
 type Table<T> = <T as HasTable>::Table;
 /// The row with this primary key.
 type ByPk<T> = dsl::Filter<Table<T>, dsl::Eq<Pk<T>, <T as Model>::Key>>;
-type Row<T, C> = dsl::Limit<dsl::Select<ByPk<T>, dsl::AsSelect<T, <C as Conn>::DB>>>;
+type Row<T, C> = dsl::Limit<dsl::Select<ByPk<T>, dsl::AsSelect<T, <C as Exec>::DB>>>;
 type Inserted<T, C> = dsl::Limit<
     dsl::Select<
         dsl::Filter<Table<T>, dsl::Eq<Pk<T>, LastInsertId<PkSql<T>>>>,
-        dsl::AsSelect<T, <C as Conn>::DB>,
+        dsl::AsSelect<T, <C as Exec>::DB>,
     >,
 >;
 
@@ -83,23 +81,23 @@ where
 /// Reading a model's row back by primary key on `C`.
 pub trait ReadsRow<C>: Model {
     /// The row with primary key `key`, or `NotFound` for the model.
-    fn row(key: Self::Key, conn: &mut C) -> Result<Self, Error>;
+    fn row(key: Self::Key, conn: &mut C) -> impl Future<Output = Result<Self, Error>> + Send;
 }
 
 impl<T, C> ReadsRow<C> for T
 where
     T: Model + Selectable<C::DB>,
-    C: Conn,
+    C: Exec,
     Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
     T::Key: AsExpression<PkSql<T>>,
     dsl::AsSelect<T, C::DB>: Expression,
     ByPk<T>: SelectDsl<dsl::AsSelect<T, C::DB>>,
     dsl::Select<ByPk<T>, dsl::AsSelect<T, C::DB>>: LimitDsl,
-    Row<T, C>: Loads<C, T>,
+    Row<T, C>: Fetch<C, T>,
 {
-    fn row(key: T::Key, conn: &mut C) -> Result<T, Error> {
+    async fn row(key: T::Key, conn: &mut C) -> Result<T, Error> {
         let query = by_pk::<T>(key).select(T::as_select()).limit(1);
-        let found = query.load_first(conn)?;
+        let found = query.fetch_first(conn).await?;
         found.ok_or(Error::NotFound { model: T::NAME })
     }
 }
@@ -139,8 +137,8 @@ where
 impl<T, C, I> InsertModel<C, I> for T
 where
     T: Model + Selectable<C::DB>,
-    C: Conn,
-    I: InsertReturning<C, Table<T>, T> + OwnerValues<C, Table<T>>,
+    C: Exec,
+    I: InsertReturning<C, Table<T>, T> + OwnerValues<C, Table<T>> + Send,
     Table<T>: FilterDsl<dsl::Eq<Pk<T>, LastInsertId<PkSql<T>>>>,
     LastInsertId<PkSql<T>>: AsExpression<PkSql<T>> + Default,
     dsl::AsSelect<T, C::DB>: Expression,
@@ -150,16 +148,16 @@ where
         dsl::Filter<Table<T>, dsl::Eq<Pk<T>, LastInsertId<PkSql<T>>>>,
         dsl::AsSelect<T, C::DB>,
     >: LimitDsl,
-    Inserted<T, C>: Loads<C, T>,
+    Inserted<T, C>: Fetch<C, T>,
 {
-    fn insert_model(values: I, conn: &mut C) -> Result<T, Error> {
+    async fn insert_model(values: I, conn: &mut C) -> Result<T, Error> {
         // `RETURNING` where the backend has it; MySQL reloads by `LAST_INSERT_ID()`.
-        if let Some(row) = block_now(values.insert_returning(T::table(), conn))? {
+        if let Some(row) = values.insert_returning(T::table(), conn).await? {
             return Ok(row);
         }
         let inserted = T::table().filter(Pk::<T>::default().eq(LastInsertId::default()));
         let query = inserted.select(T::as_select()).limit(1);
-        let found = query.load_first(conn)?;
+        let found = query.fetch_first(conn).await?;
         found.ok_or(Error::NotFound { model: T::NAME })
     }
 }
@@ -167,15 +165,18 @@ where
 impl<T, C, U> UpdateModel<C, U> for T
 where
     T: ReadsRow<C>,
-    C: Conn,
+    C: Exec,
+    U: Send,
     StampedUpdate<T, U>: ChangeRow<C, ByPk<T>>,
     Table<T>: FilterDsl<dsl::Eq<Pk<T>, T::Key>>,
     T::Key: AsExpression<PkSql<T>>,
 {
-    fn update_model(&self, changes: U, conn: &mut C) -> Result<T, Error> {
+    async fn update_model(&self, changes: U, conn: &mut C) -> Result<T, Error> {
         // as ActiveRecord's `save` of a changed record: `updated_at` = now with the changes
         let stamped = stamped_update::<T, U>(changes);
-        stamped.change_row(by_pk::<T>(self.primary_key_value()), conn)?;
-        T::row(self.primary_key_value(), conn)
+        stamped
+            .change_row(by_pk::<T>(self.primary_key_value()), conn)
+            .await?;
+        T::row(self.primary_key_value(), conn).await
     }
 }

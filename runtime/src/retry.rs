@@ -46,7 +46,6 @@ use std::time::Duration;
 
 use crate::connection::{depth, Conn};
 use crate::error::Error;
-use crate::transaction::Transact;
 
 /// How often and how patiently [`with_retry`] runs a transaction again.
 #[derive(Debug, Clone, PartialEq, Eq)]

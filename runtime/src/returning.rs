@@ -16,7 +16,6 @@ use diesel::query_dsl::CompatibleType;
 use diesel::{Insertable, QueryResult, Selectable, SelectableHelper, Table};
 
 use crate::backend::Backend;
-use crate::connection::Conn;
 use crate::exec::Exec;
 use crate::omits::SetsColumn;
 use crate::write_exec::{Execute, ReturnsRow};
@@ -120,7 +119,7 @@ pub trait OwnerValues<C, T> {}
 
 impl<V, C, T> OwnerValues<C, T> for V
 where
-    C: Conn,
+    C: Exec,
     <C::DB as Backend>::ReadBack: AcceptsOwnerValues<V, T>,
 {
 }
