@@ -29,7 +29,9 @@ use proc_macro::TokenStream;
 ///   associations share an option.
 /// - `#[model(before_destroy = path, after_destroy = path, polymorphic_name = "…")]`: the
 ///   destroy hooks (`fn(&Self, &mut C) -> Result<(), diesel_has_one::Error>`) and the type
-///   string stored in polymorphic type columns (default: the struct's name).
+///   string stored in polymorphic type columns (default: the struct's name). With the
+///   flag `async_hooks` the hooks are `async fn`s of the same shape, given a
+///   diesel-async connection, and the model is destroyed on diesel-async connections.
 ///
 /// ```text
 /// #[derive(Queryable, Selectable, Identifiable, Model)]
