@@ -70,8 +70,8 @@ pub type Db = Pool<Conn>;
 
 /// The schema, created on the first connection.
 const SCHEMA: &str = "
-    CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS profiles (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), bio TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS profiles (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER REFERENCES users (id), bio TEXT NOT NULL);
     CREATE UNIQUE INDEX IF NOT EXISTS profiles_user_id ON profiles (user_id);";
 
 /// A pool of connections to the SQLite file at `path`, with the schema created.

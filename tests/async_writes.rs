@@ -31,6 +31,7 @@ diesel::allow_tables_to_appear_in_same_query!(guards, passes);
     Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
 )]
 #[diesel(table_name = users)]
+#[model(async_jobs)]
 #[has_one(profile, dependent = "destroy")]
 #[has_one(avatar, dependent = "nullify")]
 #[has_one(note, dependent = "delete", autosave = true)]
@@ -305,9 +306,42 @@ executor_tests! {
         let jobs = job_rows!(setup);
         assert_eq!(jobs.len(), 1);
         assert_eq!((jobs[0].association.as_str(), jobs[0].owner_key.as_str(), jobs[0].target_keys.as_str()), ("User.badge", "[1]", "[1]"));
-        // The job runs (blocking worker) and destroys the badge.
-        jobs::run_pending(10, setup).unwrap();
+        // The job runs on the executor (`#[model(async_jobs)]`) and destroys the badge.
+        let summary = run!(jobs::run_pending(10, conn)).unwrap();
+        assert_eq!(summary, jobs::Summary { succeeded: 1, failed: 0 });
         assert!(tables!(setup).4.is_empty(), "the job destroyed the badge");
+        assert!(run!(jobs::pending(conn)).unwrap().is_empty());
+        assert_eq!(run!(jobs::run_pending(10, conn)).unwrap(), jobs::Summary::default(), "nothing twice");
+    }
+
+    fn a_job_claimed_elsewhere_is_skipped_and_a_failing_one_recorded(setup, conn, backend) {
+        seed!(setup);
+        setup.batch_execute("INSERT INTO users (name) VALUES ('Cleo'); INSERT INTO badges (user_id, label) VALUES (3, 'cleo')").unwrap();
+        let (anna, cleo) = (user(1, "Anna"), user(3, "Cleo"));
+        run!(anna.destroy(conn)).unwrap();
+        run!(cleo.destroy(conn)).unwrap();
+        let ids: Vec<i32> = job_rows!(setup).iter().map(|j| j.id).collect();
+        assert_eq!(ids.len(), 2);
+        if backend != common::Backend::Sqlite {
+            // Another worker (the setup connection) holds Anna's job: this one runs Cleo's
+            // (`FOR UPDATE SKIP LOCKED`), and Anna's stays pending.
+            setup.batch_execute("BEGIN").unwrap();
+            setup.batch_execute(&format!("SELECT id FROM diesel_has_one_jobs WHERE id = {} FOR UPDATE", ids[0])).unwrap();
+            let summary = run!(jobs::run_pending(10, conn)).unwrap();
+            setup.batch_execute("ROLLBACK").unwrap();
+            assert_eq!(summary, jobs::Summary { succeeded: 1, failed: 0 });
+            let pending: Vec<i32> = run!(jobs::pending(conn)).unwrap().iter().map(|j| j.id).collect();
+            assert_eq!(pending, [ids[0]], "the claimed job was skipped");
+        }
+        // A job whose payload is corrupt fails, is recorded, and waits; the others run.
+        setup.batch_execute(&format!("UPDATE diesel_has_one_jobs SET target_keys = 'nonsense' WHERE id = {}", ids[0])).unwrap();
+        let summary = run!(jobs::run_pending(10, conn)).unwrap();
+        assert_eq!(summary.failed, 1);
+        let pending = run!(jobs::pending(conn)).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].attempts, 1);
+        assert!(pending[0].last_error.as_deref().unwrap_or("").contains("unreadable target_keys"), "{:?}", pending[0].last_error);
+        assert_eq!(tables!(setup).4, [row(1, Some(1), "gold")], "Anna's badge waits for its job");
     }
 
     fn restrict_leaves_every_row(setup, conn, backend) {
@@ -357,5 +391,26 @@ executor_tests! {
         })
         .unwrap();
         assert_eq!(tables!(setup).0, [row(kept.id, Some(1), "kept")]);
+    }
+}
+
+/// `jobs::Worker::run_async`: the long-running worker on tokio.
+mod worker {
+    use super::*;
+
+    executor_tests! {
+        async_only;
+        schema = SCHEMA;
+
+        fn the_async_worker_runs_until_told_to_stop(setup, conn, backend) {
+            seed!(setup);
+            run!(user(1, "Anna").destroy(conn)).unwrap();
+            let worker = jobs::Worker { batch: 10, idle: std::time::Duration::from_millis(1) };
+            let mut polls = 0;
+            let total = worker.run_async(|_| { polls += 1; polls <= 3 }, conn).await.unwrap();
+            assert_eq!(total, jobs::Summary { succeeded: 1, failed: 0 });
+            assert!(tables!(setup).4.is_empty(), "the job destroyed the badge");
+            assert!(job_rows!(setup).iter().all(|j| j.done_at.is_some()));
+        }
     }
 }

@@ -58,6 +58,9 @@ pub struct Hooks {
     /// `async_hooks`: the hooks are `async fn`s, run on diesel-async connections (the
     /// flag's span, for the error when no hook is declared).
     pub async_hooks: Option<proc_macro2::Span>,
+    /// `async_jobs`: the model's `destroy_async` jobs also run on diesel-async
+    /// connections (the flag's span, for the error when there is no such association).
+    pub async_jobs: Option<proc_macro2::Span>,
     /// `timestamps = false`: the library leaves this model's `created_at`/`updated_at` alone
     /// (as a target, an `insert_with_` owner or a `through` join model).
     pub no_timestamps: bool,

@@ -15,7 +15,23 @@ pub fn check(model: &Model) -> syn::Result<()> {
     owner_keys(model, &mut cx);
     through_chains(model, &mut cx);
     async_hooks(model, &mut cx);
+    async_jobs(model, &mut cx);
     cx.finish(())
+}
+
+/// `async_jobs` says where `destroy_async` jobs run: without such an association it says
+/// nothing.
+fn async_jobs(model: &Model, cx: &mut Ctxt) {
+    let destroy_async =
+        |a: &Association| matches!(a.dependent, Some((crate::ast::Dependent::DestroyAsync, _)));
+    if let Some(span) = model.hooks.async_jobs {
+        if !model.associations.iter().any(destroy_async) {
+            cx.push(syn::Error::new(
+                span,
+                "`async_jobs` applies to `dependent = \"destroy_async\"` associations, and none is declared: add one, or remove `async_jobs`",
+            ));
+        }
+    }
 }
 
 /// `async_hooks` says how the declared hooks run: without a hook it says nothing.

@@ -1,6 +1,8 @@
 //! What the expansion of `#[derive(Model)]` names. Not a public API.
 
 pub use diesel;
+#[cfg(feature = "async")]
+pub use diesel_async;
 pub use inventory;
 
 // Every name the expansion uses, in one flat namespace: the derive reaches the runtime

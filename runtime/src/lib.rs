@@ -116,6 +116,18 @@ pub mod write_exec;
 #[doc(hidden)]
 pub mod __private;
 
+/// Expands its input only when the runtime is built with the `async` feature.
+#[cfg(feature = "async")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_async { ($($t:tt)*) => { $($t)* }; }
+#[cfg(not(feature = "async"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_async {
+    ($($t:tt)*) => {};
+}
+
 /// Expands its input only when the runtime is built with the `sqlite` feature (the
 /// expansion of a derive cannot see the runtime's features).
 #[cfg(feature = "sqlite")]

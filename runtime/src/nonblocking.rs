@@ -34,7 +34,7 @@ use diesel_async::pooled_connection::deadpool;
 
 /// SQLite's connection, run on tokio's blocking threads by diesel-async.
 #[cfg(feature = "sqlite")]
-type Wrapped =
+pub type Wrapped =
     diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
 use crate::ops::{AsyncRunOn, Runs};
 

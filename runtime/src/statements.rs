@@ -22,7 +22,6 @@ use diesel::{
 };
 
 use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
-use crate::connection::Conn;
 use crate::exec::{Exec, Fetch};
 use crate::first_key::FirstKey;
 use crate::jobs::AsyncDestroy;
@@ -500,21 +499,21 @@ type OwnerTable<A> = <<A as HasOne>::Owner as HasTable>::Table;
 type OwnerRow<A, C> = dsl::Limit<
     dsl::Select<
         dsl::Filter<OwnerTable<A>, dsl::Eq<<A as HasOne>::OwnerKey, <A as HasOne>::Key>>,
-        dsl::AsSelect<<A as HasOne>::Owner, <C as Conn>::DB>,
+        dsl::AsSelect<<A as HasOne>::Owner, <C as Exec>::DB>,
     >,
 >;
 
-/// The target as selected on a blocking connection (the jobs' statements).
-type JobSelection<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Conn>::DB>;
+/// The target as selected by the jobs' statements.
+type JobSelection<A, C> = dsl::AsSelect<<A as HasOne>::Target, <C as Exec>::DB>;
 
 impl<A, C> AsyncDestroy<C> for A
 where
-    C: Conn,
+    C: Exec,
     A: Statements<C> + Queries,
     A::Target: Selectable<C::DB>,
     JobSelection<A, C>: Expression,
     KeysLinkedOf<A>: SelectDsl<JobSelection<A, C>>,
-    Locked<dsl::Select<KeysLinkedOf<A>, JobSelection<A, C>>>: Loads<C, A::Target>,
+    Locked<dsl::Select<KeysLinkedOf<A>, JobSelection<A, C>>>: Fetch<C, A::Target>,
     A::Owner: Selectable<C::DB>,
     dsl::AsSelect<A::Owner, C::DB>: Expression,
     OwnerTable<A>: FilterDsl<dsl::Eq<A::OwnerKey, A::Key>>,
@@ -526,23 +525,27 @@ where
         dsl::Filter<OwnerTable<A>, dsl::Eq<A::OwnerKey, A::Key>>,
         dsl::AsSelect<A::Owner, C::DB>,
     >: LimitDsl,
-    OwnerRow<A, C>: Loads<C, A::Owner>,
+    OwnerRow<A, C>: Fetch<C, A::Owner>,
 {
     fn load_targets(
         owner: &A::Key,
         keys: Vec<TargetKey<A>>,
         conn: &mut C,
-    ) -> QueryResult<Vec<A::Target>> {
+    ) -> impl Future<Output = QueryResult<Vec<A::Target>>> + Send {
         let linked = A::keys_linked(owner.clone(), keys);
-        Locked::new(linked.select(A::Target::as_select())).load_all(conn)
+        Locked::new(linked.select(A::Target::as_select())).fetch_all(conn)
     }
 
-    fn owner_allows(key: &A::Key, conn: &mut C) -> QueryResult<bool> {
+    async fn owner_allows(key: &A::Key, conn: &mut C) -> QueryResult<bool> {
         let Some(allows) = A::ENSURING_OWNER_WAS else {
             return Ok(true);
         };
         let row = A::Owner::table().filter(A::OwnerKey::default().eq(key.clone()));
-        let owner = row.select(A::Owner::as_select()).limit(1).load_all(conn)?;
-        Ok(owner.first().is_none_or(allows))
+        let owner = row
+            .select(A::Owner::as_select())
+            .limit(1)
+            .fetch_first(conn)
+            .await?;
+        Ok(owner.as_ref().is_none_or(allows))
     }
 }

@@ -147,7 +147,7 @@ async fn roll_back_to<C: Transact>(conn: &mut C, outer: u32) -> Result<(), Diese
 
 /// The pinned future `F`, whose panic while polled is its output (`Err(payload)`), as
 /// `std::panic::catch_unwind` for a closure.
-struct CatchUnwind<'f, F>(Pin<&'f mut F>);
+pub(crate) struct CatchUnwind<'f, F>(pub(crate) Pin<&'f mut F>);
 
 impl<F: Future> Future for CatchUnwind<'_, F> {
     type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;

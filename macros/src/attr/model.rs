@@ -1,5 +1,5 @@
-//! `#[model(before_destroy = path, after_destroy = path, async_hooks, polymorphic_name = "…",
-//! timestamps = false)]`.
+//! `#[model(before_destroy = path, after_destroy = path, async_hooks, async_jobs,
+//! polymorphic_name = "…", timestamps = false)]`.
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::discouraged::Speculative;
@@ -10,8 +10,7 @@ use syn::{Path, Token};
 use crate::ast::Hooks;
 use crate::ctxt::Ctxt;
 
-const VALID: &str =
-    "`before_destroy`, `after_destroy`, `async_hooks`, `polymorphic_name`, `timestamps`";
+const VALID: &str = "`before_destroy`, `after_destroy`, `async_hooks`, `async_jobs`, `polymorphic_name`, `timestamps`";
 
 /// Reads the destroy hooks.
 pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
@@ -34,17 +33,12 @@ pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
                 })?);
                 return Ok(());
             }
-            if meta.path.is_ident("async_hooks") {
-                if !ends(meta.input) {
-                    return Err(meta.error(
-                        "`async_hooks` is a flag: write `async_hooks`, without a value",
-                    ));
-                }
-                if hooks.async_hooks.is_some() {
-                    return Err(meta.error("duplicate `async_hooks`: give it once"));
-                }
-                hooks.async_hooks = Some(meta.path.span());
-                return Ok(());
+            if meta.path.is_ident("async_hooks") || meta.path.is_ident("async_jobs") {
+                let slot = match meta.path.is_ident("async_hooks") {
+                    true => &mut hooks.async_hooks,
+                    false => &mut hooks.async_jobs,
+                };
+                return flag(&name, &meta, slot);
             }
             if meta.path.is_ident("timestamps") {
                 let value: syn::LitBool = meta.value()?.parse().map_err(|e| {
@@ -74,6 +68,24 @@ pub fn parse(attrs: &[syn::Attribute], cx: &mut Ctxt) -> Hooks {
         cx.ok(result);
     }
     hooks
+}
+
+/// A flag (`async_hooks`, `async_jobs`): no value, given once.
+fn flag(
+    name: &str,
+    meta: &syn::meta::ParseNestedMeta,
+    slot: &mut Option<proc_macro2::Span>,
+) -> syn::Result<()> {
+    if !ends(meta.input) {
+        return Err(meta.error(format!(
+            "`{name}` is a flag: write `{name}`, without a value"
+        )));
+    }
+    if slot.is_some() {
+        return Err(meta.error(format!("duplicate `{name}`: give it once")));
+    }
+    *slot = Some(meta.path.span());
+    Ok(())
 }
 
 /// A hook's value, read as serde reads `serialize_with`: an expression path (`check`,

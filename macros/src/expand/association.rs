@@ -45,10 +45,15 @@ pub fn expand(m: &Model, a: &Association) -> TokenStream {
     let source = source(m, a);
     let job = matches!(a.dependent, Some((Dependent::DestroyAsync, _))).then(|| {
         let job_name = format!("{}.{}", m.ident, a.name);
-        match &m.backends {
-            None => quote!(_rt::__register_destroy_async!(#marker, #job_name);),
-            Some(b) => quote!(_rt::__register_destroy_async!(#marker, #job_name, [#(#b)*]);),
-        }
+        let kinds = match m.hooks.async_jobs {
+            Some(_) => quote!(async),
+            None => quote!(sync),
+        };
+        let backends = match &m.backends {
+            None => quote!(sqlite postgres mysql),
+            Some(b) => quote!(#(#b)*),
+        };
+        quote!(_rt::__register_destroy_async!(#marker, #job_name, [#backends], #kinds);)
     });
     quote! {
         #facts

@@ -26,12 +26,21 @@ mod schema;
 mod store;
 mod worker;
 
-pub use handlers::{AsyncDestroy, Handlers, RunJob};
+pub use handlers::{AsyncDestroy, Handlers, JobFuture, RunJob};
 pub use run::run;
 pub use schema::{diesel_has_one_jobs, Job};
 pub use store::{job_row, InsertsJob, JobRow, JobStore};
 pub use worker::{run_pending, RunPending, Summary, Worker, MAX_ERROR_CHARS};
 
+#[cfg(all(feature = "async", feature = "mysql"))]
+#[doc(hidden)]
+pub use handlers::AsyncMysqlHandler;
+#[cfg(all(feature = "async", feature = "postgres"))]
+#[doc(hidden)]
+pub use handlers::AsyncPgHandler;
+#[cfg(all(feature = "async", feature = "sqlite"))]
+#[doc(hidden)]
+pub use handlers::AsyncSqliteHandler;
 #[doc(hidden)]
 pub use handlers::Handler;
 #[cfg(feature = "mysql")]
@@ -46,30 +55,31 @@ pub use handlers::SqliteHandler;
 
 use diesel::QueryResult;
 
-use crate::ops::{Operation, RunOn, RunsNow};
+use crate::ops::{Operation, RunOn, Runs};
 
 /// Creates the jobs table if it does not exist (`CREATE TABLE IF NOT EXISTS
 /// diesel_has_one_jobs …` for the connection's backend; see [`JobStore::DDL`] to put it in
-/// a migration instead).
-pub fn create_table<C>(conn: &mut C) -> QueryResult<()>
+/// a migration instead). Like every `jobs` function, on a diesel-async connection
+/// (feature `async`) it returns a future.
+pub fn create_table<'c, C>(conn: &'c mut C) -> <C as Runs<'c, CreateTable>>::Output
 where
-    C: RunsNow<CreateTable, QueryResult<()>>,
+    C: Runs<'c, CreateTable>,
 {
     conn.run(CreateTable)
 }
 
 /// The jobs not done yet, oldest first: what an operator inspects after failures.
-pub fn pending<C>(conn: &mut C) -> QueryResult<Vec<Job>>
+pub fn pending<'c, C>(conn: &'c mut C) -> <C as Runs<'c, Pending>>::Output
 where
-    C: RunsNow<Pending, QueryResult<Vec<Job>>>,
+    C: Runs<'c, Pending>,
 {
     conn.run(Pending)
 }
 
 /// Makes every pending job due now (after fixing what made them fail).
-pub fn retry_now<C>(conn: &mut C) -> QueryResult<usize>
+pub fn retry_now<'c, C>(conn: &'c mut C) -> <C as Runs<'c, RetryNow>>::Output
 where
-    C: RunsNow<RetryNow, QueryResult<usize>>,
+    C: Runs<'c, RetryNow>,
 {
     conn.run(RetryNow)
 }
@@ -87,8 +97,15 @@ macro_rules! job_ops {
             type Output = $out;
         }
 
-        impl<C: JobStore> RunOn<C> for $op {
+        impl<C: JobStore + crate::Conn> RunOn<C> for $op {
             fn run_on(self, $conn: &mut C) -> $out {
+                crate::exec::block_now($body)
+            }
+        }
+
+        #[cfg(feature = "async")]
+        impl<C: JobStore> crate::ops::AsyncRunOn<C> for $op {
+            fn run_async(self, $conn: &mut C) -> impl std::future::Future<Output = $out> + Send {
                 $body
             }
         }
@@ -97,7 +114,7 @@ macro_rules! job_ops {
 
 job_ops! {
     /// [`create_table`].
-    CreateTable => QueryResult<()>, |conn| conn.batch_execute(<C::DB as crate::backend::Backend>::JOBS_DDL);
+    CreateTable => QueryResult<()>, |conn| conn.batch(<C as JobStore>::DDL);
     /// [`pending`].
     Pending => QueryResult<Vec<Job>>, |conn| conn.pending_jobs();
     /// [`retry_now`].

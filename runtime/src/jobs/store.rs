@@ -1,5 +1,5 @@
-//! The statements on the jobs table, for each connection type (one body, instantiated per
-//! backend by a macro: the types are concrete, so no bounds are needed).
+//! The statements on the jobs table, written once for every connection (their types are
+//! concrete: each bound names one query).
 
 use std::future::Future;
 
@@ -7,8 +7,10 @@ use diesel::prelude::*;
 use diesel::QueryResult;
 
 use super::schema::{diesel_has_one_jobs as jobs, Job};
-use crate::connection::Conn;
-use crate::exec::Exec;
+use crate::backend::Backend;
+use crate::exec::{Exec, Fetch};
+use crate::lock::{Claim, Locked};
+use crate::transaction::Transact;
 use crate::write_exec::Execute;
 
 /// The `INSERT` of one job row: [`job_row`].
@@ -57,87 +59,135 @@ where
     }
 }
 
-/// A connection that can hold durable jobs: `SqliteConnection`, `PgConnection`,
-/// `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2`).
+/// The oldest due job no other worker holds, locked (`FOR UPDATE SKIP LOCKED` where the
+/// backend has it).
+pub type ClaimJob<DB> = Locked<
+    diesel::dsl::Select<
+        diesel::dsl::Limit<
+            diesel::dsl::Order<
+                diesel::dsl::Filter<
+                    jobs::table,
+                    diesel::dsl::And<
+                        diesel::dsl::IsNull<jobs::done_at>,
+                        diesel::dsl::LtEq<jobs::run_after, i64>,
+                    >,
+                >,
+                diesel::dsl::Asc<jobs::id>,
+            >,
+        >,
+        diesel::dsl::AsSelect<Job, DB>,
+    >,
+    Claim,
+>;
+/// The job with this id.
+type ById = diesel::dsl::Filter<jobs::table, diesel::dsl::Eq<jobs::id, i32>>;
+/// Marks a job done.
+pub type FinishJob = diesel::dsl::Update<ById, diesel::dsl::Eq<jobs::done_at, Option<i64>>>;
+/// Records a failed run.
+pub type FailJob<'e> = diesel::dsl::Update<
+    ById,
+    (
+        diesel::dsl::Eq<jobs::attempts, i32>,
+        diesel::dsl::Eq<jobs::last_error, Option<&'e str>>,
+        diesel::dsl::Eq<jobs::run_after, i64>,
+    ),
+>;
+/// The pending jobs, oldest first.
+pub type PendingJobs<DB> = diesel::dsl::Select<
+    diesel::dsl::Order<
+        diesel::dsl::Filter<jobs::table, diesel::dsl::IsNull<jobs::done_at>>,
+        diesel::dsl::Asc<jobs::id>,
+    >,
+    diesel::dsl::AsSelect<Job, DB>,
+>;
+/// Makes every pending job due.
+pub type MakeDue = diesel::dsl::Update<
+    diesel::dsl::Filter<jobs::table, diesel::dsl::IsNull<jobs::done_at>>,
+    diesel::dsl::Eq<jobs::run_after, i64>,
+>;
+
+/// A connection, of either kind, that holds durable jobs: `SqliteConnection`,
+/// `PgConnection`, `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`),
+/// and (feature `async`) diesel-async's connections and their deadpool and bb8 pools.
+/// Each statement is written once, for every connection.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot store diesel_has_one jobs",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, or an r2d2 `PooledConnection` of one (feature `r2d2` of diesel_has_one)"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2` of diesel_has_one), or (feature `async`) a diesel-async connection or a deadpool or bb8 pooled one"
 )]
-pub trait JobStore: Conn + diesel::connection::SimpleConnection + super::Handlers {
+pub trait JobStore: Transact + super::Handlers {
     /// The jobs table's DDL for this backend, for a migration.
-    const DDL: &'static str;
+    const DDL: &'static str = <Self::DB as Backend>::JOBS_DDL;
 
     /// Claims the oldest due job no other worker holds, locked until the transaction ends.
-    fn claim_job(&mut self, now: i64) -> QueryResult<Option<Job>>;
+    fn claim_job(&mut self, now: i64) -> impl Future<Output = QueryResult<Option<Job>>> + Send;
 
     /// Marks a job done.
-    fn finish_job(&mut self, id: i32, now: i64) -> QueryResult<()>;
+    fn finish_job(&mut self, id: i32, now: i64) -> impl Future<Output = QueryResult<()>> + Send;
 
     /// Records a failed run: attempts, error, next run.
-    fn fail_job(&mut self, id: i32, attempts: i32, error: &str, run_after: i64) -> QueryResult<()>;
+    fn fail_job(
+        &mut self,
+        id: i32,
+        attempts: i32,
+        error: &str,
+        run_after: i64,
+    ) -> impl Future<Output = QueryResult<()>> + Send;
 
     /// The pending jobs, oldest first.
-    fn pending_jobs(&mut self) -> QueryResult<Vec<Job>>;
+    fn pending_jobs(&mut self) -> impl Future<Output = QueryResult<Vec<Job>>> + Send;
 
     /// Makes every pending job due at `now`.
-    fn make_due(&mut self, now: i64) -> QueryResult<usize>;
+    fn make_due(&mut self, now: i64) -> impl Future<Output = QueryResult<usize>> + Send;
 }
 
-macro_rules! job_store {
-    ($($feature:literal => $conn:ty, $db:ty;)*) => {$(
-        #[cfg(feature = $feature)]
-        impl JobStore for $conn {
-            const DDL: &'static str = <$db as crate::backend::Backend>::JOBS_DDL;
+impl<C> JobStore for C
+where
+    C: Transact + super::Handlers,
+    ClaimJob<C::DB>: Fetch<C, Job>,
+    FinishJob: Execute<C>,
+    for<'e> FailJob<'e>: Execute<C>,
+    PendingJobs<C::DB>: Fetch<C, Job>,
+    MakeDue: Execute<C>,
+{
+    fn claim_job(&mut self, now: i64) -> impl Future<Output = QueryResult<Option<Job>>> + Send {
+        let due = jobs::done_at.is_null().and(jobs::run_after.le(now));
+        let oldest = jobs::table.filter(due).order(jobs::id.asc()).limit(1);
+        Locked::<_, Claim>::new(oldest.select(Job::as_select())).fetch_first(self)
+    }
 
-            fn claim_job(&mut self, now: i64) -> QueryResult<Option<Job>> {
-                crate::lock::Locked::<_, crate::lock::Claim>::new(
-                    jobs::table
-                        .filter(jobs::done_at.is_null().and(jobs::run_after.le(now)))
-                        .order(jobs::id.asc())
-                        .limit(1)
-                        .select(Job::as_select()),
-                )
-                .get_result(self)
-                .optional()
-            }
+    async fn finish_job(&mut self, id: i32, now: i64) -> QueryResult<()> {
+        let job = jobs::table.filter(jobs::id.eq(id));
+        let update = diesel::update(job).set(jobs::done_at.eq(Some(now)));
+        update.execute_on(self).await.map(drop)
+    }
 
-            fn finish_job(&mut self, id: i32, now: i64) -> QueryResult<()> {
-                diesel::update(jobs::table.filter(jobs::id.eq(id)))
-                    .set(jobs::done_at.eq(Some(now)))
-                    .execute(self)
-                    .map(drop)
-            }
+    async fn fail_job(
+        &mut self,
+        id: i32,
+        attempts: i32,
+        error: &str,
+        run_after: i64,
+    ) -> QueryResult<()> {
+        let job = jobs::table.filter(jobs::id.eq(id));
+        let update = diesel::update(job).set((
+            jobs::attempts.eq(attempts),
+            jobs::last_error.eq(Some(error)),
+            jobs::run_after.eq(run_after),
+        ));
+        update.execute_on(self).await.map(drop)
+    }
 
-            fn fail_job(&mut self, id: i32, attempts: i32, error: &str, run_after: i64) -> QueryResult<()> {
-                diesel::update(jobs::table.filter(jobs::id.eq(id)))
-                    .set((
-                        jobs::attempts.eq(attempts),
-                        jobs::last_error.eq(Some(error)),
-                        jobs::run_after.eq(run_after),
-                    ))
-                    .execute(self)
-                    .map(drop)
-            }
+    fn pending_jobs(&mut self) -> impl Future<Output = QueryResult<Vec<Job>>> + Send {
+        let pending = jobs::table
+            .filter(jobs::done_at.is_null())
+            .order(jobs::id.asc());
+        pending.select(Job::as_select()).fetch_all(self)
+    }
 
-            fn pending_jobs(&mut self) -> QueryResult<Vec<Job>> {
-                jobs::table
-                    .filter(jobs::done_at.is_null())
-                    .order(jobs::id.asc())
-                    .select(Job::as_select())
-                    .load(self)
-            }
-
-            fn make_due(&mut self, now: i64) -> QueryResult<usize> {
-                diesel::update(jobs::table.filter(jobs::done_at.is_null()))
-                    .set(jobs::run_after.eq(now))
-                    .execute(self)
-            }
-        }
-    )*};
-}
-
-job_store! {
-    "sqlite" => diesel::sqlite::SqliteConnection, diesel::sqlite::Sqlite;
-    "postgres" => diesel::pg::PgConnection, diesel::pg::Pg;
-    "mysql" => diesel::mysql::MysqlConnection, diesel::mysql::Mysql;
+    fn make_due(&mut self, now: i64) -> impl Future<Output = QueryResult<usize>> + Send {
+        let pending = jobs::table.filter(jobs::done_at.is_null());
+        diesel::update(pending)
+            .set(jobs::run_after.eq(now))
+            .execute_on(self)
+    }
 }

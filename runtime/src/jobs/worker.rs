@@ -1,13 +1,21 @@
 //! Running jobs: [`run_pending`] for a batch, [`Worker`] for a long-running loop.
 
-use std::panic::{self, AssertUnwindSafe};
+#[cfg(feature = "async")]
+use std::future::Future;
+use std::pin::pin;
 use std::time::Duration;
 
 use super::schema::Job;
 use super::store::JobStore;
-use crate::connection::write_transaction;
+use crate::connection::Conn;
 use crate::error::Error;
-use crate::ops::{Operation, RunOn, RunsNow};
+use crate::exec::block_now;
+#[cfg(feature = "async")]
+use crate::exec::{Exec, NonBlocking};
+#[cfg(feature = "async")]
+use crate::ops::AsyncRunOn;
+use crate::ops::{Operation, RunOn, Runs, RunsNow};
+use crate::transaction::{transaction, CatchUnwind};
 
 /// What one [`run_pending`] call did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,9 +48,11 @@ pub const MAX_ERROR_CHARS: usize = 1000;
 /// serialization failure that ends the claim's transaction (MySQL) counts as a failed run
 /// without a record; the job is simply claimed again. Errors outside the jobs (a lost
 /// connection) are returned.
-pub fn run_pending<C>(limit: usize, conn: &mut C) -> Result<Summary, Error>
+///
+/// On a diesel-async connection (feature `async`) it returns a future of the same.
+pub fn run_pending<'c, C>(limit: usize, conn: &'c mut C) -> <C as Runs<'c, RunPending>>::Output
 where
-    C: RunsNow<RunPending, Result<Summary, Error>>,
+    C: Runs<'c, RunPending>,
 {
     conn.run(RunPending(limit))
 }
@@ -55,35 +65,43 @@ impl Operation for RunPending {
     type Output = Result<Summary, Error>;
 }
 
-impl<C: JobStore> RunOn<C> for RunPending {
+impl<C: JobStore + Conn> RunOn<C> for RunPending {
     fn run_on(self, conn: &mut C) -> Result<Summary, Error> {
+        block_now(run_batch(self.0, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<C: JobStore> AsyncRunOn<C> for RunPending {
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
         run_batch(self.0, conn)
     }
 }
 
-/// The body of [`run_pending`].
-fn run_batch<C: JobStore>(limit: usize, conn: &mut C) -> Result<Summary, Error> {
+/// The body of [`run_pending`], on a connection of either kind.
+async fn run_batch<C: JobStore>(limit: usize, conn: &mut C) -> Result<Summary, Error> {
     let mut summary = Summary::default();
     while summary.succeeded + summary.failed < limit {
-        let ran = write_transaction(conn, |conn| -> Result<Option<bool>, Error> {
+        let ran = transaction(conn, async |conn: &mut C| -> Result<Option<bool>, Error> {
             let now = super::now();
-            let Some(job) = conn.claim_job(now)? else {
+            let Some(job) = conn.claim_job(now).await? else {
                 return Ok(None);
             };
-            match run_job(conn, &job) {
+            match run_job(conn, &job).await {
                 Ok(()) => {
-                    conn.finish_job(job.id, now)?;
+                    conn.finish_job(job.id, now).await?;
                     Ok(Some(true))
                 }
                 // the claim's transaction is gone with the job's savepoint: nothing to
                 // record in
                 Err(e @ Error::TransactionRolledBack { .. }) => Err(e),
                 Err(e) => {
-                    record_failure(conn, &job, &e, now)?;
+                    record_failure(conn, &job, &e, now).await?;
                     Ok(Some(false))
                 }
             }
-        });
+        })
+        .await;
         match ran {
             Ok(None) => break,
             Ok(Some(true)) => summary.succeeded += 1,
@@ -96,18 +114,16 @@ fn run_batch<C: JobStore>(limit: usize, conn: &mut C) -> Result<Summary, Error> 
 }
 
 /// Destroys the job's targets in a savepoint; a panic in their hooks is the job's error.
-fn run_job<C: JobStore>(conn: &mut C, job: &Job) -> Result<(), Error> {
+async fn run_job<C: JobStore>(conn: &mut C, job: &Job) -> Result<(), Error> {
     let Some(run) = C::handler(&job.association) else {
         return Err(Error::Job(format!(
             "no handler for `{}` in this program (is the model compiled in, with `dependent = \"destroy_async\"`?)",
             job.association
         )));
     };
-    // write_transaction rolls the savepoint back before the panic reaches here
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        write_transaction(conn, |conn| run(conn, job))
-    }))
-    .unwrap_or_else(|payload| {
+    // the transaction rolls the savepoint back before the panic reaches here
+    let destroy = pin!(transaction(conn, async |conn: &mut C| run(conn, job).await));
+    CatchUnwind(destroy).await.unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()
             .copied()
@@ -121,7 +137,7 @@ fn run_job<C: JobStore>(conn: &mut C, job: &Job) -> Result<(), Error> {
 /// [`MAX_ERROR_CHARS`], the next run time. In a savepoint, so that a message the column
 /// still refuses (a character its character set lacks) leaves the claim's transaction
 /// usable for the same record with the message escaped to ASCII.
-fn record_failure<C: JobStore>(
+async fn record_failure<C: JobStore>(
     conn: &mut C,
     job: &Job,
     error: &Error,
@@ -130,18 +146,20 @@ fn record_failure<C: JobStore>(
     let attempts = job.attempts.saturating_add(1);
     let run_after = now.saturating_add(backoff(attempts));
     let message = truncate(&error.to_string(), MAX_ERROR_CHARS);
-    let record = |conn: &mut C, message: &str| {
-        write_transaction(conn, |conn| {
-            Ok(conn.fail_job(job.id, attempts, message, run_after)?)
-        })
+    let ascii = || {
+        let escaped: String = message.chars().flat_map(char::escape_default).collect();
+        truncate(&escaped, MAX_ERROR_CHARS)
     };
-    match record(conn, &message) {
-        Err(Error::Database(_)) => {
-            let ascii: String = message.chars().flat_map(char::escape_default).collect();
-            record(conn, &truncate(&ascii, MAX_ERROR_CHARS))
+    let mut recorded = Err(Error::Job(String::new()));
+    for message in [message.clone(), ascii()] {
+        let record =
+            async |conn: &mut C| Ok(conn.fail_job(job.id, attempts, &message, run_after).await?);
+        recorded = transaction(conn, record).await;
+        if !matches!(recorded, Err(Error::Database(_))) {
+            break;
         }
-        recorded => recorded,
     }
+    recorded
 }
 
 /// `message` cut to at most `max` characters (on a character boundary), ending in `…`
@@ -191,13 +209,42 @@ impl Worker {
     {
         let mut total = Summary::default();
         while keep_going(&total) {
-            let batch = run_pending(self.batch, conn)?;
-            total.succeeded += batch.succeeded;
-            total.failed += batch.failed;
-            if batch.succeeded + batch.failed == 0 {
+            let batch = conn.run(RunPending(self.batch))?;
+            if total.add(batch) {
                 std::thread::sleep(self.idle);
             }
         }
         Ok(total)
+    }
+
+    /// [`run`](Worker::run) on a diesel-async connection (feature `async`), on tokio:
+    /// claims with `FOR UPDATE SKIP LOCKED` as the blocking worker does, and sleeps on
+    /// tokio's timer between empty polls, so it shares the runtime with the service.
+    #[cfg(feature = "async")]
+    pub async fn run_async<C>(
+        &self,
+        mut keep_going: impl FnMut(&Summary) -> bool,
+        conn: &mut C,
+    ) -> Result<Summary, Error>
+    where
+        C: JobStore + Exec<Kind = NonBlocking>,
+    {
+        let mut total = Summary::default();
+        while keep_going(&total) {
+            let batch = run_batch(self.batch, conn).await?;
+            if total.add(batch) {
+                tokio::time::sleep(self.idle).await;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl Summary {
+    /// Adds a batch's counts; true when the batch ran nothing (the worker then idles).
+    fn add(&mut self, batch: Summary) -> bool {
+        self.succeeded += batch.succeeded;
+        self.failed += batch.failed;
+        batch.succeeded + batch.failed == 0
     }
 }
