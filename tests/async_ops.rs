@@ -198,7 +198,7 @@ mod through {
 
     const SCHEMA: &[&str] = &[
         "CREATE TABLE members (id INTEGER PRIMARY KEY, name {text} NOT NULL)",
-        "CREATE TABLE memberships (id INTEGER PRIMARY KEY, member_id INTEGER, club_id INTEGER)",
+        "CREATE TABLE memberships (id {pk}, member_id INTEGER, club_id INTEGER)",
         "CREATE TABLE clubs (id INTEGER PRIMARY KEY, name {text} NOT NULL, president_id INTEGER)",
         "CREATE TABLE presidents (id INTEGER PRIMARY KEY, name {text} NOT NULL)",
     ];
@@ -226,7 +226,7 @@ mod through {
                 "INSERT INTO members (id, name) VALUES (1, 'm1'), (2, 'm2'), (3, 'm3'), (4, 'm4'), (5, 'm5');
                  INSERT INTO presidents (id, name) VALUES (100, 'p100');
                  INSERT INTO clubs (id, name, president_id) VALUES (10, 'c10', 100), (20, 'c20', NULL);
-                 INSERT INTO memberships (id, member_id, club_id) VALUES (1, 1, 10), (2, 2, 20), (3, 3, NULL), (4, 5, 10);",
+                 INSERT INTO memberships (member_id, club_id) VALUES (1, 10), (2, 20), (3, NULL), (5, 10);",
             )
             .unwrap();
     }
@@ -246,6 +246,22 @@ mod through {
             let president = President { id: 100, name: "p100".into() };
             assert_eq!(run!(one.president(conn)).unwrap(), Some(president));
             assert_eq!(run!(two.president(conn)).unwrap(), None);
+        }
+
+        fn set_through_moves_inserts_and_destroys_the_join_row(setup, conn, backend) {
+            seed(setup);
+            let (one, two, four) = (member(1), member(2), member(4));
+            run!(one.set_club(Some(&club(20, None)), conn)).unwrap();
+            run!(four.set_club(Some(&club(10, Some(100))), conn)).unwrap();
+            run!(two.set_club(None, conn)).unwrap();
+            let rows = load!(memberships::table.order(memberships::member_id).select((memberships::member_id, memberships::club_id)), (Option<i32>, Option<i32>), conn).unwrap();
+            assert_eq!(rows, [(Some(1), Some(20)), (Some(3), None), (Some(4), Some(10)), (Some(5), Some(10))], "moved, inserted, destroyed");
+            assert_eq!(run!(four.club(conn)).unwrap(), Some(club(10, Some(100))));
+            // A failing write leaves the join rows as they were: the owner is gone.
+            let ghost = member(9);
+            let err = run!(ghost.set_club(Some(&club(10, Some(100))), conn)).unwrap_err();
+            assert!(matches!(err, diesel_has_one::Error::NotFound { .. }), "{err:?}");
+            assert_eq!(load!(memberships::table.select(memberships::id), i32, conn).unwrap().len(), 4);
         }
 
         fn preload_through_every_hop(setup, conn, backend) {

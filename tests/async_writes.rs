@@ -123,6 +123,19 @@ pub struct Guard {
     pub name: String,
 }
 
+/// An owner whose `destroy_async` jobs are registered for blocking connections only (no
+/// `#[model(async_jobs)]`): an async worker records them as failed, a blocking one runs
+/// them.
+#[derive(
+    Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+)]
+#[diesel(table_name = guards)]
+#[has_one(pass, foreign_key = "guard_id", dependent = "destroy_async")]
+pub struct Keeper {
+    pub id: i32,
+    pub name: String,
+}
+
 /// A profile's `bio` may not be empty: an insert of `""` fails after the replace removed
 /// the old row, so the whole replace must roll back.
 const SCHEMA: &[&str] = &[
@@ -401,6 +414,23 @@ mod worker {
     executor_tests! {
         async_only;
         schema = SCHEMA;
+
+        fn a_job_without_an_async_handler_waits_for_a_blocking_worker(setup, conn, backend) {
+            seed!(setup);
+            let keeper = Keeper { id: 1, name: "Gus".into() };
+            run!(keeper.destroy(conn)).unwrap();
+            let summary = run!(jobs::run_pending(10, conn)).unwrap();
+            assert_eq!(summary, jobs::Summary { succeeded: 0, failed: 1 });
+            let pending = run!(jobs::pending(conn)).unwrap();
+            assert_eq!(pending.len(), 1);
+            let error = pending[0].last_error.clone().unwrap_or_default();
+            assert!(error.contains("no handler for `Keeper.pass`"), "{error}");
+            assert_eq!(tables!(setup).5, [row(1, Some(1), "x1")], "the pass is still there");
+            // The blocking worker has the handler: it runs the job once due.
+            jobs::retry_now(setup).unwrap();
+            assert_eq!(jobs::run_pending(10, setup).unwrap(), jobs::Summary { succeeded: 1, failed: 0 });
+            assert!(tables!(setup).5.is_empty(), "destroyed by the blocking worker");
+        }
 
         fn the_async_worker_runs_until_told_to_stop(setup, conn, backend) {
             seed!(setup);

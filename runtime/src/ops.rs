@@ -49,7 +49,7 @@ pub trait RunOn<C>: Operation {
 /// connections for the operations that have an async body (`AsyncRunOn`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a connection diesel_has_one can run on",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers, `preload_…` and the audit only, not yet the writing methods or `jobs`"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them, or (feature `async`) a diesel-async connection or a deadpool or bb8 pooled one; a model whose destroy hooks are sync fns is destroyed on blocking connections only (declare `#[model(async_hooks)]` for async ones)"
 )]
 pub trait Runs<'c, Op> {
     /// What [`run`](Runs::run) returns: `Op::Output` on a blocking connection; on an
@@ -60,11 +60,11 @@ pub trait Runs<'c, Op> {
 }
 
 /// A connection that runs operation `Op` and returns its output directly: Diesel's
-/// blocking connections and `MultiConnection` enums. The methods that do not run on
-/// diesel-async connections yet take this bound.
+/// blocking connections and `MultiConnection` enums. The blocking-only functions
+/// (`Worker::run`, `audit::assert_schema`) take this bound.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a connection diesel_has_one can run this method on",
-    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; a diesel-async connection (feature `async`) runs the readers, `preload_…` and the audit only, not yet the writing methods or `jobs`"
+    note = "pass a `SqliteConnection`, `PgConnection` or `MysqlConnection`, an r2d2 `PooledConnection` of one (feature `r2d2`), or a `#[derive(diesel::MultiConnection, diesel_has_one::MultiConn)]` enum of them; on a diesel-async connection use the async form (`Worker::run_async`; `audit(conn).await?.assert_clean()`)"
 )]
 /// `Out` is `Op`'s output, named here so that a method's bound does not need `Op` to be
 /// a valid operation (a broken declaration is reported once, where it is written).
@@ -84,7 +84,7 @@ impl<'c, C: Conn, Op: RunOn<C>> Runs<'c, Op> for C {
 #[cfg(feature = "async")]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not run on the async connection `{C}` yet",
-    note = "on async connections, the reader, `preload_…` and the audit run today; run the other methods on a blocking connection"
+    note = "every method runs on diesel-async connections; a model whose destroy hooks are sync fns is destroyed on blocking connections only (declare `#[model(async_hooks)]`), and an owner's `destroy_async` jobs run there when it declares `#[model(async_jobs)]`"
 )]
 pub trait AsyncRunOn<C>: Operation {
     /// The operation's future.

@@ -190,9 +190,9 @@ fn methods(m: &Model, a: &Association) -> TokenStream {
 
         #[doc = #set_doc]
         #deprecated
-        pub fn #set_fn<'__s, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &mut __C) -> _rt::Result<()>
+        pub fn #set_fn<'__s, '__c, __C>(&'__s self, target: _rt::Option<&'__s #target>, conn: &'__c mut __C) -> <__C as _rt::Runs<'__c, _rt::SetThrough<'__s, #marker>>>::Output
         where
-            __C: _rt::RunsNow<_rt::SetThrough<'__s, #marker>, _rt::Result<()>>,
+            __C: _rt::Runs<'__c, _rt::SetThrough<'__s, #marker>>,
         {
             conn.run(_rt::SetThrough(self, target))
         }

@@ -8,22 +8,28 @@
 use diesel::dsl;
 use diesel::expression::AsExpression;
 use diesel::query_builder::{AsChangeset, AsQuery, IntoUpdateTarget};
-use diesel::query_dsl::methods::{ExecuteDsl, FilterDsl};
+use std::future::Future;
+
+use diesel::query_dsl::methods::FilterDsl;
 use diesel::sql_types::SingleValue;
-use diesel::{Expression, ExpressionMethods, RunQueryDsl};
+use diesel::{Expression, ExpressionMethods};
 
 use super::chain::SourceType;
 use super::chain::{AnyType, Chain, First, Hop, PkOf, TableOf, Then, TypeIs};
 use super::read::{FirstRow, Rows};
 use super::{Target, Through, WritableThrough};
 use crate::association::{HasOne, Insert, Statements};
-use crate::connection::{write_transaction, Conn};
+use crate::connection::Conn;
 use crate::error::Error;
-use crate::exec::block_now;
+use crate::exec::{block_now, Exec};
 use crate::model::{Model, Persist};
+#[cfg(feature = "async")]
+use crate::ops::AsyncRunOn;
 use crate::ops::{Operation, RunOn};
 use crate::timestamps::{stamped_update, StampedUpdate};
 use crate::touch::Instant;
+use crate::transaction::{transaction, Transact};
+use crate::write_exec::Execute;
 
 /// `set_…`: link `target` through the join row, or destroy the join row (`None`).
 pub struct SetThrough<'o, A: Through<Chain: Chain>>(pub &'o A::Owner, pub Option<&'o Target<A>>);
@@ -38,6 +44,16 @@ where
 {
     #[inline]
     fn run_on(self, conn: &mut C) -> Self::Output {
+        block_now(A::Chain::set(self.0, self.1, conn))
+    }
+}
+
+#[cfg(feature = "async")]
+impl<A: Through<Chain: Chain>, C: Transact> AsyncRunOn<C> for SetThrough<'_, A>
+where
+    A::Chain: Writable<A, C>,
+{
+    fn run_async(self, conn: &mut C) -> impl Future<Output = Self::Output> + Send {
         A::Chain::set(self.0, self.1, conn)
     }
 }
@@ -45,7 +61,11 @@ where
 /// A chain that can be written through: one join table ([`JoinTable`]).
 pub trait Writable<A: Through<Chain: Chain>, C> {
     /// The write, in one transaction.
-    fn set(owner: &A::Owner, target: Option<&Target<A>>, conn: &mut C) -> Result<(), Error>;
+    fn set(
+        owner: &A::Owner,
+        target: Option<&Target<A>>,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 /// The assignments that make a join row point at a target: its source column (`Out`)
@@ -99,7 +119,11 @@ where
     P: JoinTable<A, C, H>,
     H: Hop<P::Last>,
 {
-    fn set(owner: &A::Owner, target: Option<&Target<A>>, conn: &mut C) -> Result<(), Error> {
+    fn set(
+        owner: &A::Owner,
+        target: Option<&Target<A>>,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
         P::set(owner, target, conn)
     }
 }
@@ -114,13 +138,17 @@ where
 )]
 pub trait JoinTable<A: Through, C, H: Hop<Self::Last>>: Chain {
     /// The write, in one transaction.
-    fn set(owner: &A::Owner, target: Option<&H::Model>, conn: &mut C) -> Result<(), Error>;
+    fn set(
+        owner: &A::Owner,
+        target: Option<&H::Model>,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 impl<A, C, J, In, V, H> JoinTable<A, C, H> for First<J, In, V>
 where
     A: Through<Start = V>,
-    C: Conn,
+    C: Transact,
     J: Model + Persist<C>,
     In: Default,
     A::Owner: Persist<C>,
@@ -132,27 +160,32 @@ where
     dsl::Filter<TableOf<J>, dsl::Eq<PkOf<J>, J::Key>>: IntoUpdateTarget<Table = TableOf<J>>,
     J::Key: AsExpression<<PkOf<J> as Expression>::SqlType>,
     StampedUpdate<J, LinkOf<J, H>>: AsChangeset<Target = TableOf<J>>,
-    UpdateJoin<J, H>: ExecuteDsl<C> + AsQuery,
+    UpdateJoin<J, H>: Execute<C> + AsQuery,
 {
-    fn set(owner: &A::Owner, target: Option<&H::Model>, conn: &mut C) -> Result<(), Error> {
-        write_transaction(conn, |conn| {
-            block_now(owner.lock_row(conn))?;
-            match (A::Leaves::existing(owner, A::start(owner), conn)?, target) {
+    async fn set(owner: &A::Owner, target: Option<&H::Model>, conn: &mut C) -> Result<(), Error> {
+        transaction(conn, async |conn: &mut C| {
+            owner.lock_row(conn).await?;
+            let existing = A::Leaves::existing(owner, A::start(owner), conn).await?;
+            match (existing, target) {
                 (Some(row), Some(target)) => {
                     let by_pk = PkOf::<J>::default().eq(row.primary_key_value());
                     let link = HopFrom::<J, H>::link(target.primary_key_value());
                     let update = diesel::update(J::table().filter(by_pk));
-                    update.set(stamped_update::<J, _>(link)).execute(conn)?;
+                    update
+                        .set(stamped_update::<J, _>(link))
+                        .execute_on(conn)
+                        .await?;
                     Ok(())
                 }
                 (None, Some(target)) => {
                     let link = HopFrom::<J, H>::link(target.primary_key_value());
-                    A::Leaves::insert(owner, link, conn)
+                    A::Leaves::insert(owner, link, conn).await
                 }
-                (Some(row), None) => block_now(row.destroy_in(conn)),
+                (Some(row), None) => row.destroy_in(conn).await,
                 (None, None) => Ok(()),
             }
         })
+        .await
     }
 }
 
@@ -163,9 +196,13 @@ pub trait JoinRow<A: Through, C, P: Chain, V> {
         owner: &A::Owner,
         start: Option<P::Start>,
         conn: &mut C,
-    ) -> diesel::QueryResult<Option<P::Last>>;
+    ) -> impl Future<Output = diesel::QueryResult<Option<P::Last>>> + Send;
     /// Inserts the join row with `values`, for an owner that has none.
-    fn insert(owner: &A::Owner, values: V, conn: &mut C) -> Result<(), Error>;
+    fn insert(
+        owner: &A::Owner,
+        values: V,
+        conn: &mut C,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 /// The first join row is the owner's plain `has_one` `M`.
@@ -178,7 +215,8 @@ pub struct ViaBelongsTo;
 impl<A, C, P, M, V> JoinRow<A, C, P, V> for ViaHasOne<M>
 where
     A: Through,
-    C: Conn,
+    C: Exec,
+    V: Send,
     P: Chain<Last = M::Target>,
     M: HasOne<Owner = A::Owner> + Statements<C> + Insert<C, V>,
 {
@@ -186,12 +224,12 @@ where
         owner: &A::Owner,
         _: Option<P::Start>,
         conn: &mut C,
-    ) -> diesel::QueryResult<Option<M::Target>> {
-        block_now(M::first(owner, conn))
+    ) -> impl Future<Output = diesel::QueryResult<Option<M::Target>>> + Send {
+        M::first(owner, conn)
     }
 
-    fn insert(owner: &A::Owner, values: V, conn: &mut C) -> Result<(), Error> {
-        block_now(M::insert(owner, values, Instant::now(), conn))?;
+    async fn insert(owner: &A::Owner, values: V, conn: &mut C) -> Result<(), Error> {
+        M::insert(owner, values, Instant::now(), conn).await?;
         Ok(())
     }
 }
@@ -199,24 +237,25 @@ where
 impl<A, C, P, V> JoinRow<A, C, P, V> for ViaBelongsTo
 where
     A: Through,
-    C: Conn,
-    P: Rows<C>,
+    C: Exec,
+    V: Send,
+    P: Rows<C, Start: Send>,
     (): FirstRow<P::Query, P::Last, C>,
 {
-    fn existing(
+    async fn existing(
         _: &A::Owner,
         start: Option<P::Start>,
         conn: &mut C,
     ) -> diesel::QueryResult<Option<P::Last>> {
-        match crate::exec::block_now(P::rows(start, conn))? {
-            Some(rows) => crate::exec::block_now(<() as FirstRow<_, _, _>>::first(rows, conn)),
+        match P::rows(start, conn).await? {
+            Some(rows) => <() as FirstRow<_, _, _>>::first(rows, conn).await,
             None => Ok(None),
         }
     }
 
-    fn insert(_: &A::Owner, _: V, _: &mut C) -> Result<(), Error> {
-        Err(Error::NotFound {
+    fn insert(_: &A::Owner, _: V, _: &mut C) -> impl Future<Output = Result<(), Error>> + Send {
+        std::future::ready(Err(Error::NotFound {
             model: <P::Last as Model>::NAME,
-        })
+        }))
     }
 }
