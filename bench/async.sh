@@ -37,7 +37,7 @@ echo "|---|---|---:|---:|---:|"
 for db in ${backends//,/ }; do
     echo "seeding $db with $owners owners" >&2
     "$bench" seed "$db" "$owners"
-    for spec in "reader 1 201" "preload 1 3"; do
+    for spec in "reader 1 201" "preload 1 3" "replace 1 201"; do
         read -r op n1 n2 <<< "$spec"
         declare -A per
         for c in generated hand_written; do

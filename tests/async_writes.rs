@@ -23,8 +23,10 @@ diesel::table! { notes (id) { id -> Integer, user_id -> Nullable<Integer>, body 
 diesel::table! { badges (id) { id -> Integer, user_id -> Nullable<Integer>, label -> Text } }
 diesel::table! { guards (id) { id -> Integer, name -> Text } }
 diesel::table! { passes (id) { id -> Integer, guard_id -> Nullable<Integer>, code -> Text } }
+diesel::table! { stamps (id) { id -> Integer, user_id -> Nullable<Integer>, updated_at -> Nullable<Timestamp> } }
 diesel::allow_tables_to_appear_in_same_query!(users, profiles, photos, avatars, notes, badges);
 diesel::allow_tables_to_appear_in_same_query!(guards, passes);
+diesel::allow_tables_to_appear_in_same_query!(users, stamps);
 
 /// One owner with every removing `dependent`.
 #[derive(
@@ -136,6 +138,29 @@ pub struct Keeper {
     pub name: String,
 }
 
+/// `touch = true`, no `dependent`: saving or destroying the owner touches its stamp.
+#[derive(
+    Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+)]
+#[diesel(table_name = users)]
+#[has_one(stamp, foreign_key = "user_id", touch = true)]
+pub struct Toucher {
+    pub id: i32,
+    pub name: String,
+}
+
+/// `timestamps = false`: only `touch` writes `updated_at`.
+#[derive(
+    Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable, diesel::Identifiable, Model,
+)]
+#[diesel(table_name = stamps)]
+#[model(timestamps = false)]
+pub struct Stamp {
+    pub id: i32,
+    pub user_id: Option<i32>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
 /// A profile's `bio` may not be empty: an insert of `""` fails after the replace removed
 /// the old row, so the whole replace must roll back.
 const SCHEMA: &[&str] = &[
@@ -153,6 +178,7 @@ const SCHEMA: &[&str] = &[
     "CREATE TABLE guards (id {pk}, name {text} NOT NULL)",
     "CREATE TABLE passes (id {pk}, guard_id INTEGER, code {text} NOT NULL)",
     "CREATE UNIQUE INDEX passes_guard_id ON passes (guard_id)",
+    "CREATE TABLE stamps (id {pk}, user_id INTEGER, updated_at {ts} NULL DEFAULT NULL)",
 ];
 
 /// Users 1 (Anna: profile 1 with photo 1, avatar 1, note 1, badge 1) and 2 (Bob: nothing),
@@ -283,6 +309,25 @@ executor_tests! {
         let err = run!(ghost.save_with_note().new_row(NewNote { body: "x" }).save(conn)).unwrap_err();
         assert!(matches!(err, Error::NotFound { model: "User" }), "{err:?}");
         assert_eq!(tables!(setup), before);
+    }
+
+    fn touch_on_save_and_destroy(setup, conn, backend) {
+        seed!(setup);
+        setup.batch_execute("INSERT INTO stamps (user_id) VALUES (1)").unwrap();
+        macro_rules! stamp {
+            ($setup:expr) => {{
+                use diesel::RunQueryDsl;
+                stamps::table.select(stamps::updated_at).first::<Option<chrono::NaiveDateTime>>($setup).unwrap()
+            }};
+        }
+        let toucher = Toucher { id: 1, name: "Anna".into() };
+        let (_, row) = run!(toucher.save_with_stamp().save(conn)).unwrap();
+        let saved = stamp!(setup).expect("touched on save");
+        assert_eq!(row.and_then(|r| r.updated_at), Some(saved), "save returns the touched row");
+        run!(toucher.destroy(conn)).unwrap();
+        let destroyed = stamp!(setup).expect("touched on destroy");
+        assert!(destroyed >= saved);
+        assert_eq!(tables!(setup).6, [user(2, "Bob")], "the owner is gone, its stamp stays");
     }
 
     fn set_moves_links_and_unlinks(setup, conn, backend) {

@@ -40,7 +40,7 @@ pub trait DestroyHooks<C> {
 }
 
 /// A connection the write path runs on: its transaction manager ([`Transact`]) and the
-/// `destroy_async` job row ([`InsertsJob`]). Every [`Conn`] and (feature `async`) every
+/// `destroy_async` job row ([`InsertsJob`]). Every [`Conn`](crate::Conn) and (feature `async`) every
 /// diesel-async connection.
 pub trait WriteConn: Transact + InsertsJob {}
 

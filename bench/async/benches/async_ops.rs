@@ -15,7 +15,7 @@ fn async_ops(c: &mut Criterion) {
     for name in backends.split(',') {
         let backend = db(name);
         with_async_connection!(&runtime, backend, |conn| {
-            for (op, owners) in [("reader", &list[4241..4242]), ("preload", &list[..])] {
+            for (op, owners) in [("reader", &list[4241..4242]), ("preload", &list[..]), ("replace", &list[4241..4242])] {
                 for contender in ["generated", "hand_written"] {
                     c.bench_function(&format!("{name}/{op}/{contender}"), |b| {
                         b.iter_custom(|iters| {

@@ -11,6 +11,12 @@
 //!   ANY($1)` statement), `grouped_by(&owners)`, then each owner's lowest key — what
 //!   bench/client.sh measures on blocking connections.
 //!
+//! - `replace`: `user.create_profile(NewProfile { bio }, conn).await` (the bench's
+//!   `has_one :profile` has no `dependent`: the old row is unlinked) against
+//!   [`HandReplace::replace`], the same statements written with diesel-async: in one
+//!   transaction, lock the owner row, lock the linked rows' keys, unlink them by key and
+//!   link, insert the new row (`RETURNING` where the backend has it; MySQL reads it back).
+//!
 //! Each is a macro over the connection expression, so that one text serves the three
 //! connection types (their bounds differ per backend).
 
@@ -72,6 +78,13 @@ macro_rules! once {
                     .map(|group| group.into_iter().min_by_key(|p| p.id))
                     .collect();
                 loaded.iter().flatten().count()
+            }
+            ("replace", "generated") => {
+                let values = $crate::NewProfile { bio: "replaced" };
+                owners[0].create_profile(values, &mut *conn).await.unwrap().id as usize
+            }
+            ("replace", "hand_written") => {
+                $crate::HandReplace::replace(&mut *conn, owners[0].id, "replaced").await.unwrap().id as usize
             }
             other => panic!("unknown operation and contender {other:?}"),
         }
@@ -174,3 +187,70 @@ pub fn db(name: &str) -> Db {
         other => panic!("unknown backend {other}"),
     }
 }
+
+/// The values of a new profile (the foreign key is set by the replace).
+#[derive(diesel::Insertable)]
+#[diesel(table_name = profiles)]
+pub struct NewProfile<'a> {
+    pub bio: &'a str,
+}
+
+/// The replace of `user_id`'s profile written by hand on each diesel-async connection:
+/// what a diesel-async user writes for "the owner's one row, replaced, nothing lost".
+pub trait HandReplace {
+    /// The new profile.
+    fn replace(
+        &mut self,
+        user_id: i32,
+        bio: &'static str,
+    ) -> impl std::future::Future<Output = diesel::QueryResult<Profile>> + Send;
+}
+
+/// The body of [`HandReplace::replace`]: `$lock` locks a query's rows (`.for_update()`,
+/// or nothing on SQLite, whose write transaction holds the database), `$insert` inserts
+/// and returns the new row.
+macro_rules! hand_replace {
+    ($conn:ty, |$q:ident| $lock:expr, |$c:ident, $values:ident, $user:ident| $insert:expr) => {
+        impl HandReplace for $conn {
+            async fn replace(&mut self, user_id: i32, bio: &'static str) -> diesel::QueryResult<Profile> {
+                use diesel::prelude::*;
+                use diesel_async::{AsyncConnection, RunQueryDsl};
+                self.transaction(async |$c: &mut Self| {
+                    let $q = users::table.filter(users::id.eq(user_id)).select(users::id);
+                    let owner: Vec<i32> = $lock.load($c).await?;
+                    if owner.is_empty() {
+                        return Err(diesel::result::Error::NotFound);
+                    }
+                    let $q = profiles::table.filter(profiles::user_id.eq(user_id)).order(profiles::id).select(profiles::id);
+                    let linked: Vec<i32> = $lock.load($c).await?;
+                    if !linked.is_empty() {
+                        let still = profiles::table.filter(profiles::id.eq_any(linked)).filter(profiles::user_id.eq(user_id));
+                        diesel::update(still).set(profiles::user_id.eq(None::<i32>)).execute($c).await?;
+                    }
+                    let $values = (NewProfile { bio }, profiles::user_id.eq(Some(user_id)));
+                    let $user = user_id;
+                    $insert
+                })
+                .await
+            }
+        }
+    };
+}
+
+hand_replace!(diesel_async::AsyncPgConnection, |q| q.for_update(), |c, values, _user| {
+    let insert = diesel::insert_into(profiles::table).values(values);
+    insert.returning(Profile::as_returning()).get_result(c).await
+});
+hand_replace!(diesel_async::AsyncMysqlConnection, |q| q.for_update(), |c, values, user| {
+    diesel::insert_into(profiles::table).values(values).execute(c).await?;
+    let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
+    linked.select(Profile::as_select()).first(c).await
+});
+hand_replace!(
+    diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>,
+    |q| q,
+    |c, values, _user| {
+        let insert = diesel::insert_into(profiles::table).values(values);
+        insert.returning(Profile::as_returning()).get_result(c).await
+    }
+);

@@ -1,5 +1,5 @@
 //! `async_bench seed <mysql|postgres|sqlite> <owners>`: creates and seeds the tables.
-//! `async_bench run <backend> <reader|preload> <generated|hand_written> <owners> <repeat>`:
+//! `async_bench run <backend> <reader|preload|replace> <generated|hand_written> <owners> <repeat>`:
 //! connects, builds the owner list, runs the operation `repeat` times on a current-thread
 //! tokio runtime and prints the rows found by the last run. Under callgrind
 //! (`bench/async.sh`) the difference between two values of `repeat` is the cost of the
