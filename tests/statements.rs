@@ -67,12 +67,24 @@ backend_tests! {
 
     fn statements_per_operation(conn, backend) {
         let lock = if backend == common::Backend::Sqlite { "SELECT" } else { "SELECT FOR UPDATE" };
-        // Every write locks the owner, then reads the keys of the rows it acts on, locks
-        // those rows by key and link (a locking read through the foreign key index locks
-        // other owners' rows on InnoDB: runtime/src/linked_locks.rs), and removes them by
-        // key and link; with nothing linked there is nothing to lock. `INSERT … RETURNING`
+        // Every write locks the owner, then locks the rows it acts on (`keys` below; a
+        // `destroy` dependent reads their keys, then loads and locks them by key), and
+        // removes them by key and link. `INSERT … RETURNING`
         // brings the new row back on SQLite and PostgreSQL; MySQL reselects it.
         let reselect: &[&str] = if backend == common::Backend::Mysql { &["SELECT"] } else { &[] };
+        // The linked rows' keys, locked, for a nullify, delete or unlink: one locking read
+        // through the foreign key (PostgreSQL locks the rows it returns; SQLite's write
+        // transaction holds the database); on MySQL the keys read, then, when there are
+        // any, those rows locked by key (InnoDB: runtime/src/linked_locks.rs).
+        let mysql = backend == common::Backend::Mysql;
+        let keys = |linked: bool| -> Vec<&str> {
+            match (mysql, linked) {
+                (true, true) => vec!["SELECT", lock],
+                (true, false) => vec!["SELECT"],
+                (false, _) => vec![lock],
+            }
+        };
+        let seq = |parts: &[&[&'static str]]| -> Vec<&'static str> { parts.concat() };
         fn then<'a>(kinds: &[&'a str], reselect: &[&'a str]) -> Vec<&'a str> {
             [kinds, reselect].concat()
         }
@@ -105,16 +117,16 @@ backend_tests! {
         nuser.create_profile(NewProfile { bio: "c" }, conn).unwrap();
         log.clear();
         nuser.create_profile(NewProfile { bio: "d" }, conn).unwrap();
-        assert_eq!(kinds(&log), then(&[lock, "SELECT", lock, "UPDATE", "INSERT"], reselect), "create, nullify the old row");
+        assert_eq!(kinds(&log), seq(&[&[lock], &keys(true), &["UPDATE", "INSERT"], reselect]), "create, nullify the old row");
         let unlinked = nuser.profile(conn).unwrap().unwrap();
         log.clear();
         nuser.set_profile(None, conn).unwrap();
-        assert_eq!(kinds(&log), [lock, "SELECT", lock, "UPDATE"], "set None, nullify the locked rows by key and link");
+        assert_eq!(kinds(&log), seq(&[&[lock], &keys(true), &["UPDATE"]]), "set None, nullify the locked rows by key and link");
 
         // Linking an unlinked row: its owner read (none), the owner locked, the row locked
         // (and its owner checked again), the linked rows' keys (none), the link.
         nuser.set_profile(Some(&unlinked), conn).unwrap();
-        assert_eq!(kinds(&log), ["SELECT", lock, lock, "SELECT", "UPDATE"], "set Some, an unlinked row");
+        assert_eq!(kinds(&log), seq(&[&["SELECT", lock, lock], &keys(false), &["UPDATE"]]), "set Some, an unlinked row");
         // Moving a row from another owner: both owners locked (lower key first), the row's
         // owner read again after the locks, the row locked, this owner's row unlinked, the link.
         let other = insert!(conn, users, NullifyUser, users::name.eq("Cem"));
@@ -124,12 +136,12 @@ backend_tests! {
         nuser.set_profile(Some(&moved), conn).unwrap();
         assert_eq!(
             kinds(&log),
-            ["SELECT", lock, lock, "SELECT", lock, "SELECT", lock, "UPDATE", "UPDATE"],
+            seq(&[&["SELECT", lock, lock, "SELECT", lock], &keys(true), &["UPDATE", "UPDATE"]]),
             "set Some, a row of another owner"
         );
         nuser.destroy(conn).unwrap();
-        assert_eq!(kinds(&log), [lock, "SELECT", lock, "UPDATE", "DELETE"], "destroy, one row nullified");
+        assert_eq!(kinds(&log), seq(&[&[lock], &keys(true), &["UPDATE", "DELETE"]]), "destroy, one row nullified");
         other.destroy(conn).unwrap();
-        assert_eq!(kinds(&log), [lock, "SELECT", "DELETE"], "destroy, nothing linked: nothing to nullify");
+        assert_eq!(kinds(&log), seq(&[&[lock], &keys(false), &["DELETE"]]), "destroy, nothing linked: nothing to nullify");
     }
 }

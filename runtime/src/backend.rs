@@ -41,6 +41,13 @@ pub trait Backend: DieselBackend + sealed::Sealed {
     /// transaction itself holds the lock.
     const ROW_LOCK: &'static str;
 
+    /// Whether the rows linked to an owner are locked by primary key after their keys are
+    /// read ([`linked_locks`](crate::linked_locks): InnoDB, where a locking read through
+    /// the foreign key index can wait for other owners' rows), rather than by one locking
+    /// read through the foreign key (PostgreSQL, which locks only the rows it returns).
+    /// SQLite has no row locks (`ROW_LOCK` is empty): its keys are read once.
+    const LOCK_LINKED_BY_KEY: bool;
+
     /// The clause with which a worker claims a job row no other worker holds
     /// (` FOR UPDATE SKIP LOCKED`), or nothing where the write transaction serializes
     /// workers (SQLite).
@@ -78,6 +85,7 @@ impl Backend for diesel::sqlite::Sqlite {
     const NESTED_CHECK: Option<&'static str> = None;
     const DEADLOCK_ENDS_TRANSACTION: bool = false;
     const ROW_LOCK: &'static str = "";
+    const LOCK_LINKED_BY_KEY: bool = false;
     const CLAIM_LOCK: &'static str = "";
     const LAST_INSERT_ID: &'static str = "last_insert_rowid()";
     type ReadBack = crate::returning::Returning;
@@ -100,6 +108,7 @@ impl Backend for diesel::pg::Pg {
     );
     const DEADLOCK_ENDS_TRANSACTION: bool = false;
     const ROW_LOCK: &'static str = " FOR UPDATE";
+    const LOCK_LINKED_BY_KEY: bool = false;
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "lastval()";
     type ReadBack = crate::returning::Returning;
@@ -121,6 +130,7 @@ impl Backend for diesel::mysql::Mysql {
     const NESTED_CHECK: Option<&'static str> = None;
     const DEADLOCK_ENDS_TRANSACTION: bool = true;
     const ROW_LOCK: &'static str = " FOR UPDATE";
+    const LOCK_LINKED_BY_KEY: bool = true;
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     const LAST_INSERT_ID: &'static str = "LAST_INSERT_ID()";
     type ReadBack = crate::returning::Reselect;

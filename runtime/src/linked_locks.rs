@@ -1,10 +1,12 @@
-//! Locking the rows linked to an owner **by primary key**: the keys are read first
-//! without locking, then exactly those rows are locked by primary key alone (`… WHERE pk
-//! IN (…) FOR UPDATE`, selecting the link columns too), and the rows still linked to the
-//! owner are kept.
+//! Locking the rows linked to an owner **by primary key** (MySQL): the keys are read
+//! first without locking, then exactly those rows are locked by primary key alone (`…
+//! WHERE pk IN (…) FOR UPDATE`, selecting the link columns too), and the rows still
+//! linked to the owner are kept.
 //!
 //! One locking read through the foreign key (`… WHERE fk = key FOR UPDATE`) is what a
-//! user would write, and PostgreSQL locks only the rows it returns. InnoDB (MySQL,
+//! user would write, and PostgreSQL locks only the rows it returns, so there the keys are
+//! read that way, in one statement (SQLite, without row locks, reads them once too:
+//! [`Backend::LOCK_LINKED_BY_KEY`](crate::backend::Backend::LOCK_LINKED_BY_KEY)). InnoDB (MySQL,
 //! MariaDB) may lock, and wait for, clustered records of rows that do not match: in
 //! `tests/mixed.rs` (16 owners, one per thread, rows moving between them) MariaDB's
 //! locking read of owner A's rows, using the foreign key index, waited for a row of owner

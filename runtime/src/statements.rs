@@ -22,6 +22,7 @@ use diesel::{
 };
 
 use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
+use crate::backend::Backend;
 use crate::exec::{Exec, Fetch};
 use crate::first_key::FirstKey;
 use crate::jobs::AsyncDestroy;
@@ -329,6 +330,7 @@ where
     OrderedOf<A>: SelectDsl<Pk<A>>,
     A: Reader<C>,
     Keys<A>: Fetch<C, TargetKey<A>>,
+    Locked<Keys<A>>: Fetch<C, TargetKey<A>>,
     A: LockLinked<C>,
 {
     fn created(
@@ -346,6 +348,11 @@ where
 
     async fn linked_keys(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<TargetKey<A>>> {
         let query = A::ordered(owner).select(Pk::<A>::default());
+        if !<C::DB as Backend>::LOCK_LINKED_BY_KEY {
+            // one statement: PostgreSQL locks the rows it returns; SQLite's write
+            // transaction holds the database (its lock clause is empty)
+            return Locked::new(query).fetch_all(conn).await;
+        }
         let keys = query.fetch_all(conn).await?;
         A::lock_keys(A::owner_key(owner), keys, conn).await
     }

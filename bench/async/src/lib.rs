@@ -169,6 +169,8 @@ pub fn seed(db: Db, owners: i32) {
             for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
                 conn.batch_execute(statement).unwrap();
             }
+            // the seed sets the keys: the replace's inserts take the next ones
+            conn.batch_execute("SELECT setval(pg_get_serial_sequence('profiles', 'id'), (SELECT MAX(id) FROM profiles))").unwrap();
         }
         Db::Sqlite => {
             let conn = &mut diesel::SqliteConnection::establish(&sqlite_path()).unwrap();
@@ -207,24 +209,35 @@ pub trait HandReplace {
 }
 
 /// The body of [`HandReplace::replace`]: `$lock` locks a query's rows (`.for_update()`,
-/// or nothing on SQLite, whose write transaction holds the database), `$insert` inserts
-/// and returns the new row.
+/// or nothing on SQLite, whose write transaction holds the database); `$keys` reads the
+/// linked rows' keys, locked, into `$linked` (one locking read through the foreign key;
+/// on MySQL the keys, then those rows locked by key, as the library does for InnoDB);
+/// `$insert` inserts and returns the new row. `$begin` runs before the transaction (MySQL:
+/// the library's `READ COMMITTED` for the next transaction).
 macro_rules! hand_replace {
-    ($conn:ty, |$q:ident| $lock:expr, |$c:ident, $values:ident, $user:ident| $insert:expr) => {
+    (
+        $conn:ty,
+        begin: |$b:ident| $begin:expr,
+        lock: |$q:ident| $lock:expr,
+        keys: |$c1:ident, $user1:ident, $linked:ident| $keys:expr,
+        insert: |$c:ident, $values:ident, $user:ident| $insert:expr
+    ) => {
         impl HandReplace for $conn {
             async fn replace(&mut self, user_id: i32, bio: &'static str) -> diesel::QueryResult<Profile> {
                 use diesel::prelude::*;
                 use diesel_async::{AsyncConnection, RunQueryDsl};
+                let $b = &mut *self;
+                $begin;
                 self.transaction(async |$c: &mut Self| {
                     let $q = users::table.filter(users::id.eq(user_id)).select(users::id);
                     let owner: Vec<i32> = $lock.load($c).await?;
                     if owner.is_empty() {
                         return Err(diesel::result::Error::NotFound);
                     }
-                    let $q = profiles::table.filter(profiles::user_id.eq(user_id)).order(profiles::id).select(profiles::id);
-                    let linked: Vec<i32> = $lock.load($c).await?;
-                    if !linked.is_empty() {
-                        let still = profiles::table.filter(profiles::id.eq_any(linked)).filter(profiles::user_id.eq(user_id));
+                    let ($c1, $user1) = (&mut *$c, user_id);
+                    let $linked: Vec<i32> = $keys;
+                    if !$linked.is_empty() {
+                        let still = profiles::table.filter(profiles::id.eq_any($linked)).filter(profiles::user_id.eq(user_id));
                         diesel::update(still).set(profiles::user_id.eq(None::<i32>)).execute($c).await?;
                     }
                     let $values = (NewProfile { bio }, profiles::user_id.eq(Some(user_id)));
@@ -237,19 +250,49 @@ macro_rules! hand_replace {
     };
 }
 
-hand_replace!(diesel_async::AsyncPgConnection, |q| q.for_update(), |c, values, _user| {
-    let insert = diesel::insert_into(profiles::table).values(values);
-    insert.returning(Profile::as_returning()).get_result(c).await
-});
-hand_replace!(diesel_async::AsyncMysqlConnection, |q| q.for_update(), |c, values, user| {
-    diesel::insert_into(profiles::table).values(values).execute(c).await?;
-    let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
-    linked.select(Profile::as_select()).first(c).await
-});
+hand_replace!(
+    diesel_async::AsyncPgConnection,
+    begin: |_c| (),
+    lock: |q| q.for_update(),
+    keys: |c, user, found| {
+        let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
+        linked.select(profiles::id).for_update().load(c).await?
+    },
+    insert: |c, values, _user| {
+        let insert = diesel::insert_into(profiles::table).values(values);
+        insert.returning(Profile::as_returning()).get_result(c).await
+    }
+);
+hand_replace!(
+    diesel_async::AsyncMysqlConnection,
+    begin: |c| diesel_async::SimpleAsyncConnection::batch_execute(c, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED").await?,
+    lock: |q| q.for_update(),
+    keys: |c, user, found| {
+        let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
+        let keys: Vec<i32> = linked.select(profiles::id).load(c).await?;
+        if keys.is_empty() {
+            keys
+        } else {
+            let by_key = profiles::table.filter(profiles::id.eq_any(keys)).select((profiles::id, profiles::user_id));
+            let locked: Vec<(i32, Option<i32>)> = by_key.for_update().load(c).await?;
+            locked.into_iter().filter(|(_, owner)| *owner == Some(user)).map(|(id, _)| id).collect()
+        }
+    },
+    insert: |c, values, user| {
+        diesel::insert_into(profiles::table).values(values).execute(c).await?;
+        let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
+        linked.select(Profile::as_select()).first(c).await
+    }
+);
 hand_replace!(
     diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>,
-    |q| q,
-    |c, values, _user| {
+    begin: |_c| (),
+    lock: |q| q,
+    keys: |c, user, found| {
+        let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
+        linked.select(profiles::id).load(c).await?
+    },
+    insert: |c, values, _user| {
         let insert = diesel::insert_into(profiles::table).values(values);
         insert.returning(Profile::as_returning()).get_result(c).await
     }
