@@ -15,8 +15,8 @@ pub use crate::autosave::{
 pub use crate::build::Built;
 pub use crate::checks::{
     async_destroy_hook, check_inverse_foreign_key, check_inverse_parent, check_key_fits,
-    check_model, check_nullable, run_destroy_hook, sync_destroy_hook, BelongsTo, Ch, Column,
-    DestroyHook, StrictLoading,
+    check_model, check_nullable, sync_destroy_hook, BelongsTo, Ch, Column, DestroyHook,
+    StrictLoading,
 };
 pub use crate::checks::{
     ForeignKeyColumn, ForeignTypeColumn, InverseOf, Name, Spelled, Spelling, TouchedColumn,

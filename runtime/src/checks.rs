@@ -209,19 +209,10 @@ pub fn check_nullable<ST: NullableColumn>() {}
 /// it: generic over the connection, `fn check<C>(model: &T, conn: &mut C) -> Result<(), Error>`.
 pub type DestroyHook<T, C> = fn(&T, &mut C) -> std::result::Result<(), crate::Error>;
 
-/// Calls a destroy hook through [`DestroyHook`], so a hook with another signature is
+/// Calls a sync destroy hook through [`DestroyHook`], so a hook with another signature is
 /// reported once, on the user's path, with the expected signature spelled out (instead
-/// of an argument-count error plus a `?` error).
-#[inline]
-pub fn run_destroy_hook<T, C>(
-    destroy_hook: DestroyHook<T, C>,
-    model: &T,
-    conn: &mut C,
-) -> std::result::Result<(), crate::Error> {
-    destroy_hook(model, conn)
-}
-
-/// A sync destroy hook's result as the future the write path awaits (complete at once).
+/// of an argument-count error plus a `?` error); its result is the future the write path
+/// awaits (complete at once).
 #[inline]
 pub fn sync_destroy_hook<T, C>(
     destroy_hook: DestroyHook<T, C>,
