@@ -68,8 +68,16 @@ pub trait Backend: DieselBackend + sealed::Sealed {
     /// How an inserted row is read back: `RETURNING`, or a reselect (MySQL).
     type ReadBack: crate::returning::ReadBack;
 
-    /// Whether the library's locking reads may be cached prepared statements (not on
-    /// MySQL: see [`Locked`](crate::lock::Locked)).
+    /// Whether the library's locking reads may be cached prepared statements on this
+    /// backend's blocking connection. Not on MySQL: there a cached prepared locking read
+    /// that failed while its rows were being fetched (a lock wait timeout or a deadlock on
+    /// its second row) never answers when executed again — libmysqlclient/libmariadb waits
+    /// in `mysql_stmt_execute` while the server sits idle with the transaction's locks held,
+    /// and every writer of that owner queues behind it (`tests/cached_locking_reads.rs`
+    /// reproduces it with plain Diesel). A fresh statement per locking read costs one
+    /// prepare round trip and cannot be left in that state. diesel-async's MySQL client
+    /// (mysql_async) answers the same statement, so async connections cache them
+    /// ([`Exec::CACHE_LOCKING_READS`](crate::exec::Exec::CACHE_LOCKING_READS)).
     const CACHE_LOCKING_READS: bool;
 }
 

@@ -38,11 +38,17 @@ pub trait Exec: Send {
     type DB: Backend;
     /// [`Blocking`] or [`NonBlocking`].
     type Kind;
+    /// Whether the library's locking reads ([`Locked`](crate::lock::Locked)) may be cached
+    /// prepared statements on this connection: [`Backend::CACHE_LOCKING_READS`] on a
+    /// blocking connection (not on MySQL, whose C client hangs on them), yes on the async
+    /// ones (mysql_async answers them).
+    const CACHE_LOCKING_READS: bool;
 }
 
 impl<C: Conn> Exec for C {
     type DB = <C as Conn>::DB;
     type Kind = Blocking;
+    const CACHE_LOCKING_READS: bool = <<C as Conn>::DB as Backend>::CACHE_LOCKING_READS;
 }
 
 /// The output of a body run on a [`Blocking`] connection, whose futures are complete when

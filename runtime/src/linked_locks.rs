@@ -122,7 +122,9 @@ where
         }
         let columns = (Pk::<A>::default(), <A::Link as ReadsOwner<A>>::columns());
         let query = by_keys::<A>(keys.clone()).select(columns);
-        let found = Locked::<_, RowLock>::new(query).fetch_all(conn).await?;
+        let found = Locked::<_, RowLock>::new::<C>(query)
+            .fetch_all(conn)
+            .await?;
         Ok(linked_in_order::<A, _>(&owner, &keys, found, Clone::clone))
     }
 
@@ -139,7 +141,9 @@ where
             <A::Link as ReadsOwner<A>>::columns(),
         );
         let query = by_keys::<A>(keys.clone()).select(columns);
-        let found = Locked::<_, RowLock>::new(query).fetch_all(conn).await?;
+        let found = Locked::<_, RowLock>::new::<C>(query)
+            .fetch_all(conn)
+            .await?;
         Ok(linked_in_order::<A, _>(
             &owner,
             &keys,

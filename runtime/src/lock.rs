@@ -6,6 +6,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
 use crate::backend::Backend;
+use crate::exec::Exec;
 
 /// A query that locks the rows it reads until the transaction ends, in mode `M`:
 /// [`RowLock`] (the owner lookup of a write) or [`Claim`] (a worker claiming a job).
@@ -15,12 +16,22 @@ use crate::backend::Backend;
 /// database write lock. Diesel's own `.for_update()` does not exist for SQLite, so generic
 /// code could not use it.
 #[derive(Debug, Clone, Copy)]
-pub struct Locked<Q, M = RowLock>(Q, PhantomData<M>);
+pub struct Locked<Q, M = RowLock> {
+    query: Q,
+    cache: bool,
+    mode: PhantomData<M>,
+}
 
 impl<Q, M> Locked<Q, M> {
-    /// Locks the rows `query` reads, in mode `M`.
-    pub fn new(query: Q) -> Self {
-        Locked(query, PhantomData)
+    /// Locks the rows `query` reads, in mode `M`, as a statement run on connection `C`
+    /// (whose client decides whether it may be a cached prepared statement:
+    /// [`Exec::CACHE_LOCKING_READS`]).
+    pub fn new<C: Exec>(query: Q) -> Self {
+        Locked {
+            query,
+            cache: C::CACHE_LOCKING_READS,
+            mode: PhantomData,
+        }
     }
 }
 
@@ -59,18 +70,15 @@ where
     M: LockMode,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(out.reborrow())?;
+        self.query.walk_ast(out.reborrow())?;
         out.push_sql(M::clause::<DB>());
         Ok(())
     }
 
-    /// Not on MySQL: a cached prepared locking read that failed (a deadlock, a lock wait
-    /// timeout) never answers when executed again on MariaDB — the client waits in
-    /// `mysql_stmt_execute` while the server sits idle with the transaction's locks held,
-    /// and every writer of that owner queues behind it. A fresh statement per locking read
-    /// costs one prepare round trip and cannot be left in that state.
+    /// Where the connection's client allows it ([`Exec::CACHE_LOCKING_READS`]: not on
+    /// the blocking MySQL connection).
     fn is_safe_to_cache_prepared(&self, backend: &DB) -> QueryResult<bool> {
-        Ok(DB::CACHE_LOCKING_READS && self.0.is_safe_to_cache_prepared(backend)?)
+        Ok(self.cache && self.query.is_safe_to_cache_prepared(backend)?)
     }
 }
 

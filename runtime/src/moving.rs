@@ -204,11 +204,13 @@ where
 
     async fn lock_holder(target: &TargetKey<A>, conn: &mut C) -> QueryResult<Holder<A::Key>> {
         let query = A::by_key(target).select(<A::Link as ReadsOwner<A>>::columns());
-        Ok(holder_of::<A>(Locked::new(query).fetch_all(conn).await?))
+        Ok(holder_of::<A>(
+            Locked::new::<C>(query).fetch_all(conn).await?,
+        ))
     }
 
     async fn lock_owner(key: &A::Key, conn: &mut C) -> QueryResult<bool> {
-        let lock = Locked::<_, RowLock>::new(owner_row::<A>(key));
+        let lock = Locked::<_, RowLock>::new::<C>(owner_row::<A>(key));
         Ok(!lock.fetch_all(conn).await?.is_empty())
     }
 }

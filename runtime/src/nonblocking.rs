@@ -178,6 +178,7 @@ macro_rules! async_connections {
         impl<$($generics)*> Exec for $conn {
             type DB = $db;
             type Kind = NonBlocking;
+            const CACHE_LOCKING_READS: bool = true;
         }
 
         $(#[$cfg])*

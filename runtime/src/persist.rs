@@ -116,7 +116,7 @@ where
 {
     async fn lock_row(&self, conn: &mut C) -> Result<(), Error> {
         let query = by_pk::<T>(self.primary_key_value()).select(Pk::<T>::default());
-        match Locked::new(query).fetch_all(conn).await?.is_empty() {
+        match Locked::new::<C>(query).fetch_all(conn).await?.is_empty() {
             true => Err(Error::NotFound { model: T::NAME }),
             false => Ok(()),
         }

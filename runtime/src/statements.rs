@@ -287,7 +287,7 @@ where
 
     async fn lock_target(target: &TargetKey<A>, conn: &mut C) -> QueryResult<bool> {
         let query = A::by_key(target).select(Pk::<A>::default());
-        Ok(!Locked::new(query).fetch_all(conn).await?.is_empty())
+        Ok(!Locked::new::<C>(query).fetch_all(conn).await?.is_empty())
     }
 
     fn link(
@@ -331,6 +331,8 @@ where
     A: Reader<C>,
     Keys<A>: Fetch<C, TargetKey<A>>,
     Locked<Keys<A>>: Fetch<C, TargetKey<A>>,
+    OrderedOf<A>: SelectDsl<Selection<A, C>>,
+    Locked<Rows<A, C>>: Fetch<C, A::Target>,
     A: LockLinked<C>,
 {
     fn created(
@@ -341,6 +343,11 @@ where
     }
 
     async fn load_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Vec<A::Target>> {
+        if !<C::DB as Backend>::LOCK_LINKED_BY_KEY {
+            // one statement, as for the keys below
+            let rows = A::ordered(owner).select(A::Target::as_select());
+            return Locked::new::<C>(rows).fetch_all(conn).await;
+        }
         let query = A::ordered(owner).select(Pk::<A>::default());
         let keys = query.fetch_all(conn).await?;
         A::lock_rows(A::owner_key(owner), keys, conn).await
@@ -351,7 +358,7 @@ where
         if !<C::DB as Backend>::LOCK_LINKED_BY_KEY {
             // one statement: PostgreSQL locks the rows it returns; SQLite's write
             // transaction holds the database (its lock clause is empty)
-            return Locked::new(query).fetch_all(conn).await;
+            return Locked::new::<C>(query).fetch_all(conn).await;
         }
         let keys = query.fetch_all(conn).await?;
         A::lock_keys(A::owner_key(owner), keys, conn).await
@@ -540,7 +547,7 @@ where
         conn: &mut C,
     ) -> impl Future<Output = QueryResult<Vec<A::Target>>> + Send {
         let linked = A::keys_linked(owner.clone(), keys);
-        Locked::new(linked.select(A::Target::as_select())).fetch_all(conn)
+        Locked::new::<C>(linked.select(A::Target::as_select())).fetch_all(conn)
     }
 
     async fn owner_allows(key: &A::Key, conn: &mut C) -> QueryResult<bool> {

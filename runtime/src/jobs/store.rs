@@ -152,7 +152,7 @@ where
     fn claim_job(&mut self, now: i64) -> impl Future<Output = QueryResult<Option<Job>>> + Send {
         let due = jobs::done_at.is_null().and(jobs::run_after.le(now));
         let oldest = jobs::table.filter(due).order(jobs::id.asc()).limit(1);
-        Locked::<_, Claim>::new(oldest.select(Job::as_select())).fetch_first(self)
+        Locked::<_, Claim>::new::<Self>(oldest.select(Job::as_select())).fetch_first(self)
     }
 
     async fn finish_job(&mut self, id: i32, now: i64) -> QueryResult<()> {
