@@ -219,9 +219,7 @@ mod nonblocking {
             );
             assert_eq!(left.len(), 3, "{left:?}");
             db.conn()
-                .batch_execute(&format!(
-                    "DELETE FROM items WHERE id > 11; UPDATE items SET owner_id = 1"
-                ))
+                .batch_execute("DELETE FROM items WHERE id > 11; UPDATE items SET owner_id = 1")
                 .unwrap();
         }
     }

@@ -91,8 +91,9 @@ pub fn left_join(conn: &mut SqliteConnection) -> QueryResult<Vec<(User, Option<P
 }
 
 /// The replace transaction of `user.create_profile(NewProfile { bio }, conn)` with
-/// `dependent = "destroy"`, by hand: `BEGIN IMMEDIATE`, read the owner row (the lock
-/// step), load the linked rows, delete each, insert the new row, read it back.
+/// `dependent = "destroy"` (a `Profile` has no hooks of its own), by hand: `BEGIN
+/// IMMEDIATE`, read the owner row (the lock step), delete the linked rows, insert the new
+/// row `RETURNING` it.
 pub fn replace(user: &User, bio: &str, conn: &mut SqliteConnection) -> QueryResult<Profile> {
     conn.immediate_transaction(|conn| {
         let found: Vec<i32> = users::table
@@ -102,26 +103,10 @@ pub fn replace(user: &User, bio: &str, conn: &mut SqliteConnection) -> QueryResu
         if found.is_empty() {
             return Err(diesel::result::Error::NotFound);
         }
-        let old: Vec<Profile> = profiles::table
-            .filter(profiles::user_id.eq(user.id))
-            .order(profiles::id.asc())
-            .select(Profile::as_select())
-            .load(conn)?;
-        for row in &old {
-            let deleted =
-                diesel::delete(profiles::table.filter(profiles::id.eq(row.id))).execute(conn)?;
-            if deleted == 0 {
-                return Err(diesel::result::Error::NotFound);
-            }
-        }
+        diesel::delete(profiles::table.filter(profiles::user_id.eq(user.id))).execute(conn)?;
         diesel::insert_into(profiles::table)
             .values((NewProfile { bio }, profiles::user_id.eq(user.id)))
-            .execute(conn)?;
-        profiles::table
-            .filter(profiles::user_id.eq(user.id))
-            .order(profiles::id.asc())
-            .select(Profile::as_select())
-            .limit(1)
+            .returning(Profile::as_returning())
             .get_result(conn)
     })
 }

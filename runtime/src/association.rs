@@ -143,6 +143,21 @@ pub trait Statements<C: Exec>: HasOne {
         keys: Vec<<Self::Target as Model>::Key>,
         conn: &mut C,
     ) -> impl Future<Output = QueryResult<usize>> + Send;
+    /// `DELETE` every row linked to `owner` in one statement, which locks the rows it
+    /// deletes, where that removes what [`linked_keys`](Statements::linked_keys) and
+    /// [`delete_keys`](Statements::delete_keys) would: without a scope, on a backend whose
+    /// locking reads lock only the rows they return (not MySQL:
+    /// [`Backend::LOCK_LINKED_BY_KEY`](crate::backend::Backend::LOCK_LINKED_BY_KEY)).
+    /// The rows deleted; `None` (nothing run) elsewhere.
+    fn delete_linked(
+        owner: &Self::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<usize>>> + Send;
+    /// [`delete_linked`](Statements::delete_linked) for `UPDATE … SET fk = NULL`.
+    fn unlink_linked(
+        owner: &Self::Owner,
+        conn: &mut C,
+    ) -> impl Future<Output = QueryResult<Option<usize>>> + Send;
     /// Locks the target row with primary key `target` (whoever it is linked to); false
     /// when it does not exist.
     fn lock_target(

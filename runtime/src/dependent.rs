@@ -27,6 +27,8 @@ pub fn destroy_boxed<'a, T: Persist<C>, C: Exec>(
 /// Destroying one target row inside the caller's transaction: [`ByPersist`], or a
 /// [`DestroyRow`].
 pub trait DestroysRow<T, C>: Copy + Send {
+    /// Whether destroying a row is its `DELETE` alone ([`Persist::DESTROY_IS_DELETE`]).
+    const IS_DELETE: bool;
     /// The row's hooks, dependents and the row.
     fn destroy_row<'a>(
         self,
@@ -40,6 +42,7 @@ pub trait DestroysRow<T, C>: Copy + Send {
 pub struct ByPersist;
 
 impl<T: Persist<C>, C: Exec> DestroysRow<T, C> for ByPersist {
+    const IS_DELETE: bool = T::DESTROY_IS_DELETE;
     fn destroy_row<'a>(
         self,
         row: &'a T,
@@ -50,6 +53,7 @@ impl<T: Persist<C>, C: Exec> DestroysRow<T, C> for ByPersist {
 }
 
 impl<T, C> DestroysRow<T, C> for DestroyRow<T, C> {
+    const IS_DELETE: bool = false;
     fn destroy_row<'a>(
         self,
         row: &'a T,
@@ -180,7 +184,8 @@ where
 }
 
 /// Loads the linked rows with a locking read and destroys each (hooks, its own
-/// dependents): locked, a row cannot move to another owner before it is deleted.
+/// dependents): locked, a row cannot move to another owner before it is deleted. Rows
+/// whose destroy is their `DELETE` alone are deleted as `dependent = "delete"` does.
 async fn destroy_linked<A, C, D>(
     owner: &A::Owner,
     keep: Option<&TargetKey<A>>,
@@ -192,6 +197,9 @@ where
     A: Statements<C>,
     D: DestroysRow<A::Target, C>,
 {
+    if D::IS_DELETE {
+        return delete_linked::<A, C>(owner, keep, conn).await;
+    }
     for row in A::load_linked(owner, conn).await? {
         if Some(&row.primary_key_value()) != keep {
             destroy.destroy_row(&row, conn).await?;
@@ -200,7 +208,8 @@ where
     Ok(())
 }
 
-/// One `DELETE` of the locked linked rows, by key and link.
+/// One `DELETE` of the linked rows by link ([`Statements::delete_linked`]), or of the
+/// locked linked rows by key and link.
 async fn delete_linked<A, C>(
     owner: &A::Owner,
     keep: Option<&TargetKey<A>>,
@@ -210,6 +219,9 @@ where
     C: Exec,
     A: Statements<C>,
 {
+    if keep.is_none() && A::delete_linked(owner, conn).await?.is_some() {
+        return Ok(());
+    }
     let keys = linked_except::<A, C>(owner, keep, conn).await?;
     if !keys.is_empty() {
         A::delete_keys(owner, keys, conn).await?;
@@ -217,7 +229,8 @@ where
     Ok(())
 }
 
-/// Sets the foreign key of the locked linked rows to NULL, by key and link. A NOT NULL
+/// Sets the foreign key of the linked rows to NULL, by link in one statement
+/// ([`Statements::unlink_linked`]) or of the locked rows by key and link. A NOT NULL
 /// foreign key cannot be unlinked: if a row is linked the result is
 /// [`Error::CannotNullify`] before anything is written (MySQL outside strict mode would
 /// otherwise store 0).
@@ -230,6 +243,9 @@ where
     C: Exec,
     A: Statements<C>,
 {
+    if A::FOREIGN_KEY_NULLABLE && keep.is_none() && A::unlink_linked(owner, conn).await?.is_some() {
+        return Ok(());
+    }
     let keys = linked_except::<A, C>(owner, keep, conn).await?;
     if keys.is_empty() {
         return Ok(());

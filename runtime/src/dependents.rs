@@ -12,11 +12,14 @@ use crate::model::{Model, Persist};
 
 /// The associations of `Owner`, as a tuple of association markers.
 pub trait Dependents<Owner, C> {
+    /// Whether there is no association (its owner's destroy does nothing for them).
+    const NONE: bool = false;
     /// Each association's `dependent`, then its `touch`, in declaration order.
     fn on_destroy(owner: &Owner, conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send;
 }
 
 impl<Owner, C> Dependents<Owner, C> for () {
+    const NONE: bool = true;
     fn on_destroy(_owner: &Owner, _conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send {
         ready(Ok(()))
     }
@@ -26,6 +29,8 @@ impl<Owner, C> Dependents<Owner, C> for () {
 /// :assistant, class_name: "Employee"`), walked with the owner's own destroy, `destroy`,
 /// so that `Persist` for the model does not require itself.
 pub trait OwnDependents<Owner, C> {
+    /// Whether there is no association (its owner's destroy does nothing for them).
+    const NONE: bool = false;
     /// Each association's `dependent` (its rows destroyed with `destroy`), then its `touch`.
     fn on_destroy(
         owner: &Owner,
@@ -35,6 +40,7 @@ pub trait OwnDependents<Owner, C> {
 }
 
 impl<Owner, C> OwnDependents<Owner, C> for () {
+    const NONE: bool = true;
     fn on_destroy(
         _owner: &Owner,
         _conn: &mut C,

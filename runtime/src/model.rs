@@ -82,6 +82,11 @@ pub trait Model: HasTable + Sized + Send + Sync + 'static {
     note = "every association target must derive `diesel_has_one::Model`, be `Selectable`, and have its queries supported by the backend"
 )]
 pub trait Persist<C: Exec>: Model {
+    /// Whether [`destroy_in`](Persist::destroy_in) is the row's `DELETE` alone: no hook,
+    /// no `has_one` of its own. A dependent's rows are then deleted by the statement that
+    /// finds them ([`Statements::delete_linked`](crate::association::Statements::delete_linked)).
+    const DESTROY_IS_DELETE: bool;
+
     /// Locks this row until the transaction ends (`SELECT … FOR UPDATE`; on SQLite the
     /// write transaction already holds the lock). [`Error::NotFound`] if the row is gone.
     fn lock_row(&self, conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send;

@@ -29,6 +29,8 @@ use crate::write_exec::Execute;
 /// A model's `before_destroy` / `after_destroy` hooks on connection `C` (generated: the
 /// methods call the declared hook functions; without hooks they do nothing).
 pub trait DestroyHooks<C> {
+    /// Whether the model declares no hook (the derive says so).
+    const NONE: bool = false;
     /// `#[model(before_destroy = …)]`: an `Err` aborts the destroy.
     fn before_destroy(&self, _conn: &mut C) -> impl Future<Output = Result<(), Error>> + Send {
         ready(Ok(()))
@@ -114,6 +116,10 @@ where
     Locked<dsl::Select<ByPk<T>, Pk<T>>>: Fetch<C, T::Key>,
     dsl::delete<ByPk<T>>: Execute<C>,
 {
+    const DESTROY_IS_DELETE: bool = <T as DestroyHooks<C>>::NONE
+        && <T::Associations as Dependents<T, C>>::NONE
+        && <T::OwnAssociations as OwnDependents<T, C>>::NONE;
+
     async fn lock_row(&self, conn: &mut C) -> Result<(), Error> {
         let query = by_pk::<T>(self.primary_key_value()).select(Pk::<T>::default());
         match Locked::new::<C>(query).fetch_all(conn).await?.is_empty() {

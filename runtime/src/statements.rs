@@ -220,6 +220,8 @@ impl<'q, A: Queries> QueriesFor<'q> for A {
 type KeysLinkedOf<A> = <A as Queries>::KeysLinked;
 type ByKeyOf<A> = <A as Queries>::ByKey;
 type Unset<A> = <<A as HasOne>::Link as Link<A>>::Unset;
+/// Every row linked to the owner, scope or not (for [`removes_by_link`]).
+type AllLinked<A> = dsl::Filter<Table<A>, Linked<A>>;
 
 impl<A, C> Statements<C> for A
 where
@@ -237,6 +239,10 @@ where
     Locked<dsl::Select<ByKeyOf<A>, Pk<A>>>: Fetch<C, TargetKey<A>>,
     StampedSet<A>: AsChangeset<Target = Table<A>>,
     dsl::Update<ByKeyOf<A>, StampedSet<A>>: Execute<C> + AsQuery,
+    Table<A>: FilterDsl<Linked<A>>,
+    AllLinked<A>: IntoUpdateTarget<Table = Table<A>>,
+    dsl::delete<AllLinked<A>>: Execute<C>,
+    dsl::Update<AllLinked<A>, StampedUnset<A>>: Execute<C> + AsQuery,
 {
     fn first(
         owner: &A::Owner,
@@ -285,6 +291,27 @@ where
             .execute_on(conn)
     }
 
+    async fn delete_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<usize>> {
+        if !removes_by_link::<A, C>() {
+            return Ok(None);
+        }
+        let rows = A::Target::table().filter(linked::<A>(A::owner_key(owner)));
+        diesel::delete(rows).execute_on(conn).await.map(Some)
+    }
+
+    async fn unlink_linked(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<usize>> {
+        if !removes_by_link::<A, C>() {
+            return Ok(None);
+        }
+        let rows = A::Target::table().filter(linked::<A>(A::owner_key(owner)));
+        let unset = stamped_update::<A::Target, _>(<A::Link as Link<A>>::unset());
+        diesel::update(rows)
+            .set(unset)
+            .execute_on(conn)
+            .await
+            .map(Some)
+    }
+
     async fn lock_target(target: &TargetKey<A>, conn: &mut C) -> QueryResult<bool> {
         let query = A::by_key(target).select(Pk::<A>::default());
         Ok(!Locked::new::<C>(query).fetch_all(conn).await?.is_empty())
@@ -298,6 +325,13 @@ where
         let set = stamped_update::<A::Target, _>(<A::Link as Link<A>>::set(A::owner_key(owner)));
         diesel::update(A::by_key(target)).set(set).execute_on(conn)
     }
+}
+
+/// Whether [`Statements::delete_linked`] and [`Statements::unlink_linked`] run: no scope,
+/// and PostgreSQL (a `DELETE`/`UPDATE` locks the rows it changes, rechecking the foreign
+/// key of a row another transaction changed meanwhile) or SQLite (one writer).
+const fn removes_by_link<A: HasOne, C: Exec>() -> bool {
+    !<C::DB as Backend>::LOCK_LINKED_BY_KEY && !<A::Scope as ScopeOf<A>>::SCOPED
 }
 
 /// The statements that differ with a scope: without one, a replace acts on every linked

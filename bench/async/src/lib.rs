@@ -14,8 +14,10 @@
 //! - `replace`: `user.create_profile(NewProfile { bio }, conn).await` (the bench's
 //!   `has_one :profile` has no `dependent`: the old row is unlinked) against
 //!   [`HandReplace::replace`], the same statements written with diesel-async: in one
-//!   transaction, lock the owner row, lock the linked rows' keys, unlink them by key and
-//!   link, insert the new row (`RETURNING` where the backend has it; MySQL reads it back).
+//!   transaction, lock the owner row, unlink the linked rows (PostgreSQL and SQLite: one
+//!   `UPDATE … WHERE user_id = ?`; MySQL: their keys read, locked by key, unlinked by key
+//!   and link), insert the new row (`RETURNING` where the backend has it; MySQL reads it
+//!   back).
 //!
 //! Each is a macro over the connection expression, so that one text serves the three
 //! connection types (their bounds differ per backend).
@@ -209,17 +211,17 @@ pub trait HandReplace {
 }
 
 /// The body of [`HandReplace::replace`]: `$lock` locks a query's rows (`.for_update()`,
-/// or nothing on SQLite, whose write transaction holds the database); `$keys` reads the
-/// linked rows' keys, locked, into `$linked` (one locking read through the foreign key;
-/// on MySQL the keys, then those rows locked by key, as the library does for InnoDB);
-/// `$insert` inserts and returns the new row. `$begin` runs before the transaction (MySQL:
+/// or nothing on SQLite, whose write transaction holds the database); `$unlink` unlinks
+/// the owner's rows (one `UPDATE` through the foreign key, which locks what it changes;
+/// on MySQL the keys, then those rows locked by key and unlinked by key and link, as the
+/// library does for InnoDB); `$insert` inserts and returns the new row. `$begin` runs before the transaction (MySQL:
 /// the library's `READ COMMITTED` for the next transaction).
 macro_rules! hand_replace {
     (
         $conn:ty,
         begin: |$b:ident| $begin:expr,
         lock: |$q:ident| $lock:expr,
-        keys: |$c1:ident, $user1:ident, $linked:ident| $keys:expr,
+        unlink: |$c1:ident, $user1:ident| $unlink:expr,
         insert: |$c:ident, $values:ident, $user:ident| $insert:expr
     ) => {
         impl HandReplace for $conn {
@@ -235,11 +237,7 @@ macro_rules! hand_replace {
                         return Err(diesel::result::Error::NotFound);
                     }
                     let ($c1, $user1) = (&mut *$c, user_id);
-                    let $linked: Vec<i32> = $keys;
-                    if !$linked.is_empty() {
-                        let still = profiles::table.filter(profiles::id.eq_any($linked)).filter(profiles::user_id.eq(user_id));
-                        diesel::update(still).set(profiles::user_id.eq(None::<i32>)).execute($c).await?;
-                    }
+                    $unlink;
                     let $values = (NewProfile { bio }, profiles::user_id.eq(Some(user_id)));
                     let $user = user_id;
                     $insert
@@ -254,9 +252,9 @@ hand_replace!(
     diesel_async::AsyncPgConnection,
     begin: |_c| (),
     lock: |q| q.for_update(),
-    keys: |c, user, found| {
-        let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
-        linked.select(profiles::id).for_update().load(c).await?
+    unlink: |c, user| {
+        let linked = profiles::table.filter(profiles::user_id.eq(user));
+        diesel::update(linked).set(profiles::user_id.eq(None::<i32>)).execute(c).await?
     },
     insert: |c, values, _user| {
         let insert = diesel::insert_into(profiles::table).values(values);
@@ -267,15 +265,15 @@ hand_replace!(
     diesel_async::AsyncMysqlConnection,
     begin: |c| diesel_async::SimpleAsyncConnection::batch_execute(c, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED").await?,
     lock: |q| q.for_update(),
-    keys: |c, user, found| {
+    unlink: |c, user| {
         let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
         let keys: Vec<i32> = linked.select(profiles::id).load(c).await?;
-        if keys.is_empty() {
-            keys
-        } else {
+        if !keys.is_empty() {
             let by_key = profiles::table.filter(profiles::id.eq_any(keys)).select((profiles::id, profiles::user_id));
             let locked: Vec<(i32, Option<i32>)> = by_key.for_update().load(c).await?;
-            locked.into_iter().filter(|(_, owner)| *owner == Some(user)).map(|(id, _)| id).collect()
+            let still: Vec<i32> = locked.into_iter().filter(|(_, owner)| *owner == Some(user)).map(|(id, _)| id).collect();
+            let rows = profiles::table.filter(profiles::id.eq_any(still)).filter(profiles::user_id.eq(user));
+            diesel::update(rows).set(profiles::user_id.eq(None::<i32>)).execute(c).await?;
         }
     },
     insert: |c, values, user| {
@@ -288,9 +286,9 @@ hand_replace!(
     diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>,
     begin: |_c| (),
     lock: |q| q,
-    keys: |c, user, found| {
-        let linked = profiles::table.filter(profiles::user_id.eq(user)).order(profiles::id);
-        linked.select(profiles::id).load(c).await?
+    unlink: |c, user| {
+        let linked = profiles::table.filter(profiles::user_id.eq(user));
+        diesel::update(linked).set(profiles::user_id.eq(None::<i32>)).execute(c).await?
     },
     insert: |c, values, _user| {
         let insert = diesel::insert_into(profiles::table).values(values);

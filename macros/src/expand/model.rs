@@ -187,10 +187,16 @@ fn hooks(m: &Model) -> TokenStream {
     };
     let before = hook("before_destroy", &m.hooks.before_destroy);
     let after = hook("after_destroy", &m.hooks.after_destroy);
+    let none = (!has_hooks(m)).then(|| {
+        quote!(
+            const NONE: bool = true;
+        )
+    });
     let ident = &m.ident;
     quote! {
         #[automatically_derived]
         impl<Conn: #conn> _rt::DestroyHooks<Conn> for #ident {
+            #none
             #before
             #after
         }
