@@ -83,7 +83,10 @@ pub struct Account {
 #[diesel(table_name = settings)]
 pub struct Setting {
     pub id: i32,
-    pub account_id: Option<AccountId>,
+    /// The foreign key under another name and as the wrapped `i64`, not `AccountId`: the
+    /// preload reads each row's owner key from this field (by its column).
+    #[diesel(column_name = account_id)]
+    pub owner: Option<i64>,
     pub theme: String,
 }
 
@@ -179,7 +182,7 @@ backend_tests! {
             account!(conn, 5_000_000_003, "c"),
         );
         let first = a.create_setting(NewSetting { theme: "dark" }, conn).unwrap();
-        assert_eq!(first.account_id, Some(a.id));
+        assert_eq!(first.owner, Some(a.id.0));
         assert_eq!(a.setting(conn).unwrap().as_ref(), Some(&first));
         let second = a.create_setting(NewSetting { theme: "light" }, conn).unwrap();
         assert_eq!(settings!(conn), [(second.id, Some(a.id), "light".into())], "replaced: destroyed");

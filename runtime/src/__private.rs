@@ -27,6 +27,7 @@ pub use crate::dependents::Dependents;
 pub use crate::eager::EagerLoad;
 pub use crate::eager::EagerLoads;
 pub use crate::error::Error;
+pub use crate::field::FieldOf;
 pub use crate::jobs::JobStore;
 pub use crate::key::{Key, KeyFits};
 pub use crate::key_set::KeyIn;

@@ -183,23 +183,24 @@ pub trait Touch<C: Exec>: HasOne {
 /// Loading the rows of many owners in one query (not available for a scope that takes
 /// the owner: Rails raises for those too).
 pub trait Preload<C: Exec>: HasOne {
-    /// Every row linked to any of `keys`, with its foreign key, handed to `each` as it is
-    /// read (no `Vec` of every row on the way). With a scope, or text primary keys, the
+    /// Every row linked to any of `keys`, handed to `each` as it is read (no `Vec` of
+    /// every row on the way). With a scope, or text primary keys, the
     /// rows come in the reader's order (the scope's order, then the primary key);
     /// otherwise in no order ([`PreloadOrder`](crate::preload_order::PreloadOrder)).
-    fn preload<F: FnMut(KeyedRow<Self>) + Send>(
+    fn preload<F: FnMut(Self::Target) + Send>(
         keys: Vec<Self::Key>,
         conn: &mut C,
         each: F,
     ) -> impl Future<Output = QueryResult<()>> + Send;
 
+    /// The owner key row `row`'s foreign key holds (read from the row's own field, not
+    /// selected again), `None` when it holds none.
+    fn linked_key(row: &Self::Target) -> Option<&<Self::Key as Key>::Repr>;
+
     /// Whether an owner's first row is the reader's row; otherwise its row with the lowest
     /// primary key is.
     fn first_row_wins() -> bool;
 }
-
-/// A preloaded row with the owner key its foreign key holds.
-pub type KeyedRow<A> = (Option<<A as HasOne>::Key>, <A as HasOne>::Target);
 
 /// Inserting `V` (the target's columns without the foreign key) as the linked row.
 #[diagnostic::on_unimplemented(

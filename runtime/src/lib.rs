@@ -80,6 +80,7 @@ pub mod dependents;
 pub mod eager;
 pub mod error;
 pub mod exec;
+pub mod field;
 pub mod first_key;
 pub mod jobs;
 pub mod key;

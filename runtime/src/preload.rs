@@ -24,21 +24,22 @@ where
     A: Preload<C>,
 {
     let mut rows: Vec<Option<A::Target>> = Vec::with_capacity(owners.len());
-    let mut position: HashMap<A::Key, usize> = HashMap::with_capacity(owners.len());
+    let mut position: HashMap<<A::Key as Key>::Repr, usize> = HashMap::with_capacity(owners.len());
     let mut keys: Vec<A::Key> = Vec::with_capacity(owners.len());
     for (i, owner) in owners.iter().enumerate() {
         rows.push(None);
-        if let Entry::Vacant(slot) = position.entry(A::owner_key(owner)) {
-            keys.push(slot.key().clone());
+        let key = A::owner_key(owner);
+        if let Entry::Vacant(slot) = position.entry(key.repr().clone()) {
             slot.insert(i);
+            keys.push(key);
         }
     }
     if keys.is_empty() {
         return Ok(rows);
     }
     let first_row_wins = A::first_row_wins();
-    A::preload(keys, conn, |(fk, row)| {
-        let Some(&i) = fk.as_ref().and_then(|fk| position.get(fk)) else {
+    A::preload(keys, conn, |row| {
+        let Some(&i) = A::linked_key(&row).and_then(|fk| position.get(fk)) else {
             return;
         };
         let slot = &mut rows[i];

@@ -17,15 +17,16 @@ use diesel::query_dsl::methods::{FilterDsl, LimitDsl, OrderDsl, SelectDsl, ThenO
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::SqlType;
 use diesel::{
-    Expression, ExpressionMethods, NullableExpressionMethods, QueryResult, RunQueryDsl, Selectable,
-    SelectableHelper,
+    Expression, ExpressionMethods, QueryResult, RunQueryDsl, Selectable, SelectableHelper,
 };
 
-use crate::association::{HasOne, Insert, KeyedRow, Preload, Statements, Touch};
+use crate::association::{HasOne, Insert, Preload, Statements, Touch};
 use crate::backend::Backend;
 use crate::exec::{Exec, Fetch};
+use crate::field::{FieldOf, LinkedKey};
 use crate::first_key::FirstKey;
 use crate::jobs::AsyncDestroy;
+use crate::key::Key;
 use crate::link::Link;
 use crate::linked_locks::LockLinked;
 use crate::lock::Locked;
@@ -510,9 +511,9 @@ where
 
 type Fk<A> = <A as HasOne>::ForeignKey;
 type AnyLinked<A> = dsl::Filter<Base<A>, <<A as HasOne>::Link as Link<A>>::Any>;
-type PreloadColumns<A, C> = (dsl::Nullable<Fk<A>>, Picked<A, C>);
 type PreloadRows<A, C> =
-    <Shape<A> as PreloadOrder<A>>::Ordered<dsl::Select<AnyLinked<A>, PreloadColumns<A, C>>>;
+    <Shape<A> as PreloadOrder<A>>::Ordered<dsl::Select<AnyLinked<A>, Picked<A, C>>>;
+type FkField<A> = <<A as HasOne>::Target as FieldOf<Fk<A>>>::Value;
 
 impl<A, C> Preload<C> for A
 where
@@ -521,21 +522,26 @@ where
     A::Target: Selectable<C::DB>,
     Picked<A, C>: Expression,
     Base<A>: FilterDsl<<A::Link as Link<A>>::Any>,
-    <Fk<A> as Expression>::SqlType: diesel::sql_types::SingleValue,
-    PreloadColumns<A, C>: Expression,
-    AnyLinked<A>: SelectDsl<PreloadColumns<A, C>>,
+    A::Target: FieldOf<Fk<A>>,
+    FkField<A>: LinkedKey<<A::Key as Key>::Repr>,
+    AnyLinked<A>: SelectDsl<Picked<A, C>>,
     Shape<A>: PreloadOrder<A>,
-    dsl::Select<AnyLinked<A>, PreloadColumns<A, C>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
-    PreloadRows<A, C>: Fetch<C, KeyedRow<A>>,
+    dsl::Select<AnyLinked<A>, Picked<A, C>>: ThenOrderDsl<dsl::Asc<Pk<A>>>,
+    PreloadRows<A, C>: Fetch<C, A::Target>,
 {
-    fn preload<F: FnMut(KeyedRow<A>) + Send>(
+    fn preload<F: FnMut(A::Target) + Send>(
         keys: Vec<A::Key>,
         conn: &mut C,
         each: F,
     ) -> impl Future<Output = QueryResult<()>> + Send {
         let any = A::static_base().filter(<A::Link as Link<A>>::any(keys));
-        let rows = any.select((Fk::<A>::default().nullable(), A::Target::as_select()));
+        let rows = any.select(A::Target::as_select());
         Shape::<A>::order(rows).fetch_each(conn, each)
+    }
+
+    #[inline]
+    fn linked_key(row: &A::Target) -> Option<&<A::Key as Key>::Repr> {
+        row.field().linked()
     }
 
     fn first_row_wins() -> bool {

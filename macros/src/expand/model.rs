@@ -98,16 +98,25 @@ fn stamp(m: &Model, column: &str) -> TokenStream {
 }
 
 /// `impl Column<name, _> for Model`: the field's column, found by name by other models'
-/// associations (for any label, which only names the column in messages).
+/// associations (for any label, which only names the column in messages); and `impl
+/// FieldOf<column>`: the field itself, which a preload reads the foreign key from.
 fn column(m: &Model, f: &Field) -> TokenStream {
     let (ident, table) = (&m.ident, &m.table);
     let n = names::type_name(&f.column.to_string(), f.column.span());
-    let col = &f.column;
+    let (col, field, ty) = (&f.column, &f.ident, &f.ty);
     quote! {
         #[automatically_derived]
         #[diagnostic::do_not_recommend]
         impl<__L> _rt::Column<#n, __L> for #ident {
             type Column = #table::#col;
+        }
+        #[automatically_derived]
+        impl _rt::FieldOf<#table::#col> for #ident {
+            type Value = #ty;
+            #[inline]
+            fn field(&self) -> &#ty {
+                &self.#field
+            }
         }
     }
 }
