@@ -62,7 +62,7 @@ impl<Col: QueryId> QueryId for FirstKey<Col> {
 /// Whether `DB` is PostgreSQL. A type test rather than a trait of the three backends, so
 /// that the node renders for any backend Diesel can build (a `MultiConnection`'s too,
 /// which gets the plain `pk`).
-fn is_postgres<DB: 'static>() -> bool {
+pub(crate) fn is_postgres<DB: 'static>() -> bool {
     let db = std::any::TypeId::of::<DB>();
     #[cfg(feature = "postgres")]
     let postgres = db == std::any::TypeId::of::<diesel::pg::Pg>();

@@ -82,6 +82,7 @@ pub mod error;
 pub mod exec;
 pub mod field;
 pub mod first_key;
+pub mod in_subselect;
 pub mod jobs;
 pub mod key;
 pub mod key_set;

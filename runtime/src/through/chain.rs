@@ -17,6 +17,7 @@ use diesel::sql_types::SingleValue;
 use diesel::{Expression, ExpressionMethods, NullableExpressionMethods};
 
 use super::{PolymorphicSource, Source, SourceKind};
+use crate::in_subselect::InSubselect;
 use crate::model::Model;
 
 /// A type-level marker for types `T` (never holds a value of them).
@@ -167,10 +168,14 @@ pub type OutOf<P, H> = <H as Hop<<P as Chain>::Last>>::Out;
 pub type ModelOf<P, H> = <H as Hop<<P as Chain>::Last>>::Model;
 /// The values hop `H` matches.
 pub type ValueOf<P, H> = <H as Hop<<P as Chain>::Last>>::Value;
-/// `h.in IN (SELECT prev.out FROM <prev>)`.
-pub type Matches<P, H, Q> = dsl::EqAny<
+/// `SELECT prev.out FROM <prev>`: the values hop `H` matches, from query `Q`.
+pub type HopValues<P, H, Q> = dsl::Select<Accepted<P, H, Q>, dsl::Nullable<OutOf<P, H>>>;
+/// The SQL type hop `H` matches.
+type InSql<P, H> = <dsl::Nullable<InOf<P, H>> as Expression>::SqlType;
+/// `h.in IN (SELECT prev.out FROM <prev>)` ([`InSubselect`]).
+pub type Matches<P, H, Q> = InSubselect<
     dsl::Nullable<InOf<P, H>>,
-    dsl::Select<Accepted<P, H, Q>, dsl::Nullable<OutOf<P, H>>>,
+    <HopValues<P, H, Q> as AsInExpression<InSql<P, H>>>::InExpression,
 >;
 
 /// The chain as one query of nested subselects whose innermost matches the first table
@@ -205,14 +210,14 @@ where
     dsl::Nullable<OutOf<P, H>>: Expression,
     InOf<P, H>: Expression,
     dsl::Nullable<InOf<P, H>>: Expression<SqlType: SingleValue>,
-    dsl::Select<Accepted<P, H, P::Query>, dsl::Nullable<OutOf<P, H>>>:
-        AsInExpression<<dsl::Nullable<InOf<P, H>> as Expression>::SqlType>,
+    HopValues<P, H, P::Query>: AsInExpression<InSql<P, H>>,
     TableOf<ModelOf<P, H>>: FilterDsl<Matches<P, H, P::Query>>,
 {
     type Query = dsl::Filter<TableOf<ModelOf<P, H>>, Matches<P, H, P::Query>>;
     fn nested(start: S) -> Self::Query {
         let prev =
             FilterOf::<P, H>::apply(P::nested(start)).select(OutOf::<P, H>::default().nullable());
-        ModelOf::<P, H>::table().filter(InOf::<P, H>::default().nullable().eq_any(prev))
+        let matches = InSubselect::new(InOf::<P, H>::default().nullable(), prev.as_in_expression());
+        ModelOf::<P, H>::table().filter(matches)
     }
 }

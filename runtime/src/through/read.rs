@@ -23,6 +23,7 @@ use crate::connection::Conn;
 #[cfg(feature = "async")]
 use crate::exec::NonBlocking;
 use crate::exec::{block_now, Exec, Fetch};
+use crate::first_key::FirstKey;
 use crate::key::Key;
 use crate::key_set::KeyIn;
 use crate::model::Model;
@@ -34,8 +35,14 @@ use crate::ops::{Operation, RunOn};
 pub type StartIn<A> = <<A as Through>::Chain as Chain>::StartIn;
 /// `first.in = <the owner's value>`.
 pub type StartEq<A> = dsl::Eq<dsl::Nullable<StartIn<A>>, Option<<A as Through>::Start>>;
-/// The target's primary key, ascending.
-type ByPk<A> = dsl::Asc<PkOf<Target<A>>>;
+/// The target's primary key, ascending, as [`FirstKey`] (a plan that does not depend on
+/// statistics).
+type ByPk<A> = dsl::Asc<FirstKey<PkOf<Target<A>>>>;
+
+/// The reader's order: [`ByPk`].
+fn by_pk<A: Through<Chain: Chain>>() -> ByPk<A> {
+    FirstKey::new(PkOf::<Target<A>>::default()).asc()
+}
 
 /// The reader's query, in the reader's order: what `owner.club_query()` returns.
 pub trait ThroughQuery<'o>: Through {
@@ -58,7 +65,7 @@ where
 
     fn ordered(owner: &'o A::Owner) -> Self::Ordered {
         let start = StartIn::<A>::default().nullable().eq(A::start(owner));
-        A::Chain::nested(start).then_order_by(PkOf::<Target<A>>::default().asc())
+        A::Chain::nested(start).then_order_by(by_pk::<A>())
     }
 }
 
@@ -152,7 +159,7 @@ where
     async fn read(owner: &A::Owner, conn: &mut C) -> QueryResult<Option<Target<A>>> {
         match A::Chain::rows(A::start(owner), conn).await? {
             Some(rows) => {
-                let ordered = rows.then_order_by(PkOf::<Target<A>>::default().asc());
+                let ordered = rows.then_order_by(by_pk::<A>());
                 <() as FirstRow<_, _, _>>::first(ordered, conn).await
             }
             None => Ok(None),
