@@ -4,8 +4,11 @@
 use diesel::prelude::*;
 use diesel_has_one::Model;
 
+pub mod raw;
+
 diesel::table! { users (id) { id -> Integer, name -> Text } }
 diesel::table! { profiles (id) { id -> Integer, user_id -> Nullable<Integer>, bio -> Text } }
+diesel::allow_tables_to_appear_in_same_query!(users, profiles);
 
 /// An owner with `has_one :profile`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Model)]
