@@ -22,8 +22,10 @@ if [ "${SKIP_CRITERION:-0}" != 1 ]; then
 cargo bench --bench reads --bench writes -- $BENCH_ARGS >&2
 fi
 
-# 2. build cost: cargo check of 100 models with and without the derive, against a snapshot
-#    of the committed tree (HEAD): bench/buildcost.sh, writes target/buildcost.tsv
+# 2. build cost: cargo check and cargo build of 100 models with and without the derive, with
+#    the four methods by hand, and both with call sites, against a snapshot of the committed
+#    tree (HEAD): bench/buildcost.sh (VARIANTS / COMMANDS pick a subset), writes
+#    target/buildcost.tsv
 BUILD_RUNS=$BUILD_RUNS MODELS=$MODELS ./buildcost.sh
 
 # 3. instructions per operation under callgrind (bench/callgrind.sh, target/callgrind.tsv);

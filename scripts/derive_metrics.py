@@ -259,16 +259,31 @@ def longest_functions(root):
 
 
 def build_cost(tsv):
-    """Medians per crate from bench/buildcost.sh's TSV (`variant<TAB>seconds` lines)."""
+    """Medians per crate and command from bench/buildcost.sh's TSV
+    (`variant<TAB>command<TAB>seconds` lines; the older `variant<TAB>seconds` is a check)."""
     runs = {}
     for line in Path(tsv).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            variant, secs = line.split("\t")
-            runs.setdefault(variant, []).append(float(secs))
-    if not {"derive", "plain"} <= runs.keys():
-        raise SystemExit(f"{tsv}: needs `derive` and `plain` runs")
-    medians = {v: statistics.median(r) for v, r in runs.items()}
-    return {"runs": runs, "medians": medians, "ratio": medians["derive"] / medians["plain"]}
+        cells = line.split("\t")
+        if len(cells) == 2:
+            cells.insert(1, "check")
+        if len(cells) != 3:
+            continue
+        variant, command, secs = cells
+        runs.setdefault((variant, command), []).append(float(secs))
+    if not {("derive", "check"), ("plain", "check")} <= runs.keys():
+        raise SystemExit(f"{tsv}: needs `derive` and `plain` `cargo check` runs")
+    medians = {k: statistics.median(r) for k, r in runs.items()}
+
+    def ratio(a, b, command="check"):
+        if (a, command) in medians and (b, command) in medians:
+            return medians[(a, command)] / medians[(b, command)]
+        return None
+
+    return {"runs": runs, "medians": medians, "ratio": ratio("derive", "plain"),
+            "ratios": {(a, b, c): ratio(a, b, c)
+                       for a, b in (("derive", "plain"), ("derive", "hand"),
+                                    ("derive_calls", "hand_calls"))
+                       for c in ("check", "build")}}
 
 
 # ---------------------------------------------------------------- tables
@@ -298,6 +313,9 @@ def summary(assoc, cases, funcs, cost):
     cost_cell = "not measured (`--build-cost`)"
     if cost:
         cost_cell = f"{cost['ratio']:.2f}×"
+        by_hand = cost["ratios"][("derive", "hand", "check")]
+        if by_hand is not None:
+            cost_cell += f" (vs the four methods by hand: {by_hand:.2f}×)"
     rows = [
         ["expanded lines, plain has_one", f"{lines_of(assoc, PLAIN)} (`{PLAIN}`)", "≤ 120"],
         ["expanded lines, has_one through", through, "≤ 250"],
@@ -334,10 +352,24 @@ def details(assoc, cases, funcs, cost):
     out += [f"### Longest functions in {MACROS_SRC}",
             table(["function", "where", "lines"], [[f"`{n}`", w, k] for k, w, n in funcs])]
     if cost:
-        out += ["### Build cost (`cargo check`, wall clock, s)", table(
-            ["crate", "runs", "median"],
-            [[v, ", ".join(f"{s:.2f}" for s in r), f"{cost['medians'][v]:.2f}"]
-             for v, r in sorted(cost["runs"].items())])]
+        variants = ["derive", "plain", "hand", "derive_calls", "hand_calls"]
+        commands = ["check", "build"]
+
+        def rank(key):
+            v, c = key
+            return (variants.index(v) if v in variants else len(variants), v,
+                    commands.index(c) if c in commands else len(commands), c)
+
+        out += ["### Build cost (wall clock, s)", table(
+            ["crate", "command", "runs", "median"],
+            [[v, f"`cargo {c}`", ", ".join(f"{s:.2f}" for s in r), f"{cost['medians'][(v, c)]:.2f}"]
+             for (v, c), r in sorted(cost["runs"].items(), key=lambda kv: rank(kv[0]))])]
+        out += [table(
+            ["ratio of medians", "`cargo check`", "`cargo build`"],
+            [[f"{a} / {b}"] + ["–" if cost["ratios"][(a, b, c)] is None
+                               else f"{cost['ratios'][(a, b, c)]:.2f}" for c in commands]
+             for a, b in (("derive", "plain"), ("derive", "hand"),
+                          ("derive_calls", "hand_calls"))])]
     return "\n\n".join(out)
 
 

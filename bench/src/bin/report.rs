@@ -1,7 +1,9 @@
 //! Prints the Markdown results table: criterion's median estimates
 //! (`target/criterion/<group>/<contender>/new/estimates.json`), the statements each
 //! operation runs (counted here, on a freshly seeded database), the build cost written by
-//! `scripts/bench.sh` (`target/buildcost.tsv`) and the machine.
+//! `scripts/bench.sh` (`target/buildcost.tsv`, with rustc's instructions from
+//! `bench/buildcost_instructions.sh`'s `target/buildcost_instructions.tsv` when present) and
+//! the machine.
 //!
 //! Run after `cargo bench`: `cargo run --release --bin report`.
 
@@ -403,49 +405,108 @@ fn shorten(statement: &str) -> String {
     }
 }
 
-/// The build-cost section from `variant<TAB>seconds` lines, medians per variant.
+/// The build-cost tables: wall time from `target/buildcost.tsv` (`variant<TAB>command<TAB>seconds`
+/// per run; a line of the older `variant<TAB>seconds` is a `cargo check`) and, when
+/// `bench/buildcost_instructions.sh` has run, rustc's instructions from
+/// `target/buildcost_instructions.tsv` (`variant<TAB>command<TAB>instructions`, after a
+/// `#models<TAB>N` line). Variants and commands it does not know are listed after the others.
 fn build_cost(file: &Path) {
+    use std::collections::BTreeMap;
     let Ok(text) = std::fs::read_to_string(file) else {
         return;
     };
-    let mut runs: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    let mut runs: BTreeMap<(&str, &str), Vec<f64>> = BTreeMap::new();
     for line in text.lines() {
-        if let Some((variant, secs)) = line.split_once('\t') {
-            if let Ok(secs) = secs.trim().parse() {
-                runs.entry(variant).or_default().push(secs);
-            }
+        let (variant, command, secs) = match line.split('\t').collect::<Vec<_>>()[..] {
+            [variant, secs] => (variant, "check", secs),
+            [variant, command, secs] => (variant, command, secs),
+            _ => continue,
+        };
+        if let Ok(secs) = secs.trim().parse() {
+            runs.entry((variant, command)).or_default().push(secs);
         }
     }
-    let med = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    println!("## Build cost\n");
-    println!("`cargo check` wall time of a generated crate of 100 owner models (each with a `has_one`) and their 100 targets; dependencies built beforehand, the crate's own artifacts removed before each run.\n");
-    println!("| crate | runs (s) | median (s) |");
-    println!("|---|---|---:|");
-    let mut medians = Vec::new();
-    for (variant, secs) in runs.iter_mut() {
-        let list = secs
-            .iter()
-            .map(|s| format!("{s:.2}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let m = med(secs);
-        medians.push((*variant, m));
-        println!("| {variant} | {list} | {m:.2} |");
+    let ir_text = std::fs::read_to_string(file.with_file_name("buildcost_instructions.tsv"))
+        .unwrap_or_default();
+    let mut ir: BTreeMap<(&str, &str), f64> = BTreeMap::new();
+    let mut ir_models = "?";
+    for line in ir_text.lines() {
+        match line.split('\t').collect::<Vec<_>>()[..] {
+            ["#models", n] => ir_models = n,
+            [variant, command, n] => {
+                if let Ok(n) = n.trim().parse() {
+                    ir.insert((variant, command), n);
+                }
+            }
+            _ => {}
+        }
     }
-    if let (Some(d), Some(p)) = (
-        medians.iter().find(|(v, _)| v.starts_with("derive")),
-        medians.iter().find(|(v, _)| v.starts_with("plain")),
-    ) {
+    // known names first, in this order, then any others
+    let rank =
+        |name: &str, known: &[&str]| known.iter().position(|k| *k == name).unwrap_or(known.len());
+    const VARIANTS: [&str; 5] = ["derive", "plain", "hand", "derive_calls", "hand_calls"];
+    const COMMANDS: [&str; 2] = ["check", "build"];
+    let mut keys: Vec<(&str, &str)> = runs.keys().chain(ir.keys()).copied().collect();
+    keys.sort_by_key(|&(v, c)| (rank(v, &VARIANTS), v, rank(c, &COMMANDS), c));
+    keys.dedup();
+    let mut medians: BTreeMap<(&str, &str), f64> = BTreeMap::new();
+    for (key, secs) in runs.iter_mut() {
+        secs.sort_by(f64::total_cmp);
+        medians.insert(*key, secs[secs.len() / 2]);
+    }
+
+    println!("## Build cost\n");
+    println!(
+        "`cargo check` and `cargo build` (dev profile) of generated crates of 100 owner models and their 100 targets: `derive` (each owner with a `has_one`), `plain` (Diesel's derives only), `hand` (plain + the reader, preload, `create_` and `destroy` written by hand on `SqliteConnection`), and `derive_calls` / `hand_calls` (the same + one function per model calling the four methods); dependencies built beforehand, the crate's own artifacts removed before each run.{}\n",
+        if ir.is_empty() {
+            String::new()
+        } else {
+            format!(" Instructions: rustc's, under cachegrind (`bench/buildcost_instructions.sh`), {ir_models} models.")
+        }
+    );
+    println!("| crate | command | runs (s) | median (s) | instructions |");
+    println!("|---|---|---|---:|---:|");
+    for key in &keys {
+        let list = runs.get(key).map_or("–".to_string(), |secs| {
+            secs.iter()
+                .map(|s| format!("{s:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        let median = medians
+            .get(key)
+            .map_or("–".to_string(), |m| format!("{m:.2}"));
+        let count = ir
+            .get(key)
+            .map_or("–".to_string(), |n| format!("{:.2} G", n / 1e9));
+        println!("| {} | {} | {list} | {median} | {count} |", key.0, key.1);
+    }
+    let ratio = |table: &BTreeMap<(&str, &str), f64>,
+                 a: &str,
+                 b: &str,
+                 command: &str,
+                 digits: usize| {
+        match (table.get(&(a, command)), table.get(&(b, command))) {
+            (Some(x), Some(y)) => format!("{:.digits$}", x / y),
+            _ => "–".to_string(),
+        }
+    };
+    println!("\n| ratio | check, wall | build, wall | check, instructions | build, instructions |");
+    println!("|---|---:|---:|---:|---:|");
+    for (a, b) in [
+        ("derive", "plain"),
+        ("derive", "hand"),
+        ("derive_calls", "hand_calls"),
+    ] {
         println!(
-            "\nderive / plain = {:.2} (+{:.2} s for 100 `has_one`, {:.1} ms each)\n",
-            d.1 / p.1,
-            d.1 - p.1,
-            (d.1 - p.1) * 10.0
+            "| {a} / {b} | {} | {} | {} | {} |",
+            ratio(&medians, a, b, "check", 2),
+            ratio(&medians, a, b, "build", 2),
+            ratio(&ir, a, b, "check", 3),
+            ratio(&ir, a, b, "build", 3),
         );
     }
+    println!();
 }
 
 /// The machine: cores, CPU model, rustc and SQLite versions.
